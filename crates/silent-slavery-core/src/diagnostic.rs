@@ -1,0 +1,480 @@
+//! Problems found in a scenario file, as data: what is wrong, how bad, and where (file:line:col).
+
+use serde::Serialize;
+
+use crate::locate::Position;
+
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The scenario cannot be played until it is fixed.
+    Error,
+    /// The scenario plays, but something is probably not what the author meant.
+    Warning,
+}
+
+/// Everything the parser and validator can find wrong in a scenario file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Problem {
+    /// The file is over the size limit.
+    #[error("the file is {bytes} bytes; scenario files are limited to {limit} bytes")]
+    FileTooLarge {
+        /// The file's size.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The file is not UTF-8 text.
+    #[error(
+        "the file is not UTF-8 text (bad byte at offset {byte_offset}); save it as UTF-8 in your editor"
+    )]
+    NotUtf8 {
+        /// Offset of the first bad byte.
+        byte_offset: usize,
+    },
+    /// The file is empty or holds only comments.
+    #[error("the file is empty: a scenario file holds one `Scenario(...)`")]
+    Empty,
+    /// The file could not be read.
+    #[error("cannot read the file: {message}")]
+    Unreadable {
+        /// The operating system's message.
+        message: String,
+    },
+    /// RON syntax or type error, in ron's words.
+    #[error("{message}")]
+    Syntax {
+        /// ron's message.
+        message: String,
+    },
+    /// A string whose closing quote is missing.
+    #[error("this text is never closed: a closing \" is missing")]
+    UnclosedString,
+    /// The file ends in the middle of a value.
+    #[error("the file ends before the scenario is complete: is a bracket or quote missing?")]
+    UnexpectedEnd,
+    /// A field name that the format does not have.
+    #[error("unknown field `{found}`{}; valid fields are: {}", within_text(.within), .expected.join(", "))]
+    UnknownField {
+        /// The name written.
+        found: String,
+        /// The names allowed here.
+        expected: Vec<String>,
+        /// The struct it was written in.
+        within: Option<String>,
+    },
+    /// A variant name that the format does not have.
+    #[error("unknown value `{found}`{}; expected one of: {}", within_text(.within), .expected.join(", "))]
+    UnknownVariant {
+        /// The name written.
+        found: String,
+        /// The names allowed here.
+        expected: Vec<String>,
+        /// The enum it was written for.
+        within: Option<String>,
+    },
+    /// A required field is missing.
+    #[error("missing field `{field}`{}", within_text(.within))]
+    MissingField {
+        /// The missing field.
+        field: String,
+        /// The struct it belongs in.
+        within: Option<String>,
+    },
+    /// Brackets nested past the limit.
+    #[error("brackets are nested more than {limit} deep")]
+    NestingTooDeep {
+        /// The limit.
+        limit: usize,
+    },
+    /// A text field over the length limit.
+    #[error("this text is {chars} characters long; the limit is {limit}")]
+    TextTooLong {
+        /// Its length in characters.
+        chars: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// More steps than the limit.
+    #[error("the scenario has {steps} steps; the limit is {limit}")]
+    TooManySteps {
+        /// Steps written.
+        steps: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A share that must lie between 0 and 1.
+    #[error("`{field}` is {value}; it must be between 0 and 1")]
+    ShareOutOfRange {
+        /// The field.
+        field: &'static str,
+        /// The value written.
+        value: f64,
+    },
+    /// The scenario names a ruleset the catalogue does not have.
+    #[error("unknown ruleset `{id}`; known rulesets: {}", .known.join(", "))]
+    UnknownRuleset {
+        /// The id written.
+        id: String,
+        /// The ids the catalogue has.
+        known: Vec<String>,
+    },
+    /// `pass_ruleset` is not one of `rulesets`.
+    #[error("`pass_ruleset` is `{id}`, which is not in this scenario's `rulesets`")]
+    PassRulesetNotScored {
+        /// The id written.
+        id: String,
+    },
+    /// Two steps share an id.
+    #[error("step id `{id}` is used twice (first at line {first_line})")]
+    DuplicateStepId {
+        /// The id.
+        id: String,
+        /// Line of the first use.
+        first_line: usize,
+    },
+    /// Two options of one decision share an id.
+    #[error("option id `{id}` is used twice in decision `{step}`")]
+    DuplicateOptionId {
+        /// The decision.
+        step: String,
+        /// The option id.
+        id: String,
+    },
+    /// Two cues share an id.
+    #[error("cue id `{id}` is used twice (first at line {first_line})")]
+    DuplicateCueId {
+        /// The id.
+        id: String,
+        /// Line of the first use.
+        first_line: usize,
+    },
+    /// Two variants of one scene share an id.
+    #[error("variant id `{id}` is used twice in scene `{step}`")]
+    DuplicateVariantId {
+        /// The scene.
+        step: String,
+        /// The variant id.
+        id: String,
+    },
+    /// `start` or a `next` names no step.
+    #[error("`{next}` is not a step in this scenario{}", suggestion_text(.suggestion))]
+    UnknownStep {
+        /// The id written.
+        next: String,
+        /// The closest existing step id.
+        suggestion: Option<String>,
+    },
+    /// No path from `start` reaches this step.
+    #[error("step `{id}` can never be reached from the start step `{start}`")]
+    UnreachableStep {
+        /// The step.
+        id: String,
+        /// The start step.
+        start: String,
+    },
+    /// No path from this step reaches an ending.
+    #[error("from step `{id}` there is no way to reach an ending")]
+    NoWayToEnding {
+        /// The step.
+        id: String,
+    },
+    /// A loop with no way out to an ending.
+    #[error("steps {} form a loop with no way out to an ending", list(.steps))]
+    CycleWithNoExit {
+        /// The steps in the loop.
+        steps: Vec<String>,
+    },
+    /// A decision with fewer than two options.
+    #[error("decision `{step}` has {count} option(s); a decision needs at least two")]
+    TooFewOptions {
+        /// The decision.
+        step: String,
+        /// Options written.
+        count: usize,
+    },
+    /// A cue names an id that is neither an indicator nor a caution.
+    #[error("`{id}` is not an indicator or caution id in the catalogue{}", suggestion_text(.suggestion))]
+    UnknownIndicator {
+        /// The id written.
+        id: String,
+        /// The closest catalogue id.
+        suggestion: Option<String>,
+    },
+    /// An effect names a rule that no ruleset has.
+    #[error("`{id}` is not a rule in any ruleset{}", suggestion_text(.suggestion))]
+    UnknownRule {
+        /// The id written.
+        id: String,
+        /// The closest rule id.
+        suggestion: Option<String>,
+    },
+    /// An effect names a rule of a ruleset the scenario is not scored against.
+    #[error(
+        "rule `{rule}` belongs to ruleset `{ruleset}`, which this scenario is not scored against, so it counts for nothing"
+    )]
+    RuleOutsideScenarioRulesets {
+        /// The rule.
+        rule: String,
+        /// Its ruleset.
+        ruleset: String,
+    },
+    /// An effect names a rule that is not a trainee decision.
+    #[error("rule `{rule}` is not scored for trainee decisions (it is served elsewhere)")]
+    UnscoredRule {
+        /// The rule.
+        rule: String,
+    },
+    /// A `{cue}` marker names no cue of the scene.
+    #[error("`{{{marker}}}` places a cue, but scene `{step}` has no cue `{marker}`")]
+    UnknownCueMarker {
+        /// The marker's id.
+        marker: String,
+        /// The scene.
+        step: String,
+    },
+    /// A flag is tested but never set.
+    #[error("flag `{flag}` is tested here but no option ever sets it")]
+    FlagNeverSet {
+        /// The flag.
+        flag: String,
+    },
+    /// An identify step that can be reached before any cue was shown.
+    #[error(
+        "identify step `{step}` has no cues before it: no scene that can lead here shows a cue"
+    )]
+    IdentifyWithoutCues {
+        /// The step.
+        step: String,
+    },
+    /// A decision where every option is locked on some path.
+    #[error("every option of decision `{step}` is locked when reached with flags {}", list(.flags))]
+    AllOptionsLocked {
+        /// The decision.
+        step: String,
+        /// The flags set on the path that locks them all.
+        flags: Vec<String>,
+    },
+    /// No path passes under the deciding ruleset.
+    #[error(
+        "no path through the scenario passes under `{ruleset}` (best {best} of {max} points needed at mastery {mastery})"
+    )]
+    NoPassingPath {
+        /// The deciding ruleset.
+        ruleset: String,
+        /// Best raw score found on a path without critical breaches (or overall).
+        best: i64,
+        /// The maximum.
+        max: i64,
+        /// The mastery score.
+        mastery: f64,
+    },
+    /// A ruleset with nothing to score.
+    #[error("no path earns any points under `{ruleset}`, so its score is meaningless")]
+    RulesetNotScored {
+        /// The ruleset.
+        ruleset: String,
+    },
+    /// A decision none of whose options has an effect.
+    #[error("no option of decision `{step}` upholds or breaches any rule, so it is not scored")]
+    AllOptionsUnscored {
+        /// The decision.
+        step: String,
+    },
+    /// The path enumeration stopped at its limit.
+    #[error(
+        "the scenario has more than {limit} paths; scores were computed over the first {limit}"
+    )]
+    PathLimitReached {
+        /// The limit.
+        limit: usize,
+    },
+    /// Two files define the same scenario id.
+    #[error("scenario id `{id}` is also defined in {other}")]
+    DuplicateScenarioId {
+        /// The id.
+        id: String,
+        /// The other file.
+        other: String,
+    },
+}
+
+fn within_text(within: &Option<String>) -> String {
+    within
+        .as_ref()
+        .map(|w| format!(" in `{w}`"))
+        .unwrap_or_default()
+}
+
+fn suggestion_text(suggestion: &Option<String>) -> String {
+    suggestion
+        .as_ref()
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "(none)".to_owned()
+    } else {
+        items
+            .iter()
+            .map(|i| format!("`{i}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl Problem {
+    /// How serious the problem is.
+    pub fn severity(&self) -> Severity {
+        match self {
+            Problem::RuleOutsideScenarioRulesets { .. }
+            | Problem::AllOptionsUnscored { .. }
+            | Problem::PathLimitReached { .. } => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// A stable kebab-case code for tools and tests, e.g. `unknown-step`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::FileTooLarge { .. } => "file-too-large",
+            Problem::NotUtf8 { .. } => "not-utf8",
+            Problem::Empty => "empty-file",
+            Problem::Unreadable { .. } => "unreadable",
+            Problem::Syntax { .. } => "syntax",
+            Problem::UnexpectedEnd => "unexpected-end",
+            Problem::UnclosedString => "unclosed-string",
+            Problem::UnknownField { .. } => "unknown-field",
+            Problem::UnknownVariant { .. } => "unknown-variant",
+            Problem::MissingField { .. } => "missing-field",
+            Problem::NestingTooDeep { .. } => "nesting-too-deep",
+            Problem::TextTooLong { .. } => "text-too-long",
+            Problem::TooManySteps { .. } => "too-many-steps",
+            Problem::ShareOutOfRange { .. } => "share-out-of-range",
+            Problem::UnknownRuleset { .. } => "unknown-ruleset",
+            Problem::PassRulesetNotScored { .. } => "pass-ruleset-not-scored",
+            Problem::DuplicateStepId { .. } => "duplicate-step-id",
+            Problem::DuplicateOptionId { .. } => "duplicate-option-id",
+            Problem::DuplicateCueId { .. } => "duplicate-cue-id",
+            Problem::DuplicateVariantId { .. } => "duplicate-variant-id",
+            Problem::UnknownStep { .. } => "unknown-step",
+            Problem::UnreachableStep { .. } => "unreachable-step",
+            Problem::NoWayToEnding { .. } => "no-way-to-ending",
+            Problem::CycleWithNoExit { .. } => "cycle-with-no-exit",
+            Problem::TooFewOptions { .. } => "too-few-options",
+            Problem::UnknownIndicator { .. } => "unknown-indicator",
+            Problem::UnknownRule { .. } => "unknown-rule",
+            Problem::RuleOutsideScenarioRulesets { .. } => "rule-outside-scenario-rulesets",
+            Problem::UnscoredRule { .. } => "unscored-rule",
+            Problem::UnknownCueMarker { .. } => "unknown-cue-marker",
+            Problem::FlagNeverSet { .. } => "flag-never-set",
+            Problem::IdentifyWithoutCues { .. } => "identify-without-cues",
+            Problem::AllOptionsLocked { .. } => "all-options-locked",
+            Problem::NoPassingPath { .. } => "no-passing-path",
+            Problem::RulesetNotScored { .. } => "ruleset-not-scored",
+            Problem::AllOptionsUnscored { .. } => "all-options-unscored",
+            Problem::PathLimitReached { .. } => "path-limit-reached",
+            Problem::DuplicateScenarioId { .. } => "duplicate-scenario-id",
+        }
+    }
+}
+
+/// One problem at one place in one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// The file, as the user named it.
+    pub file: String,
+    /// Where in the file.
+    pub position: Position,
+    /// What is wrong.
+    pub problem: Problem,
+    /// The text of the offending line (without its line end), for display.
+    pub source_line: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic at `position` in `text`.
+    pub fn new(file: &str, text: &str, position: Position, problem: Problem) -> Diagnostic {
+        let source_line = text
+            .lines()
+            .nth(position.line.saturating_sub(1))
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_owned();
+        Diagnostic {
+            file: file.to_owned(),
+            position,
+            problem,
+            source_line,
+        }
+    }
+
+    /// The problem's severity.
+    pub fn severity(&self) -> Severity {
+        self.problem.severity()
+    }
+
+    /// `file:line:col: severity: message`, the offending line, and a caret under the column.
+    pub fn render(&self) -> String {
+        let severity = match self.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut out = format!(
+            "{}:{}:{}: {severity}: {}",
+            self.file, self.position.line, self.position.column, self.problem
+        );
+        if !self.source_line.is_empty() {
+            let gutter = self.position.line.to_string();
+            // Tabs keep their width so the caret lines up under the column.
+            let pad: String = self
+                .source_line
+                .chars()
+                .take(self.position.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            out.push_str(&format!(
+                "\n {gutter} | {}\n {} | {pad}^",
+                self.source_line,
+                " ".repeat(gutter.len())
+            ));
+        }
+        out
+    }
+
+    /// The diagnostic as a JSON-ready record: file, line, column, severity, code, message,
+    /// source_line.
+    pub fn to_record(&self) -> DiagnosticRecord {
+        DiagnosticRecord {
+            file: self.file.clone(),
+            line: self.position.line,
+            column: self.position.column,
+            severity: self.severity(),
+            code: self.problem.code(),
+            message: self.problem.to_string(),
+            source_line: self.source_line.clone(),
+        }
+    }
+}
+
+/// A diagnostic flattened for `--format json`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiagnosticRecord {
+    /// The file.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (characters).
+    pub column: usize,
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// Stable code, e.g. `unknown-step`.
+    pub code: &'static str,
+    /// Human-readable message.
+    pub message: String,
+    /// The offending line.
+    pub source_line: String,
+}

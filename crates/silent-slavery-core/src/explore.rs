@@ -1,0 +1,254 @@
+//! Walks every path through a scenario (each option, each scene variant) to find the best and worst achievable scores and every path's outcome.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, CueTag};
+use crate::scenario::{Scenario, Step, route};
+use crate::score::{self, AttemptScore, ScoreBounds, Transcript};
+
+/// How many complete paths are enumerated before the walk stops and says so.
+pub const DEFAULT_PATH_LIMIT: usize = 20_000;
+
+/// The result of walking a scenario.
+#[derive(Debug, Clone, Default)]
+pub struct Exploration {
+    /// Every complete path (start to an ending), as the transcript of a trainee who flagged
+    /// every true indicator offered and no red herring.
+    pub paths: Vec<Transcript>,
+    /// True when the walk stopped at its limit; `paths` is then a prefix.
+    pub truncated: bool,
+    /// Decisions reached with every option locked: (decision id, flags set then).
+    pub locked_decisions: Vec<(String, Vec<String>)>,
+}
+
+#[derive(Clone)]
+struct Walker {
+    step: usize,
+    flags: BTreeSet<String>,
+    seen_cues: BTreeSet<String>,
+    transcript: Transcript,
+    on_path: HashSet<(usize, BTreeSet<String>)>,
+}
+
+/// Enumerates complete paths through `scenario`, depth first, up to `limit`.
+///
+/// A path never revisits a step with the same flags (that would be a loop that changes
+/// nothing), so the walk ends on any scenario. Steps named by a `next` that does not exist
+/// end the path there; validation reports them.
+pub fn explore(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Exploration {
+    let mut out = Exploration::default();
+    let Some(start) = scenario.step_index(&scenario.start) else {
+        return out;
+    };
+    let mut stack = vec![Walker {
+        step: start,
+        flags: BTreeSet::new(),
+        seen_cues: BTreeSet::new(),
+        transcript: Transcript::default(),
+        on_path: HashSet::new(),
+    }];
+    let mut locked = BTreeSet::new();
+    while let Some(mut w) = stack.pop() {
+        if !w.on_path.insert((w.step, w.flags.clone())) {
+            continue;
+        }
+        let step = &scenario.steps[w.step];
+        w.transcript.visited.push(step.id().to_owned());
+        let goto = |w: &mut Walker, id: &str| -> bool {
+            match scenario.step_index(id) {
+                Some(i) => {
+                    w.step = i;
+                    true
+                }
+                None => false,
+            }
+        };
+        match step {
+            Step::Scene(scene) => {
+                w.seen_cues.extend(scene.cues.iter().map(|c| c.id.clone()));
+                let next = route(&scene.next, &scene.next_when, &w.flags).to_owned();
+                if scene.variants.is_empty() {
+                    if goto(&mut w, &next) {
+                        stack.push(w);
+                    }
+                } else {
+                    // Pushed in reverse so the first variant is walked first.
+                    for variant in scene.variants.iter().rev() {
+                        let mut branch = w.clone();
+                        branch
+                            .seen_cues
+                            .extend(variant.cues.iter().map(|c| c.id.clone()));
+                        branch
+                            .transcript
+                            .variants
+                            .push((scene.id.clone(), variant.id.clone()));
+                        if goto(&mut branch, &next) {
+                            stack.push(branch);
+                        }
+                    }
+                }
+            }
+            Step::Identify(identify) => {
+                w.transcript
+                    .offered_cues
+                    .extend(w.seen_cues.iter().cloned());
+                let next = route(&identify.next, &identify.next_when, &w.flags).to_owned();
+                if goto(&mut w, &next) {
+                    stack.push(w);
+                }
+            }
+            Step::Decision(decision) => {
+                let open: Vec<_> = decision
+                    .options
+                    .iter()
+                    .filter(|o| o.is_unlocked(&w.flags))
+                    .collect();
+                if open.is_empty() {
+                    let flags: Vec<String> = w.flags.iter().cloned().collect();
+                    if locked.insert((decision.id.clone(), flags.clone())) {
+                        out.locked_decisions.push((decision.id.clone(), flags));
+                    }
+                    continue;
+                }
+                for option in open.into_iter().rev() {
+                    let mut branch = w.clone();
+                    branch
+                        .transcript
+                        .choices
+                        .push((decision.id.clone(), option.id.clone()));
+                    branch.flags.extend(option.sets.iter().cloned());
+                    if goto(&mut branch, &option.next) {
+                        stack.push(branch);
+                    }
+                }
+            }
+            Step::Ending(ending) => {
+                w.transcript.ending = Some(ending.id.clone());
+                w.transcript.flagged_cues = w
+                    .transcript
+                    .offered_cues
+                    .iter()
+                    .filter(|id| is_true_indicator(scenario, catalog, id))
+                    .cloned()
+                    .collect();
+                out.paths.push(w.transcript);
+                if out.paths.len() >= limit {
+                    out.truncated = true;
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_true_indicator(scenario: &Scenario, catalog: &Catalog, cue_id: &str) -> bool {
+    scenario
+        .cue(cue_id)
+        .is_some_and(|c| matches!(catalog.cue_tag(&c.indicator), Some(CueTag::Indicator(_))))
+}
+
+/// The lowest and highest raw score per ruleset over the explored paths.
+///
+/// Highest: a path's decision points plus every true indicator it offers flagged. Lowest: its
+/// decision points with every red herring flagged and no indicator.
+pub fn bounds(
+    scenario: &Scenario,
+    catalog: &Catalog,
+    exploration: &Exploration,
+) -> BTreeMap<String, ScoreBounds> {
+    let mut out: BTreeMap<String, ScoreBounds> = BTreeMap::new();
+    for path in &exploration.paths {
+        let decisions = score::decision_points(
+            scenario,
+            catalog,
+            path.choices.iter().map(|(s, o)| (s.as_str(), o.as_str())),
+        );
+        let best_ident = score::identification(scenario, catalog, path).points;
+        let cautions_offered = path
+            .offered_cues
+            .iter()
+            .filter(|id| {
+                scenario.cue(id).is_some_and(|c| {
+                    matches!(catalog.cue_tag(&c.indicator), Some(CueTag::Caution(_)))
+                })
+            })
+            .count() as i64;
+        let worst_ident = -cautions_offered * i64::from(scenario.caution_penalty);
+        for ruleset in &scenario.rulesets {
+            let points = decisions.get(ruleset).map_or(0, |d| d.0);
+            let b = out.entry(ruleset.clone()).or_insert(ScoreBounds {
+                min: i64::MAX,
+                max: i64::MIN,
+            });
+            b.max = b.max.max(points + best_ident);
+            b.min = b.min.min(points + worst_ident);
+        }
+    }
+    out
+}
+
+/// Rules that some option of one of these decisions breaches critically: the critical rules
+/// at stake on a path that visits them.
+pub fn critical_rules<'a>(
+    scenario: &Scenario,
+    visited: impl IntoIterator<Item = &'a String>,
+) -> BTreeSet<String> {
+    visited
+        .into_iter()
+        .filter_map(|id| match scenario.step(id) {
+            Some(Step::Decision(d)) => Some(d),
+            _ => None,
+        })
+        .flat_map(|d| d.options.iter())
+        .flat_map(|o| o.effects.iter())
+        .filter(|e| e.is_critical())
+        .map(|e| e.rule().to_owned())
+        .collect()
+}
+
+/// One path with its score, as `silent-slavery paths` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoredPath {
+    /// The path (best identification assumed).
+    pub transcript: Transcript,
+    /// Its score.
+    pub score: AttemptScore,
+    /// Rules at stake critically on this path (some option of a decision it visits breaches
+    /// them critically) that the path never upholds.
+    pub critical_rules_not_upheld: Vec<String>,
+}
+
+/// Every explored path scored against `bounds`.
+pub fn scored_paths(
+    scenario: &Scenario,
+    catalog: &Catalog,
+    bounds: &BTreeMap<String, ScoreBounds>,
+    exploration: &Exploration,
+) -> Vec<ScoredPath> {
+    exploration
+        .paths
+        .iter()
+        .map(|t| {
+            let score = score::score(scenario, catalog, bounds, t);
+            let upheld: BTreeSet<&str> = score
+                .rulesets
+                .iter()
+                .flat_map(|r| r.rules.iter())
+                .filter(|t| t.upheld > 0)
+                .map(|t| t.rule.as_str())
+                .collect();
+            ScoredPath {
+                transcript: t.clone(),
+                critical_rules_not_upheld: critical_rules(scenario, &t.visited)
+                    .iter()
+                    .filter(|r| !upheld.contains(r.as_str()))
+                    .cloned()
+                    .collect(),
+                score,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,19 @@
+//! Silent Slavery Trainer's core: scenario model, parsing, validation, runner and scoring, with no Bevy in it.
+//!
+//! Data flows one way: a trainer's RON file is parsed ([`parse`]) and checked ([`validate`])
+//! into a [`library::LoadedScenario`]; a [`runner::Runner`] plays it for one trainee, turning
+//! inputs into [`runner::Event`]s; [`score`] turns the transcript into a score per ruleset of
+//! the [`catalog`].
+
+pub mod catalog;
+pub mod diagnostic;
+pub mod explore;
+pub mod graph;
+pub mod library;
+pub mod locate;
+pub mod parse;
+pub mod runner;
+pub mod scenario;
+pub mod score;
+pub mod script;
+pub mod validate;

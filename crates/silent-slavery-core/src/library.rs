@@ -1,0 +1,196 @@
+//! Loads scenario files from disk into validated, hashed, playable scenarios, collecting every diagnostic on the way.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::catalog::Catalog;
+use crate::diagnostic::{Diagnostic, Problem, Severity};
+use crate::locate::Position;
+use crate::parse::{ParsedScenario, parse_scenario};
+use crate::path;
+use crate::scenario::Scenario;
+use crate::score::ScoreBounds;
+use crate::validate::{Validation, validate};
+
+/// A scenario that passed validation and can be played.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    /// The file it came from.
+    pub file: String,
+    /// The scenario.
+    pub scenario: Scenario,
+    /// SHA-256 (hex) of the parsed scenario, so comments and white space do not change it.
+    /// Attempts are pinned to it.
+    pub content_hash: String,
+    /// Best and worst achievable raw score per ruleset, over all paths.
+    pub bounds: BTreeMap<String, ScoreBounds>,
+    /// Warnings from validation.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The content hash of a scenario: SHA-256 of its canonical JSON form, in hex.
+pub fn content_hash(scenario: &Scenario) -> String {
+    // Serialising plain structs of strings and numbers cannot fail.
+    let bytes = serde_json::to_vec(scenario).unwrap_or_default();
+    format!("{:x}", Sha256::digest(&bytes))
+}
+
+/// Parses and validates one file's bytes.
+///
+/// # Errors
+/// Every diagnostic (errors and warnings) when the file has at least one error.
+pub fn load_bytes(
+    file: &str,
+    bytes: &[u8],
+    catalog: &Catalog,
+) -> Result<LoadedScenario, Vec<Diagnostic>> {
+    let parsed = parse_scenario(file, bytes).map_err(|d| vec![*d])?;
+    let validation = validate(&parsed, catalog);
+    loaded(parsed, validation)
+}
+
+fn loaded(
+    parsed: ParsedScenario,
+    validation: Validation,
+) -> Result<LoadedScenario, Vec<Diagnostic>> {
+    if validation.has_errors() {
+        return Err(validation.diagnostics);
+    }
+    Ok(LoadedScenario {
+        content_hash: content_hash(&parsed.scenario),
+        file: parsed.file,
+        scenario: parsed.scenario,
+        bounds: validation.bounds,
+        warnings: validation.diagnostics,
+    })
+}
+
+/// Reads, parses and validates one file.
+///
+/// # Errors
+/// Every diagnostic when the file cannot be read or has an error.
+pub fn load_file(path: &Path, catalog: &Catalog) -> Result<LoadedScenario, Vec<Diagnostic>> {
+    let name = path.display().to_string();
+    let bytes = read_limited(path)
+        .map_err(|problem| vec![Diagnostic::new(&name, "", Position::START, problem)])?;
+    load_bytes(&name, &bytes, catalog)
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, Problem> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Problem::Unreadable {
+        message: e.to_string(),
+    })?;
+    let mut bytes = Vec::new();
+    // One byte over the limit is enough to report the file as too large without reading
+    // all of a huge file.
+    let limit = crate::parse::MAX_FILE_BYTES as u64 + 1;
+    file.take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Problem::Unreadable {
+            message: e.to_string(),
+        })?;
+    if bytes.len() as u64 == limit {
+        let size = std::fs::metadata(path).map_or(bytes.len(), |m| m.len() as usize);
+        return Err(Problem::FileTooLarge {
+            bytes: size,
+            limit: crate::parse::MAX_FILE_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
+/// What loading a set of files found.
+#[derive(Debug, Clone, Default)]
+pub struct LoadReport {
+    /// Files read, in order.
+    pub files: Vec<String>,
+    /// Scenarios that loaded, in file order.
+    pub scenarios: Vec<LoadedScenario>,
+    /// Every diagnostic from every file, errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadReport {
+    /// Number of error diagnostics.
+    pub fn error_count(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .count()
+    }
+
+    /// A loaded scenario by id.
+    pub fn scenario(&self, id: &str) -> Option<&LoadedScenario> {
+        self.scenarios.iter().find(|s| s.scenario.id == id)
+    }
+}
+
+/// Scenario files under `path`: the file itself, or every `*.ron` below a directory
+/// (sorted), leaving out `courses/` (course definitions are not scenarios).
+pub fn scenario_files(path: &Path) -> Vec<PathBuf> {
+    if !path.is_dir() {
+        return vec![path.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    let mut dirs = vec![path.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let p = entry.path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n != "courses") {
+                    dirs.push(p);
+                }
+            } else if p.extension().is_some_and(|e| e == "ron") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Loads every scenario file under each path, reporting all problems of all files, and a
+/// scenario id defined in two files.
+pub fn load_paths(paths: &[PathBuf], catalog: &Catalog) -> LoadReport {
+    let mut report = LoadReport::default();
+    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    for path in paths {
+        let files = scenario_files(path);
+        if files.is_empty() {
+            continue;
+        }
+        for file in files {
+            let name = file.display().to_string();
+            report.files.push(name.clone());
+            match load_file(&file, catalog) {
+                Ok(loaded) => {
+                    if let Some(other) = ids.get(&loaded.scenario.id) {
+                        let text = std::fs::read_to_string(&file).unwrap_or_default();
+                        let position = crate::locate::Locator::scan(&text).find(&path!["id"]);
+                        report.diagnostics.push(Diagnostic::new(
+                            &name,
+                            &text,
+                            position,
+                            Problem::DuplicateScenarioId {
+                                id: loaded.scenario.id.clone(),
+                                other: other.clone(),
+                            },
+                        ));
+                        continue;
+                    }
+                    ids.insert(loaded.scenario.id.clone(), name);
+                    report.diagnostics.extend(loaded.warnings.iter().cloned());
+                    report.scenarios.push(loaded);
+                }
+                Err(diagnostics) => report.diagnostics.extend(diagnostics),
+            }
+        }
+    }
+    report
+}

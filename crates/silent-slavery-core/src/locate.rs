@@ -1,0 +1,420 @@
+//! Maps a value's place in a parsed RON file (`steps[3].options[1].next`) back to its line and column.
+//!
+//! serde hands the validator plain values with no positions, so after ron has accepted a file
+//! this module scans the same text once and records where every value starts. Semantic
+//! diagnostics name a path; this turns it into `line:col`.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+/// One step in a path to a value: a struct field or a list index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PathSegment {
+    /// A named field.
+    Field(String),
+    /// A position in a list or tuple, from 0.
+    Index(usize),
+}
+
+impl PathSegment {
+    /// A field segment.
+    pub fn field(name: &str) -> PathSegment {
+        PathSegment::Field(name.to_owned())
+    }
+}
+
+/// A path from the top-level value to a nested one.
+pub type ValuePath = Vec<PathSegment>;
+
+/// Builds a [`ValuePath`] from field names and indices: `path!["steps", 2, "next"]`.
+#[macro_export]
+macro_rules! path {
+    ($($seg:expr),* $(,)?) => {
+        vec![$($crate::locate::IntoSegment::into_segment($seg)),*]
+    };
+}
+
+/// Conversion used by [`path!`].
+pub trait IntoSegment {
+    /// The segment.
+    fn into_segment(self) -> PathSegment;
+}
+
+impl IntoSegment for &str {
+    fn into_segment(self) -> PathSegment {
+        PathSegment::field(self)
+    }
+}
+
+impl IntoSegment for usize {
+    fn into_segment(self) -> PathSegment {
+        PathSegment::Index(self)
+    }
+}
+
+impl IntoSegment for PathSegment {
+    fn into_segment(self) -> PathSegment {
+        self
+    }
+}
+
+/// A 1-based line and column (columns count characters, as ron's do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Position {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column in characters, from 1.
+    pub column: usize,
+}
+
+impl Position {
+    /// Line 1, column 1.
+    pub const START: Position = Position { line: 1, column: 1 };
+
+    /// The position of a byte offset in `text` (clamped to the end).
+    pub fn of_offset(text: &str, offset: usize) -> Position {
+        let offset = offset.min(text.len());
+        let before = text.get(..offset).unwrap_or(text);
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Position { line, column }
+    }
+}
+
+/// Where each value of a RON document starts.
+#[derive(Debug, Clone, Default)]
+pub struct Locator {
+    starts: HashMap<ValuePath, Position>,
+}
+
+impl Locator {
+    /// Scans `text` (already accepted by ron). Tolerant: on text ron would reject it records
+    /// what it can and never panics.
+    pub fn scan(text: &str) -> Locator {
+        let tokens = tokenize(text);
+        let mut locator = Locator::default();
+        let mut path = Vec::new();
+        let mut scanner = Scanner {
+            tokens: &tokens,
+            at: 0,
+            out: &mut locator.starts,
+        };
+        scanner.value(&mut path, 0);
+        locator
+    }
+
+    /// The start of the value at `path`, if the file writes that value.
+    pub fn get(&self, path: &[PathSegment]) -> Option<Position> {
+        self.starts.get(path).copied()
+    }
+
+    /// The start of the value at `path`, or of its nearest recorded ancestor.
+    pub fn find(&self, path: &[PathSegment]) -> Position {
+        (0..=path.len())
+            .rev()
+            .find_map(|n| self.starts.get(&path[..n]).copied())
+            .unwrap_or(Position::START)
+    }
+}
+
+/// The first opening bracket nested deeper than `limit`, if any. Run before parsing so
+/// pathological input is refused before any recursive code sees it.
+pub fn nesting_deeper_than(text: &str, limit: usize) -> Option<Position> {
+    let mut depth = 0usize;
+    for (token, position) in tokenize(text) {
+        match token {
+            Token::Punct('(' | '[' | '{') => {
+                depth += 1;
+                if depth > limit {
+                    return Some(position);
+                }
+            }
+            Token::Punct(')' | ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The byte offset of a position in `text` (clamped to the end).
+pub fn offset_of(text: &str, position: Position) -> usize {
+    let mut offset = 0usize;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        if n + 1 == position.line {
+            return offset
+                + line
+                    .char_indices()
+                    .nth(position.column.saturating_sub(1))
+                    .map_or(line.len(), |(i, _)| i);
+        }
+        offset += line.len();
+    }
+    text.len()
+}
+
+/// The position of the first character at or after `from` that is not white space or a
+/// comment: ron reports some errors where the blank before the token starts.
+pub fn skip_blank(text: &str, from: Position) -> Position {
+    let offset = offset_of(text, from);
+    let rest = text.get(offset..).unwrap_or("");
+    let trimmed = rest.trim_start();
+    if trimmed.starts_with("//") || trimmed.starts_with("/*") || trimmed.is_empty() {
+        return from;
+    }
+    Position::of_offset(text, offset + (rest.len() - trimmed.len()))
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Ident(String),
+    Punct(char),
+    Literal,
+}
+
+fn tokenize(text: &str) -> Vec<(Token, Position)> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let (mut line, mut column) = (1usize, 1usize);
+    // Advances one character, keeping line and column in step.
+    let bump = |c: char, line: &mut usize, column: &mut usize| {
+        if c == '\n' {
+            *line += 1;
+            *column = 1;
+        } else {
+            *column += 1;
+        }
+    };
+    while let Some(&(_, c)) = chars.peek() {
+        let here = Position { line, column };
+        if c.is_whitespace() {
+            chars.next();
+            bump(c, &mut line, &mut column);
+        } else if c == '/' {
+            chars.next();
+            bump(c, &mut line, &mut column);
+            match chars.peek().map(|&(_, c)| c) {
+                Some('/') => {
+                    while let Some(&(_, c)) = chars.peek() {
+                        if c == '\n' {
+                            break;
+                        }
+                        chars.next();
+                        bump(c, &mut line, &mut column);
+                    }
+                }
+                Some('*') => {
+                    let mut depth = 0usize;
+                    let mut prev = '\0';
+                    for (_, c) in chars.by_ref() {
+                        bump(c, &mut line, &mut column);
+                        if prev == '/' && c == '*' {
+                            depth += 1;
+                            prev = '\0';
+                            continue;
+                        }
+                        if prev == '*' && c == '/' {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                break;
+                            }
+                            prev = '\0';
+                            continue;
+                        }
+                        prev = c;
+                    }
+                }
+                _ => out.push((Token::Punct('/'), here)),
+            }
+        } else if c == '"' || c == '\'' {
+            chars.next();
+            bump(c, &mut line, &mut column);
+            let mut escaped = false;
+            for (_, d) in chars.by_ref() {
+                bump(d, &mut line, &mut column);
+                if escaped {
+                    escaped = false;
+                } else if d == '\\' {
+                    escaped = true;
+                } else if d == c {
+                    break;
+                }
+            }
+            out.push((Token::Literal, here));
+        } else if c.is_alphanumeric() || c == '_' || c == '-' || c == '+' || c == '.' {
+            let mut word = String::new();
+            while let Some(&(_, d)) = chars.peek() {
+                if d.is_alphanumeric() || d == '_' || d == '.' || d == '-' || d == '+' || d == '#' {
+                    word.push(d);
+                    chars.next();
+                    bump(d, &mut line, &mut column);
+                } else {
+                    break;
+                }
+            }
+            // Raw and byte strings: r"..", r#".."#, b"..", br#".."#.
+            if (word == "r" || word == "br" || word.starts_with("r#") || word.starts_with("br#"))
+                && chars.peek().is_some_and(|&(_, d)| d == '"')
+            {
+                let hashes = word.chars().filter(|&h| h == '#').count();
+                chars.next();
+                bump('"', &mut line, &mut column);
+                let mut closing = 0usize;
+                let mut in_close = false;
+                for (_, d) in chars.by_ref() {
+                    bump(d, &mut line, &mut column);
+                    if in_close && d == '#' {
+                        closing += 1;
+                    } else {
+                        in_close = d == '"';
+                        closing = 0;
+                    }
+                    if in_close && closing == hashes {
+                        break;
+                    }
+                }
+                out.push((Token::Literal, here));
+            } else if word == "b" && chars.peek().is_some_and(|&(_, d)| d == '\'' || d == '"') {
+                // A byte literal: the quote that follows is read as a literal next round.
+            } else if word.starts_with(|d: char| d.is_alphabetic() || d == '_') {
+                out.push((Token::Ident(word.trim_start_matches("r#").to_owned()), here));
+            } else {
+                out.push((Token::Literal, here));
+            }
+        } else {
+            chars.next();
+            bump(c, &mut line, &mut column);
+            out.push((Token::Punct(c), here));
+        }
+    }
+    out
+}
+
+struct Scanner<'t, 'o> {
+    tokens: &'t [(Token, Position)],
+    at: usize,
+    out: &'o mut HashMap<ValuePath, Position>,
+}
+
+/// Deeper than ron's own limit: text this deep was already rejected by the parser.
+const MAX_DEPTH: usize = 256;
+
+impl Scanner<'_, '_> {
+    fn peek(&self, ahead: usize) -> Option<&Token> {
+        self.tokens.get(self.at + ahead).map(|(t, _)| t)
+    }
+
+    fn value(&mut self, path: &mut ValuePath, depth: usize) {
+        let Some((token, position)) = self.tokens.get(self.at).cloned() else {
+            return;
+        };
+        self.out.entry(path.clone()).or_insert(position);
+        if depth > MAX_DEPTH {
+            self.at = self.tokens.len();
+            return;
+        }
+        match token {
+            Token::Ident(_) => {
+                self.at += 1;
+                if self.peek(0) == Some(&Token::Punct('(')) {
+                    self.group(')', path, depth);
+                }
+            }
+            Token::Punct('(') => self.group(')', path, depth),
+            Token::Punct('[') => self.group(']', path, depth),
+            Token::Punct('{') => self.group('}', path, depth),
+            _ => self.at += 1,
+        }
+    }
+
+    /// Reads `( fields )`, `( elements )`, `[ elements ]` or `{ key: value }` starting at the
+    /// opening bracket.
+    fn group(&mut self, close: char, path: &mut ValuePath, depth: usize) {
+        self.at += 1;
+        let mut index = 0usize;
+        loop {
+            match self.peek(0) {
+                None => return,
+                Some(Token::Punct(c)) if *c == close => {
+                    self.at += 1;
+                    return;
+                }
+                Some(Token::Punct(',')) => {
+                    self.at += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let before = self.at;
+            let named = match (self.peek(0), self.peek(1)) {
+                (Some(Token::Ident(name)), Some(Token::Punct(':'))) if close != ']' => {
+                    Some(name.clone())
+                }
+                _ => None,
+            };
+            if let Some(name) = named {
+                self.at += 2;
+                path.push(PathSegment::Field(name));
+            } else {
+                path.push(PathSegment::Index(index));
+                index += 1;
+            }
+            self.value(path, depth + 1);
+            path.pop();
+            if close == '}' && self.peek(0) == Some(&Token::Punct(':')) {
+                // A map entry: the key was read as element `index`; its value follows.
+                self.at += 1;
+                path.push(PathSegment::Index(index));
+                index += 1;
+                self.value(path, depth + 1);
+                path.pop();
+            }
+            if self.at == before {
+                self.at += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_nested_fields_and_list_items() {
+        let text = "// head\nScenario(\n  id: \"x\",\r\n  steps: [\n    Scene(id: \"a\", next: \"b\"),\n    Decision(\n      id: \"b\", options: [Option(id: \"o\", next: \"z\")],\n    ),\n  ],\n)\n";
+        let locator = Locator::scan(text);
+        assert_eq!(locator.find(&path!["id"]), Position { line: 3, column: 7 });
+        assert_eq!(
+            locator.find(&path!["steps", 0, "next"]),
+            Position {
+                line: 5,
+                column: 26
+            }
+        );
+        assert_eq!(
+            locator.find(&path!["steps", 1, "options", 0, "next"]),
+            Position {
+                line: 7,
+                column: 48
+            }
+        );
+        // A path that does not exist resolves to its nearest ancestor.
+        assert_eq!(
+            locator.find(&path!["steps", 1, "options", 0, "effects", 3]),
+            Position {
+                line: 7,
+                column: 26
+            }
+        );
+    }
+
+    #[test]
+    fn strings_with_brackets_and_comments_do_not_confuse_it() {
+        let text = "(a: \"( [ \\\" ]\", /* ( */ b: r#\"x\"# , c: 'c', d: [1, 2.5, -3], e: 4)";
+        let locator = Locator::scan(text);
+        assert_eq!(locator.find(&path!["e"]).column, 65);
+        assert_eq!(locator.find(&path!["d", 2]).column, 57);
+    }
+}

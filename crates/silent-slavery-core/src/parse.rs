@@ -1,0 +1,161 @@
+//! Turns a scenario file's bytes into a `Scenario`, or into a diagnostic at file:line:col.
+
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::locate::{Locator, Position};
+use crate::scenario::Scenario;
+
+/// Largest scenario file accepted: 1 MiB. A real scenario is a few tens of kilobytes.
+pub const MAX_FILE_BYTES: usize = 1 << 20;
+/// Deepest bracket nesting accepted. Scenarios need about eight levels.
+pub const MAX_NESTING: usize = 64;
+
+/// The ron options every authored file is read with: `Some(..)` may be left out around
+/// optional values, newtype variants unwrap (`Scene(id: ..)`), and ron's recursion limit
+/// stays on so deeply nested brackets are an error, not a stack overflow.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_default_extension(ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES)
+        .with_recursion_limit(MAX_NESTING)
+}
+
+/// A scenario file that parsed, with what is needed to point at its parts.
+#[derive(Debug, Clone)]
+pub struct ParsedScenario {
+    /// The file name as the user gave it.
+    pub file: String,
+    /// The text, without a byte-order mark.
+    pub text: String,
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Where each value starts.
+    pub locator: Locator,
+}
+
+impl ParsedScenario {
+    /// A diagnostic at the value `path` points to.
+    pub fn diagnostic(&self, path: &[crate::locate::PathSegment], problem: Problem) -> Diagnostic {
+        Diagnostic::new(&self.file, &self.text, self.locator.find(path), problem)
+    }
+}
+
+/// Parses a scenario from raw file bytes.
+///
+/// Accepts a UTF-8 byte-order mark and CRLF line ends (editors on Windows write both).
+///
+/// # Errors
+/// One [`Diagnostic`]: the file is too large, not UTF-8, empty, or not a valid `Scenario`
+/// (ron stops at its first error, so only one is reported per file).
+pub fn parse_scenario(file: &str, bytes: &[u8]) -> Result<ParsedScenario, Box<Diagnostic>> {
+    let at_start = |problem| Box::new(Diagnostic::new(file, "", Position::START, problem));
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(at_start(Problem::FileTooLarge {
+            bytes: bytes.len(),
+            limit: MAX_FILE_BYTES,
+        }));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let good = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
+            let position = Position::of_offset(&good, good.len());
+            return Err(Box::new(Diagnostic::new(
+                file,
+                &good,
+                position,
+                Problem::NotUtf8 {
+                    byte_offset: e.valid_up_to(),
+                },
+            )));
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if is_blank(text) {
+        return Err(at_start(Problem::Empty));
+    }
+    if let Some(position) = crate::locate::nesting_deeper_than(text, MAX_NESTING) {
+        return Err(Box::new(Diagnostic::new(
+            file,
+            text,
+            position,
+            Problem::NestingTooDeep { limit: MAX_NESTING },
+        )));
+    }
+    match ron_options().from_str::<Scenario>(text) {
+        Ok(scenario) => Ok(ParsedScenario {
+            file: file.to_owned(),
+            text: text.to_owned(),
+            scenario,
+            locator: Locator::scan(text),
+        }),
+        Err(e) => {
+            let reported = Position {
+                line: e.span.start.line.max(1),
+                column: e.span.start.col.max(1),
+            };
+            let position = if e.code == ron::Error::Eof {
+                reported
+            } else {
+                crate::locate::skip_blank(text, reported)
+            };
+            Err(Box::new(Diagnostic::new(
+                file,
+                text,
+                position,
+                problem_from_ron(e.code),
+            )))
+        }
+    }
+}
+
+/// True when the text holds nothing but white space and comments.
+fn is_blank(text: &str) -> bool {
+    let mut rest = text.trim_start();
+    loop {
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            match after.split_once("*/") {
+                Some((_, r)) => rest = r.trim_start(),
+                None => return false,
+            }
+        } else {
+            return rest.is_empty();
+        }
+    }
+}
+
+fn problem_from_ron(error: ron::Error) -> Problem {
+    use ron::Error as E;
+    let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect();
+    match error {
+        E::Eof => Problem::UnexpectedEnd,
+        E::ExpectedStringEnd => Problem::UnclosedString,
+        E::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => Problem::UnknownField {
+            found,
+            expected: names(expected),
+            within: outer,
+        },
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => Problem::UnknownVariant {
+            found,
+            expected: names(expected),
+            within: outer,
+        },
+        E::MissingStructField { field, outer } => Problem::MissingField {
+            field: field.to_owned(),
+            within: outer,
+        },
+        E::ExceededRecursionLimit => Problem::NestingTooDeep { limit: MAX_NESTING },
+        other => Problem::Syntax {
+            message: other.to_string(),
+        },
+    }
+}

@@ -1,0 +1,580 @@
+//! The runner: a synchronous state machine that plays one attempt of a scenario, turning a trainee's inputs into events.
+//!
+//! It touches no files and no screens. Randomness (scene variants, option order) comes from a
+//! ChaCha8 generator seeded at start, drawn in a fixed order as steps are presented, so the
+//! same scenario, seed and inputs always give the same attempt.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Catalog, CueTag};
+use crate::library::LoadedScenario;
+use crate::scenario::{
+    Cue, Decision, DecisionOption, Effect, Ending, Identify, Outcome, Scene, SceneVariant, Step,
+    StepKind, route,
+};
+use crate::score::{self, AttemptScore, Transcript};
+
+/// Something the trainee does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Input {
+    /// Flag a cue as concerning (identify steps only).
+    Flag(String),
+    /// Take a flag back (identify steps only).
+    Unflag(String),
+    /// Choose an option (decision steps only).
+    Choose(String),
+    /// Move on from a scene, an identify step or feedback.
+    Continue,
+}
+
+/// Which way an effect went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EffectKind {
+    /// The rule was upheld.
+    Upheld,
+    /// The rule was breached.
+    Breached,
+}
+
+/// Something that happened in the attempt, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Event {
+    /// A step is now shown.
+    StepPresented {
+        /// Its id.
+        step: String,
+        /// Its kind.
+        kind: StepKind,
+    },
+    /// A scene variant was drawn for this attempt.
+    VariantChosen {
+        /// The scene.
+        step: String,
+        /// The variant.
+        variant: String,
+    },
+    /// Decision options were put in this order (option ids).
+    OptionsOrdered {
+        /// The decision.
+        step: String,
+        /// Option ids in display order.
+        order: Vec<String>,
+    },
+    /// A cue was flagged.
+    CueFlagged {
+        /// The cue.
+        cue: String,
+    },
+    /// A flag was taken back.
+    CueUnflagged {
+        /// The cue.
+        cue: String,
+    },
+    /// An option was chosen.
+    OptionChosen {
+        /// The decision.
+        step: String,
+        /// The option.
+        option: String,
+    },
+    /// The chosen option upheld or breached a rule.
+    RuleEffect {
+        /// The rule.
+        rule: String,
+        /// Its ruleset.
+        ruleset: String,
+        /// Upheld or breached.
+        effect: EffectKind,
+        /// Points (positive).
+        points: u32,
+        /// A critical breach.
+        critical: bool,
+    },
+    /// A scenario flag was set.
+    FlagSet {
+        /// The flag.
+        flag: String,
+    },
+    /// Feedback is shown for the chosen option.
+    FeedbackShown {
+        /// The decision.
+        step: String,
+        /// The option.
+        option: String,
+    },
+    /// The attempt reached an ending.
+    AttemptFinished {
+        /// The ending.
+        ending: String,
+        /// Its outcome.
+        outcome: Outcome,
+    },
+}
+
+/// Why an input was refused. The runner's state is unchanged after an error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RunnerError {
+    /// The scenario's start step does not exist (only possible for unvalidated scenarios).
+    #[error("the scenario has no step `{0}`")]
+    MissingStep(String),
+    /// Flagging outside an identify step.
+    #[error("cues can only be flagged at an identify step; the current step is `{0}`")]
+    NotIdentifying(String),
+    /// A cue not offered at this identify step.
+    #[error("cue `{0}` has not been shown in this attempt")]
+    CueNotOffered(String),
+    /// Choosing outside a decision.
+    #[error("there is no decision to make at `{0}`")]
+    NotDeciding(String),
+    /// An option id the decision does not have.
+    #[error("decision `{step}` has no option `{option}`")]
+    UnknownOption {
+        /// The decision.
+        step: String,
+        /// The id given.
+        option: String,
+    },
+    /// A locked option.
+    #[error("option `{option}` is locked: {reason}")]
+    OptionLocked {
+        /// The option.
+        option: String,
+        /// Why.
+        reason: String,
+    },
+    /// Continue at a decision.
+    #[error("decision `{0}` needs an option chosen before moving on")]
+    ChoiceRequired(String),
+    /// Any input after the ending.
+    #[error("the attempt has finished")]
+    Finished,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Position {
+    At(usize),
+    Feedback { step: usize, option: usize },
+    Finished(usize),
+}
+
+/// A cue as presented: the cue and whether the trainee has flagged it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CueView<'a> {
+    /// The cue.
+    pub cue: &'a Cue,
+    /// Flagged now.
+    pub flagged: bool,
+}
+
+/// An option as presented.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OptionView<'a> {
+    /// The option.
+    pub option: &'a DecisionOption,
+    /// False when its `requires` flags do not hold (show it greyed out with `locked_reason`).
+    pub unlocked: bool,
+}
+
+/// What the trainee sees now.
+#[derive(Debug, Clone, PartialEq)]
+pub enum View<'a> {
+    /// A scene, with the drawn variant and every cue it shows.
+    Scene {
+        /// The scene.
+        scene: &'a Scene,
+        /// The drawn variant.
+        variant: Option<&'a SceneVariant>,
+        /// The scene's cues then the variant's.
+        cues: Vec<&'a Cue>,
+    },
+    /// An identify step with every cue seen so far, in the order shown.
+    Identify {
+        /// The step.
+        step: &'a Identify,
+        /// Cues seen so far.
+        cues: Vec<CueView<'a>>,
+    },
+    /// A decision with options in this attempt's order.
+    Decision {
+        /// The step.
+        step: &'a Decision,
+        /// Options, shuffled if the author allowed it.
+        options: Vec<OptionView<'a>>,
+    },
+    /// Feedback on the option just chosen.
+    Feedback {
+        /// The decision.
+        step: &'a Decision,
+        /// The option chosen.
+        option: &'a DecisionOption,
+    },
+    /// The ending.
+    Finished {
+        /// The ending.
+        ending: &'a Ending,
+    },
+}
+
+/// Plays one attempt.
+#[derive(Debug, Clone)]
+pub struct Runner {
+    scenario: Arc<LoadedScenario>,
+    catalog: Arc<Catalog>,
+    seed: u64,
+    rng: ChaCha8Rng,
+    position: Position,
+    flags: BTreeSet<String>,
+    seen_cues: Vec<String>,
+    variant: Option<usize>,
+    order: Vec<usize>,
+    transcript: Transcript,
+}
+
+impl Runner {
+    /// Starts an attempt at the scenario's first step.
+    ///
+    /// Returns the runner and the events of presenting the first step.
+    ///
+    /// # Errors
+    /// [`RunnerError::MissingStep`] if the start step does not exist. A [`LoadedScenario`]
+    /// has passed validation, so this does not happen for one from the library.
+    pub fn start(
+        scenario: Arc<LoadedScenario>,
+        catalog: Arc<Catalog>,
+        seed: u64,
+    ) -> Result<(Runner, Vec<Event>), RunnerError> {
+        let start = scenario
+            .scenario
+            .step_index(&scenario.scenario.start)
+            .ok_or_else(|| RunnerError::MissingStep(scenario.scenario.start.clone()))?;
+        let mut runner = Runner {
+            scenario,
+            catalog,
+            seed,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            position: Position::At(start),
+            flags: BTreeSet::new(),
+            seen_cues: Vec::new(),
+            variant: None,
+            order: Vec::new(),
+            transcript: Transcript::default(),
+        };
+        let mut events = Vec::new();
+        runner.enter(start, &mut events);
+        Ok((runner, events))
+    }
+
+    /// The seed this attempt was started with.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The scenario being played.
+    pub fn scenario(&self) -> &Arc<LoadedScenario> {
+        &self.scenario
+    }
+
+    /// What happened so far, for scoring.
+    pub fn transcript(&self) -> &Transcript {
+        &self.transcript
+    }
+
+    /// Flags set so far.
+    pub fn flags(&self) -> &BTreeSet<String> {
+        &self.flags
+    }
+
+    /// Whether the attempt has reached an ending.
+    pub fn is_finished(&self) -> bool {
+        matches!(self.position, Position::Finished(_))
+    }
+
+    /// The score so far (final once finished).
+    pub fn score(&self) -> AttemptScore {
+        score::score(
+            &self.scenario.scenario,
+            &self.catalog,
+            &self.scenario.bounds,
+            &self.transcript,
+        )
+    }
+
+    /// What the trainee sees now.
+    pub fn view(&self) -> View<'_> {
+        let steps = &self.scenario.scenario.steps;
+        match self.position {
+            Position::At(i) => match &steps[i] {
+                Step::Scene(scene) => {
+                    let variant = self.variant.and_then(|v| scene.variants.get(v));
+                    View::Scene {
+                        scene,
+                        variant,
+                        cues: scene
+                            .cues
+                            .iter()
+                            .chain(variant.into_iter().flat_map(|v| v.cues.iter()))
+                            .collect(),
+                    }
+                }
+                Step::Identify(step) => View::Identify {
+                    step,
+                    cues: self
+                        .seen_cues
+                        .iter()
+                        .filter_map(|id| self.scenario.scenario.cue(id))
+                        .map(|cue| CueView {
+                            cue,
+                            flagged: self.transcript.flagged_cues.contains(&cue.id),
+                        })
+                        .collect(),
+                },
+                Step::Decision(step) => View::Decision {
+                    step,
+                    options: self
+                        .order
+                        .iter()
+                        .map(|&o| {
+                            let option = &step.options[o];
+                            OptionView {
+                                option,
+                                unlocked: option.is_unlocked(&self.flags),
+                            }
+                        })
+                        .collect(),
+                },
+                Step::Ending(ending) => View::Finished { ending },
+            },
+            Position::Feedback { step, option } => match &steps[step] {
+                Step::Decision(d) => View::Feedback {
+                    step: d,
+                    option: &d.options[option],
+                },
+                _ => unreachable!("feedback is only entered from a decision"),
+            },
+            Position::Finished(i) => match &steps[i] {
+                Step::Ending(ending) => View::Finished { ending },
+                _ => unreachable!("an attempt only finishes at an ending"),
+            },
+        }
+    }
+
+    fn current_id(&self) -> String {
+        let i = match self.position {
+            Position::At(i) | Position::Finished(i) => i,
+            Position::Feedback { step, .. } => step,
+        };
+        self.scenario.scenario.steps[i].id().to_owned()
+    }
+
+    /// Applies one input.
+    ///
+    /// # Errors
+    /// [`RunnerError`] when the input does not fit the current step; nothing changes then.
+    pub fn apply(&mut self, input: &Input) -> Result<Vec<Event>, RunnerError> {
+        let mut events = Vec::new();
+        let scenario = Arc::clone(&self.scenario);
+        let steps = &scenario.scenario.steps;
+        match (input, self.position.clone()) {
+            (_, Position::Finished(_)) => return Err(RunnerError::Finished),
+            (Input::Flag(cue) | Input::Unflag(cue), Position::At(i))
+                if matches!(steps[i], Step::Identify(_)) =>
+            {
+                if !self.seen_cues.contains(cue) {
+                    return Err(RunnerError::CueNotOffered(cue.clone()));
+                }
+                if matches!(input, Input::Flag(_)) {
+                    if self.transcript.flagged_cues.insert(cue.clone()) {
+                        events.push(Event::CueFlagged { cue: cue.clone() });
+                    }
+                } else if self.transcript.flagged_cues.remove(cue) {
+                    events.push(Event::CueUnflagged { cue: cue.clone() });
+                }
+            }
+            (Input::Flag(_) | Input::Unflag(_), _) => {
+                return Err(RunnerError::NotIdentifying(self.current_id()));
+            }
+            (Input::Choose(option_id), Position::At(i)) => {
+                let Step::Decision(decision) = &steps[i] else {
+                    return Err(RunnerError::NotDeciding(self.current_id()));
+                };
+                let (o, option) = decision
+                    .options
+                    .iter()
+                    .enumerate()
+                    .find(|(_, o)| &o.id == option_id)
+                    .ok_or_else(|| RunnerError::UnknownOption {
+                        step: decision.id.clone(),
+                        option: option_id.clone(),
+                    })?;
+                if !option.is_unlocked(&self.flags) {
+                    return Err(RunnerError::OptionLocked {
+                        option: option.id.clone(),
+                        reason: option
+                            .locked_reason
+                            .clone()
+                            .unwrap_or_else(|| "not available yet".to_owned()),
+                    });
+                }
+                self.transcript
+                    .choices
+                    .push((decision.id.clone(), option.id.clone()));
+                events.push(Event::OptionChosen {
+                    step: decision.id.clone(),
+                    option: option.id.clone(),
+                });
+                for effect in &option.effects {
+                    let Some((ruleset, _)) = self.catalog.rule(effect.rule()) else {
+                        continue;
+                    };
+                    let (kind, points, critical) = match effect {
+                        Effect::Upholds { points, .. } => (EffectKind::Upheld, *points, false),
+                        Effect::Breaches {
+                            points, critical, ..
+                        } => (EffectKind::Breached, *points, *critical),
+                    };
+                    events.push(Event::RuleEffect {
+                        rule: effect.rule().to_owned(),
+                        ruleset: ruleset.id.clone(),
+                        effect: kind,
+                        points,
+                        critical,
+                    });
+                }
+                for flag in &option.sets {
+                    if self.flags.insert(flag.clone()) {
+                        events.push(Event::FlagSet { flag: flag.clone() });
+                    }
+                }
+                self.position = Position::Feedback { step: i, option: o };
+                events.push(Event::FeedbackShown {
+                    step: decision.id.clone(),
+                    option: option.id.clone(),
+                });
+            }
+            (Input::Choose(_), _) => return Err(RunnerError::NotDeciding(self.current_id())),
+            (Input::Continue, Position::At(i)) => {
+                let next = match &steps[i] {
+                    Step::Scene(s) => route(&s.next, &s.next_when, &self.flags),
+                    Step::Identify(s) => route(&s.next, &s.next_when, &self.flags),
+                    Step::Decision(d) => return Err(RunnerError::ChoiceRequired(d.id.clone())),
+                    Step::Ending(_) => return Err(RunnerError::Finished),
+                };
+                self.go(next, &mut events)?;
+            }
+            (Input::Continue, Position::Feedback { step, option }) => {
+                let Step::Decision(d) = &steps[step] else {
+                    unreachable!("feedback is only entered from a decision")
+                };
+                self.go(&d.options[option].next, &mut events)?;
+            }
+        }
+        Ok(events)
+    }
+
+    fn go(&mut self, next: &str, events: &mut Vec<Event>) -> Result<(), RunnerError> {
+        let i = self
+            .scenario
+            .scenario
+            .step_index(next)
+            .ok_or_else(|| RunnerError::MissingStep(next.to_owned()))?;
+        self.enter(i, events);
+        Ok(())
+    }
+
+    fn enter(&mut self, i: usize, events: &mut Vec<Event>) {
+        let scenario = Arc::clone(&self.scenario);
+        let step = &scenario.scenario.steps[i];
+        self.position = Position::At(i);
+        self.variant = None;
+        self.order.clear();
+        self.transcript.visited.push(step.id().to_owned());
+        events.push(Event::StepPresented {
+            step: step.id().to_owned(),
+            kind: step.kind(),
+        });
+        match step {
+            Step::Scene(scene) => {
+                let mut cues: Vec<&Cue> = scene.cues.iter().collect();
+                if !scene.variants.is_empty() {
+                    let v = self.draw_variant(&scene.variants);
+                    self.variant = Some(v);
+                    let variant = &scene.variants[v];
+                    self.transcript
+                        .variants
+                        .push((scene.id.clone(), variant.id.clone()));
+                    events.push(Event::VariantChosen {
+                        step: scene.id.clone(),
+                        variant: variant.id.clone(),
+                    });
+                    cues.extend(variant.cues.iter());
+                }
+                for cue in cues {
+                    if !self.seen_cues.contains(&cue.id) {
+                        self.seen_cues.push(cue.id.clone());
+                    }
+                }
+            }
+            Step::Identify(_) => {
+                self.transcript
+                    .offered_cues
+                    .extend(self.seen_cues.iter().cloned());
+            }
+            Step::Decision(decision) => {
+                self.order = (0..decision.options.len()).collect();
+                if decision.shuffle {
+                    // Fisher–Yates with the attempt's generator: the order depends only on
+                    // the seed and the steps presented before.
+                    for k in (1..self.order.len()).rev() {
+                        let j = self.rng.random_range(0..=k);
+                        self.order.swap(k, j);
+                    }
+                }
+                events.push(Event::OptionsOrdered {
+                    step: decision.id.clone(),
+                    order: self
+                        .order
+                        .iter()
+                        .map(|&o| decision.options[o].id.clone())
+                        .collect(),
+                });
+            }
+            Step::Ending(ending) => {
+                self.position = Position::Finished(i);
+                self.transcript.ending = Some(ending.id.clone());
+                events.push(Event::AttemptFinished {
+                    ending: ending.id.clone(),
+                    outcome: ending.outcome,
+                });
+            }
+        }
+    }
+
+    fn draw_variant(&mut self, variants: &[SceneVariant]) -> usize {
+        let total: u64 = variants.iter().map(|v| u64::from(v.weight)).sum();
+        if total == 0 {
+            return self.rng.random_range(0..variants.len());
+        }
+        let mut pick = self.rng.random_range(0..total);
+        for (i, v) in variants.iter().enumerate() {
+            let w = u64::from(v.weight);
+            if pick < w {
+                return i;
+            }
+            pick -= w;
+        }
+        variants.len() - 1
+    }
+
+    /// Whether a cue is a red herring, for views that mark them after the attempt.
+    pub fn is_red_herring(&self, cue: &Cue) -> bool {
+        matches!(
+            self.catalog.cue_tag(&cue.indicator),
+            Some(CueTag::Caution(_))
+        )
+    }
+}

@@ -1,0 +1,325 @@
+//! Scoring: turns what a trainee did in one attempt into a score per ruleset (docs/scoring.md).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, CueTag};
+use crate::scenario::{Effect, Outcome, Scenario, Step};
+
+/// What happened in one attempt, as far as scoring needs it. Produced by the
+/// [`Runner`](crate::runner::Runner) and, for every possible path, by
+/// [`explore`](crate::explore::explore).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Transcript {
+    /// Steps presented, in order.
+    pub visited: Vec<String>,
+    /// Scene variants chosen: (scene id, variant id).
+    pub variants: Vec<(String, String)>,
+    /// Options chosen: (decision id, option id), in order.
+    pub choices: Vec<(String, String)>,
+    /// Cues the trainee could flag: every cue shown before an identify step they reached.
+    pub offered_cues: BTreeSet<String>,
+    /// Cues flagged when the attempt ended.
+    pub flagged_cues: BTreeSet<String>,
+    /// The ending reached, if the attempt finished.
+    pub ending: Option<String>,
+}
+
+/// Lowest and highest raw score achievable under one ruleset over all paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ScoreBounds {
+    /// Worst: every breach on the worst path and every red herring flagged, no indicator.
+    pub min: i64,
+    /// Best: the best path with every true indicator flagged and no red herring.
+    pub max: i64,
+}
+
+/// Points one rule gained and lost in an attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleTally {
+    /// The rule id.
+    pub rule: String,
+    /// Points from options that upheld it.
+    pub upheld: i64,
+    /// Points lost to options that breached it (a positive number).
+    pub breached: i64,
+    /// Whether any breach of it was critical.
+    pub critical: bool,
+}
+
+/// A critical breach: which option breached which rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CriticalBreach {
+    /// The rule.
+    pub rule: String,
+    /// The decision.
+    pub step: String,
+    /// The option chosen.
+    pub option: String,
+}
+
+/// The score under one ruleset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RulesetScore {
+    /// The ruleset id.
+    pub ruleset: String,
+    /// The ruleset's version (stamped so a later edit of the rules cannot rewrite history).
+    pub ruleset_version: String,
+    /// Points from decisions under this ruleset's rules.
+    pub decision_points: i64,
+    /// Points from identification (the same in every ruleset).
+    pub identification_points: i64,
+    /// `decision_points + identification_points`.
+    pub raw: i64,
+    /// Lowest achievable raw score.
+    pub min: i64,
+    /// Highest achievable raw score over all paths.
+    pub max: i64,
+    /// `raw / max`, clamped to 0–1 (1 when `max` is 0 and nothing was lost).
+    pub scaled: f64,
+    /// Per-rule breakdown, in rule id order, only rules that were touched.
+    pub rules: Vec<RuleTally>,
+    /// Critical breaches under this ruleset.
+    pub critical_breaches: Vec<CriticalBreach>,
+    /// Whether the attempt passes under this ruleset: finished, `scaled` at or over the
+    /// mastery score, no critical breach, identification recall at or over the minimum.
+    pub passed: bool,
+}
+
+/// How well the trainee identified indicators.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Identification {
+    /// True-indicator cues offered and flagged.
+    pub flagged_indicators: Vec<String>,
+    /// True-indicator cues offered and not flagged.
+    pub missed_indicators: Vec<String>,
+    /// Red-herring cues offered.
+    pub red_herrings_offered: Vec<String>,
+    /// Red-herring cues flagged (stereotyping).
+    pub red_herrings_flagged: Vec<String>,
+    /// Flagged true indicators ÷ true indicators offered (1 when none were offered).
+    pub recall: f64,
+    /// Flagged true indicators ÷ cues flagged (1 when nothing was flagged).
+    pub precision: f64,
+    /// Identification points: indicator weights gained less red-herring penalties.
+    pub points: i64,
+}
+
+/// The whole score of an attempt.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttemptScore {
+    /// The ruleset that decides pass/fail.
+    pub pass_ruleset: String,
+    /// One score per ruleset the scenario is scored against, in the scenario's order.
+    pub rulesets: Vec<RulesetScore>,
+    /// Indicator identification.
+    pub identification: Identification,
+    /// Mastery score applied (0–1).
+    pub mastery_score: f64,
+    /// Minimum identification recall applied (0–1).
+    pub min_identification_recall: f64,
+    /// The ending's outcome, if finished.
+    pub outcome: Option<Outcome>,
+    /// Whether the attempt passed (under `pass_ruleset`).
+    pub passed: bool,
+}
+
+impl AttemptScore {
+    /// The score under one ruleset.
+    pub fn ruleset(&self, id: &str) -> Option<&RulesetScore> {
+        self.rulesets.iter().find(|r| r.ruleset == id)
+    }
+}
+
+/// Identification points and the lists behind them.
+pub fn identification(
+    scenario: &Scenario,
+    catalog: &Catalog,
+    transcript: &Transcript,
+) -> Identification {
+    let mut out = Identification {
+        flagged_indicators: Vec::new(),
+        missed_indicators: Vec::new(),
+        red_herrings_offered: Vec::new(),
+        red_herrings_flagged: Vec::new(),
+        recall: 1.0,
+        precision: 1.0,
+        points: 0,
+    };
+    for cue_id in &transcript.offered_cues {
+        let Some(cue) = scenario.cue(cue_id) else {
+            continue;
+        };
+        let flagged = transcript.flagged_cues.contains(cue_id);
+        match catalog.cue_tag(&cue.indicator) {
+            Some(CueTag::Indicator(indicator)) => {
+                if flagged {
+                    out.points += indicator.weight.points();
+                    out.flagged_indicators.push(cue_id.clone());
+                } else {
+                    out.missed_indicators.push(cue_id.clone());
+                }
+            }
+            Some(CueTag::Caution(_)) => {
+                out.red_herrings_offered.push(cue_id.clone());
+                if flagged {
+                    out.points -= i64::from(scenario.caution_penalty);
+                    out.red_herrings_flagged.push(cue_id.clone());
+                }
+            }
+            None => {}
+        }
+    }
+    let found = out.flagged_indicators.len();
+    let offered = found + out.missed_indicators.len();
+    if offered > 0 {
+        out.recall = found as f64 / offered as f64;
+    }
+    let flagged = found + out.red_herrings_flagged.len();
+    if flagged > 0 {
+        out.precision = found as f64 / flagged as f64;
+    }
+    out
+}
+
+/// Decision points per ruleset for a sequence of choices, with per-rule tallies and
+/// critical breaches. Rules the catalogue does not know are ignored (validation reports them).
+pub fn decision_points<'a>(
+    scenario: &Scenario,
+    catalog: &Catalog,
+    choices: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> BTreeMap<String, (i64, BTreeMap<String, RuleTally>, Vec<CriticalBreach>)> {
+    let mut out: BTreeMap<String, (i64, BTreeMap<String, RuleTally>, Vec<CriticalBreach>)> =
+        BTreeMap::new();
+    for (step_id, option_id) in choices {
+        let Some(Step::Decision(decision)) = scenario.step(step_id) else {
+            continue;
+        };
+        let Some(option) = decision.options.iter().find(|o| o.id == option_id) else {
+            continue;
+        };
+        for effect in &option.effects {
+            let Some((ruleset, _)) = catalog.rule(effect.rule()) else {
+                continue;
+            };
+            let entry = out.entry(ruleset.id.clone()).or_default();
+            entry.0 += effect.signed_points();
+            let tally = entry
+                .1
+                .entry(effect.rule().to_owned())
+                .or_insert_with(|| RuleTally {
+                    rule: effect.rule().to_owned(),
+                    upheld: 0,
+                    breached: 0,
+                    critical: false,
+                });
+            match effect {
+                Effect::Upholds { points, .. } => tally.upheld += i64::from(*points),
+                Effect::Breaches {
+                    points, critical, ..
+                } => {
+                    tally.breached += i64::from(*points);
+                    if *critical {
+                        tally.critical = true;
+                        entry.2.push(CriticalBreach {
+                            rule: effect.rule().to_owned(),
+                            step: step_id.to_owned(),
+                            option: option_id.to_owned(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `raw / max` clamped to 0–1.
+pub fn scaled(raw: i64, max: i64) -> f64 {
+    if max > 0 {
+        (raw as f64 / max as f64).clamp(0.0, 1.0)
+    } else if raw >= max {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// Scores an attempt against every ruleset of the scenario.
+///
+/// `bounds` are the per-ruleset best and worst scores from
+/// [`explore`](crate::explore::explore); a ruleset missing from it is scaled against its
+/// own raw score.
+pub fn score(
+    scenario: &Scenario,
+    catalog: &Catalog,
+    bounds: &BTreeMap<String, ScoreBounds>,
+    transcript: &Transcript,
+) -> AttemptScore {
+    let identification = identification(scenario, catalog, transcript);
+    let decisions = decision_points(
+        scenario,
+        catalog,
+        transcript
+            .choices
+            .iter()
+            .map(|(s, o)| (s.as_str(), o.as_str())),
+    );
+    let outcome = transcript
+        .ending
+        .as_deref()
+        .and_then(|id| match scenario.step(id) {
+            Some(Step::Ending(ending)) => Some(ending.outcome),
+            _ => None,
+        });
+    let finished = outcome.is_some();
+    let rulesets: Vec<RulesetScore> = scenario
+        .rulesets
+        .iter()
+        .map(|ruleset_id| {
+            let (decision_points, tallies, critical_breaches) =
+                decisions.get(ruleset_id).cloned().unwrap_or_default();
+            let raw = decision_points + identification.points;
+            let b = bounds.get(ruleset_id).copied().unwrap_or(ScoreBounds {
+                min: raw.min(0),
+                max: raw.max(0),
+            });
+            let scaled = scaled(raw, b.max);
+            let passed = finished
+                && critical_breaches.is_empty()
+                && scaled + 1e-9 >= scenario.mastery_score
+                && identification.recall + 1e-9 >= scenario.min_identification_recall;
+            RulesetScore {
+                ruleset: ruleset_id.clone(),
+                ruleset_version: catalog
+                    .rulesets
+                    .get(ruleset_id)
+                    .map(|r| r.version.clone())
+                    .unwrap_or_default(),
+                decision_points,
+                identification_points: identification.points,
+                raw,
+                min: b.min,
+                max: b.max,
+                scaled,
+                rules: tallies.into_values().collect(),
+                critical_breaches,
+                passed,
+            }
+        })
+        .collect();
+    let passed = rulesets
+        .iter()
+        .find(|r| r.ruleset == scenario.pass_ruleset)
+        .is_some_and(|r| r.passed);
+    AttemptScore {
+        pass_ruleset: scenario.pass_ruleset.clone(),
+        rulesets,
+        identification,
+        mastery_score: scenario.mastery_score,
+        min_identification_recall: scenario.min_identification_recall,
+        outcome,
+        passed,
+    }
+}
