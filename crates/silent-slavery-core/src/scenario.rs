@@ -45,7 +45,7 @@ pub struct Scenario {
     /// Share of the true indicators the trainee must flag at identify steps to pass, 0–1.
     #[serde(default = "default_min_recall")]
     pub min_identification_recall: f64,
-    /// Identification points lost for each red herring (`caution_*` cue) flagged (default 2).
+    /// Identification points lost for each red herring (`caution_*` cue) flagged (default 5).
     #[serde(default = "default_caution_penalty")]
     pub caution_penalty: u32,
     /// Id of the first step.
@@ -322,7 +322,7 @@ pub struct Identify {
 }
 
 /// Default points lost per red herring flagged.
-pub const DEFAULT_CAUTION_PENALTY: u32 = 2;
+pub const DEFAULT_CAUTION_PENALTY: u32 = 5;
 
 fn default_caution_penalty() -> u32 {
     DEFAULT_CAUTION_PENALTY
