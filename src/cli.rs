@@ -1,5 +1,6 @@
 //! The `silent-slavery` command line: validate, run, paths and graph, printing the core's results as text or JSON.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -125,7 +126,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             match out {
                 Some(path) => std::fs::write(&path, dot)
                     .with_context(|| format!("writing {}", path.display()))?,
-                None => print!("{dot}"),
+                None => emit(&dot)?,
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -159,7 +160,7 @@ fn validate(catalog: &Catalog, mut paths: Vec<PathBuf>, format: Format) -> Resul
                 "warnings": report.diagnostics.len() - errors,
                 "diagnostics": records,
             });
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            emit(&format!("{}\n", serde_json::to_string_pretty(&out)?))?;
         }
         Format::Text => {
             for d in &report.diagnostics {
@@ -250,11 +251,11 @@ fn run_script(
                 "events": events,
                 "score": score,
             });
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            emit(&format!("{}\n", serde_json::to_string_pretty(&out)?))?;
         }
         Format::Text => {
-            print!("{}", transcript_text(&loaded, &events));
-            print!("{}", score_text(&loaded, &catalog, &score));
+            emit(&transcript_text(&loaded, &events))?;
+            emit(&score_text(&loaded, &catalog, &score))?;
         }
     }
     if let Err(e) = played {
@@ -361,6 +362,19 @@ fn score_text(loaded: &LoadedScenario, catalog: &Catalog, score: &AttemptScore) 
     out
 }
 
+/// Writes to standard output; a reader that went away (`| head`) is not an error.
+fn emit(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
 fn list_or_none(items: &[String]) -> String {
     if items.is_empty() {
         "none".to_owned()
@@ -405,10 +419,12 @@ fn paths(catalog: &Catalog, dir: &Path, id: &str, format: Format) -> Result<Exit
                     "passing_without_upholding_critical_rules": passing_missing_critical,
                 },
             });
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            emit(&format!("{}\n", serde_json::to_string_pretty(&out)?))?;
         }
         Format::Text => {
-            println!(
+            let mut out = String::new();
+            writeln!(
+                out,
                 "{} — {} path(s){}; identification assumed perfect (every true indicator flagged, no red herring)\n",
                 s.id,
                 scored.len(),
@@ -417,7 +433,7 @@ fn paths(catalog: &Catalog, dir: &Path, id: &str, format: Format) -> Result<Exit
                 } else {
                     ""
                 }
-            );
+            )?;
             for (n, p) in scored.iter().enumerate() {
                 let verdict = if p.score.passed { "PASS" } else { "fail" };
                 let choices: Vec<&str> = p
@@ -432,7 +448,8 @@ fn paths(catalog: &Catalog, dir: &Path, id: &str, format: Format) -> Result<Exit
                     .iter()
                     .map(|(scene, v)| format!("{scene}={v}"))
                     .collect();
-                println!(
+                writeln!(
+                    out,
                     "{:>3}. {verdict}  {} -> {}{}",
                     n + 1,
                     choices.join(" > "),
@@ -442,7 +459,7 @@ fn paths(catalog: &Catalog, dir: &Path, id: &str, format: Format) -> Result<Exit
                     } else {
                         format!("  [{}]", variants.join(", "))
                     }
-                );
+                )?;
                 for r in &p.score.rulesets {
                     let critical = if r.critical_breaches.is_empty() {
                         String::new()
@@ -454,22 +471,26 @@ fn paths(catalog: &Catalog, dir: &Path, id: &str, format: Format) -> Result<Exit
                             .collect();
                         format!("  critical: {}", rules.join(", "))
                     };
-                    println!(
+                    writeln!(
+                        out,
                         "       {:<22} {:>4} / {:<4} {:.2}{critical}",
                         r.ruleset, r.raw, r.max, r.scaled
-                    );
+                    )?;
                 }
                 if p.score.passed && !p.critical_rules_not_upheld.is_empty() {
-                    println!(
+                    writeln!(
+                        out,
                         "       passes without upholding critical rule(s): {}",
                         p.critical_rules_not_upheld.join(", ")
-                    );
+                    )?;
                 }
             }
-            println!(
+            writeln!(
+                out,
                 "\n{} path(s), {passing} pass; passing with a critical breach: {critical_passing}; passing without upholding the critical rules at stake: {passing_missing_critical}",
                 scored.len()
-            );
+            )?;
+            emit(&out)?;
         }
     }
     Ok(ExitCode::SUCCESS)

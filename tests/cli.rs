@@ -1,0 +1,317 @@
+//! The `silent-slavery` command line end to end: exit codes, diagnostics at file:line:col, transcripts, paths and graphs.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn cli() -> Command {
+    let mut cmd = Command::cargo_bin("silent-slavery").expect("binary built");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+fn stdout_json(cmd: &mut Command) -> Value {
+    let out = cmd.output().expect("runs");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+const ROADSIDE: &str = "scenarios/roadside_minibus_dawn.ron";
+
+/// A copy of a shipped scenario with one edit, in a fresh directory.
+fn broken_copy(dir: &Path, from: &str, to: &str) -> (std::path::PathBuf, usize, usize) {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(ROADSIDE))
+        .expect("shipped scenario");
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "{from:?} once in the scenario"
+    );
+    let edited = text.replacen(from, to, 1);
+    let offset = edited.find(to).expect("edit present");
+    let line = edited[..offset].matches('\n').count() + 1;
+    let column = offset - edited[..offset].rfind('\n').map_or(0, |i| i + 1) + 1;
+    let path = dir.join("broken.ron");
+    std::fs::write(&path, edited).expect("write copy");
+    (path, line, column)
+}
+
+#[test]
+fn validate_on_the_shipped_scenarios_exits_zero() {
+    let out = cli().arg("validate").output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("scenario(s) valid, 0 error(s), 0 warning(s)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn validate_on_a_broken_file_exits_one_and_names_file_line_col() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (path, line, column) = broken_copy(
+        dir.path(),
+        "next: \"stop_concerns\"",
+        "next: \"stop_concern\"",
+    );
+    let out = cli().arg("validate").arg(&path).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expected = format!(
+        "{}:{line}:{}: error: `stop_concern` is not a step in this scenario (did you mean `stop_concerns`?)",
+        path.display(),
+        column + "next: ".len()
+    );
+    assert!(
+        stderr.contains(&expected),
+        "wanted {expected}\n got {stderr}"
+    );
+    assert!(
+        stderr.contains("next: \"stop_concern\","),
+        "shows the offending line: {stderr}"
+    );
+}
+
+#[test]
+fn validate_reports_every_file_and_every_problem_in_one_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (path, _, _) = broken_copy(
+        dir.path(),
+        "indicator: \"transported_odd_hours\"",
+        "indicator: \"transported_at_odd_hours\"",
+    );
+    // A second problem in the same file, and a second broken file.
+    let text = std::fs::read_to_string(&path)
+        .expect("copy")
+        .replacen(
+            "Upholds(rule: \"ew_first_responders_refer\"",
+            "Upholds(rule: \"ew_first_responder_refers\"",
+            1,
+        )
+        .replacen("id: \"roadside_minibus_dawn\"", "id: \"roadside_copy\"", 1);
+    std::fs::write(&path, text).expect("write");
+    std::fs::write(dir.path().join("empty.ron"), "").expect("write");
+    let json = stdout_json(
+        cli()
+            .args(["validate", "--format", "json"])
+            .arg(dir.path())
+            .arg("scenarios"),
+    );
+    assert_eq!(json["errors"], 3, "{json:#}");
+    let codes: Vec<(&str, &str)> = json["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|d| {
+            (
+                Path::new(d["file"].as_str().expect("file"))
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .expect("name"),
+                d["code"].as_str().expect("code"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("broken.ron", "unknown-indicator"),
+            ("broken.ron", "unknown-rule"),
+            ("empty.ron", "empty-file")
+        ]
+    );
+    let first = &json["diagnostics"][0];
+    assert!(first["line"].as_u64().expect("line") > 1);
+    assert_eq!(first["severity"], "error");
+    assert!(
+        first["message"]
+            .as_str()
+            .expect("message")
+            .contains("did you mean `transported_odd_hours`")
+    );
+    // The good scenarios in scenarios/ still loaded.
+    let ids: Vec<&str> = json["scenarios"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|s| s["id"].as_str().expect("id"))
+        .collect();
+    assert!(ids.contains(&"roadside_minibus_dawn") && ids.contains(&"airport_minor_non_parent"));
+}
+
+#[test]
+fn run_plays_a_scripted_best_path_to_a_pass() {
+    let out = cli()
+        .args([
+            "run",
+            "--scenario",
+            "roadside_minibus_dawn",
+            "--seed",
+            "0",
+            "--choices",
+        ])
+        .arg("tests/scripts/roadside_minibus_dawn_best.txt")
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("[the_stop] Scene\n  variant: exhausted_man\n[stop_concerns] Identify\n  flag dawn_run\n"), "{stdout}");
+    assert!(
+        stdout.contains("  choose dtn_door_open\n    +10 rec_04_not_conditional_on_evidence\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "silent-slavery-2003 (decides pass/fail): 134 of 134 points, scaled 1.00: pass"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("uk-ew-current: 154 of 154 points, scaled 1.00: pass"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Result: PASSED (Safeguarded and referred)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn run_in_json_replays_identically_for_the_same_seed() {
+    let run = || {
+        stdout_json(
+            cli()
+                .args([
+                    "run",
+                    "--scenario",
+                    "roadside_minibus_dawn",
+                    "--seed",
+                    "0",
+                    "--format",
+                    "json",
+                    "--choices",
+                ])
+                .arg("tests/scripts/roadside_minibus_dawn_best.txt"),
+        )
+    };
+    let (a, b) = (run(), run());
+    assert_eq!(a, b);
+    assert_eq!(a["seed"], 0);
+    assert_eq!(a["finished"], true);
+    assert_eq!(a["score"]["passed"], true);
+    assert_eq!(a["content_hash"].as_str().map(str::len), Some(64));
+    let r2003 = &a["score"]["rulesets"][0];
+    assert_eq!(
+        (
+            r2003["ruleset"].as_str(),
+            r2003["raw"].as_i64(),
+            r2003["max"].as_i64()
+        ),
+        (Some("silent-slavery-2003"), Some(134), Some(134))
+    );
+    assert_eq!(a["score"]["identification"]["recall"], 1.0);
+}
+
+#[test]
+fn run_with_a_script_that_does_not_fit_says_where() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = dir.path().join("script.txt");
+    std::fs::write(
+        &script,
+        "flag dawn_run\nchoose make_safe_separate\nchoose not_an_option\n",
+    )
+    .expect("write");
+    let out = cli()
+        .args(["run", "--scenario", "roadside_minibus_dawn", "--choices"])
+        .arg(&script)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("line 3: decision `interpreter` has no option `not_an_option`"),
+        "{stderr}"
+    );
+    // The transcript up to the failure is still printed.
+    assert!(String::from_utf8_lossy(&out.stdout).contains("choose make_safe_separate"));
+
+    let out = cli()
+        .args(["run", "--scenario", "no_such_scenario", "--choices"])
+        .arg(&script)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no scenario `no_such_scenario`"));
+}
+
+#[test]
+fn paths_shows_that_only_good_practice_passes() {
+    for id in ["roadside_minibus_dawn", "airport_minor_non_parent"] {
+        let json = stdout_json(cli().args(["paths", id, "--format", "json"]));
+        let summary = &json["summary"];
+        assert!(summary["passing"].as_u64().expect("count") >= 1, "{id}");
+        assert_eq!(summary["passing_with_critical_breach"], 0, "{id}");
+        assert_eq!(
+            summary["passing_without_upholding_critical_rules"], 0,
+            "{id}"
+        );
+        assert_eq!(json["truncated"], false);
+        for path in json["paths"].as_array().expect("paths") {
+            let critical = path["score"]["rulesets"]
+                .as_array()
+                .expect("rulesets")
+                .iter()
+                .any(|r| !r["critical_breaches"].as_array().expect("list").is_empty());
+            if critical {
+                assert_eq!(path["score"]["passed"], false, "{id}: {path:#}");
+            }
+        }
+    }
+}
+
+#[test]
+fn graph_writes_dot_with_every_step() {
+    let out = cli()
+        .args(["graph", "airport_minor_non_parent"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let dot = String::from_utf8_lossy(&out.stdout);
+    assert!(dot.starts_with("digraph {"), "{dot}");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/airport_minor_non_parent.ron"),
+    )
+    .expect("scenario");
+    let catalog = silent_slavery_core::catalog::Catalog::embedded().expect("catalogue");
+    let loaded = silent_slavery_core::library::load_bytes("a.ron", text.as_bytes(), &catalog)
+        .expect("valid");
+    for step in &loaded.scenario.steps {
+        assert!(
+            dot.contains(&format!("label=\"{}\\n", step.id())),
+            "step {} in graph",
+            step.id()
+        );
+    }
+    assert!(dot.contains("style=bold"), "the start step is marked");
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("g.dot");
+    cli()
+        .args(["graph", "airport_minor_non_parent", "--out"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(file).expect("written"), dot);
+}
