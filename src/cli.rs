@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use silent_slavery_core::catalog::Catalog;
+use silent_slavery_core::coverage::{Coverage, Gap, REQUIRED_DISTINCT_INDICATORS};
 use silent_slavery_core::diagnostic::Severity;
 use silent_slavery_core::explore;
 use silent_slavery_core::library::{self, LoadReport, LoadedScenario};
@@ -67,6 +68,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Print which rules and indicators each scenario exercises; exit 1 when the library
+    /// leaves a scored rule never upheld or never breached, a then-and-now difference unshown,
+    /// or fewer than 60 indicators shown.
+    Coverage {
+        /// Files or directories (default: scenarios/).
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Write a scenario's step graph as Graphviz DOT.
     Graph {
         /// Scenario id (or path to a scenario file).
@@ -116,6 +127,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             scenarios,
             format,
         } => paths(&catalog, &scenarios, &scenario, format),
+        Command::Coverage { paths, format } => coverage(&catalog, paths, format),
         Command::Graph {
             scenario,
             scenarios,
@@ -133,7 +145,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn validate(catalog: &Catalog, mut paths: Vec<PathBuf>, format: Format) -> Result<ExitCode> {
+/// Loads the scenarios under `paths` (default `scenarios/`), refusing paths that do not exist.
+fn load_library(catalog: &Catalog, mut paths: Vec<PathBuf>) -> Result<LoadReport> {
     if paths.is_empty() {
         paths.push(PathBuf::from("scenarios"));
     }
@@ -142,7 +155,11 @@ fn validate(catalog: &Catalog, mut paths: Vec<PathBuf>, format: Format) -> Resul
             bail!("{} does not exist", path.display());
         }
     }
-    let report = library::load_paths(&paths, catalog);
+    Ok(library::load_paths(&paths, catalog))
+}
+
+fn validate(catalog: &Catalog, paths: Vec<PathBuf>, format: Format) -> Result<ExitCode> {
+    let report = load_library(catalog, paths)?;
     let errors = report.error_count();
     match format {
         Format::Json => {
@@ -373,6 +390,116 @@ fn emit(text: &str) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
+}
+
+fn coverage(catalog: &Catalog, paths: Vec<PathBuf>, format: Format) -> Result<ExitCode> {
+    let report = load_library(catalog, paths)?;
+    let coverage = Coverage::of(&report.scenarios, catalog);
+    let gaps = coverage.gaps(REQUIRED_DISTINCT_INDICATORS);
+    let errors = report.error_count();
+    match format {
+        Format::Json => {
+            let out = serde_json::json!({
+                "coverage": coverage,
+                "distinct_indicators": coverage.distinct_indicators(),
+                "gaps": gaps.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "scenario_errors": errors,
+            });
+            emit(&format!("{}\n", serde_json::to_string_pretty(&out)?))?;
+        }
+        Format::Text => emit(&coverage_text(&coverage, &gaps, errors)?)?,
+    }
+    Ok(if gaps.is_empty() && errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn coverage_text(coverage: &Coverage, gaps: &[Gap], errors: usize) -> Result<String> {
+    let mut out = String::new();
+    writeln!(out, "Scenarios:")?;
+    for (n, id) in coverage.scenarios.iter().enumerate() {
+        writeln!(out, "  {:>2} {id}", n + 1)?;
+    }
+    let header: String = (1..=coverage.scenarios.len())
+        .map(|n| format!("{:>3}", n))
+        .collect();
+    writeln!(
+        out,
+        "\nRules x scenarios (+ upheld, - breached, * both, . neither; ~ not a trainee decision)\n{:<46}{header}",
+        ""
+    )?;
+    let mut ruleset = "";
+    for rule in &coverage.rules {
+        if rule.ruleset != ruleset {
+            ruleset = &rule.ruleset;
+            writeln!(out, "{ruleset}")?;
+        }
+        let cells: String = coverage
+            .scenarios
+            .iter()
+            .map(|id| {
+                let cell = match (rule.upheld_in.contains(id), rule.breached_in.contains(id)) {
+                    (true, true) => '*',
+                    (true, false) => '+',
+                    (false, true) => '-',
+                    (false, false) => '.',
+                };
+                format!("{cell:>3}")
+            })
+            .collect();
+        let mark = if rule.scored { ' ' } else { '~' };
+        writeln!(out, "  {mark}{:<43}{cells}", rule.rule)?;
+    }
+    writeln!(
+        out,
+        "\nIndicators x scenarios (x shown): {} of {} distinct\n{:<46}{header}",
+        coverage.distinct_indicators(),
+        coverage.indicators.len(),
+        ""
+    )?;
+    let mut category = "";
+    for indicator in &coverage.indicators {
+        if indicator.category != category {
+            category = &indicator.category;
+            writeln!(out, "{category}")?;
+        }
+        let cells: String = coverage
+            .scenarios
+            .iter()
+            .map(|id| {
+                format!(
+                    "{:>3}",
+                    if indicator.shown_in.contains(id) {
+                        'x'
+                    } else {
+                        '.'
+                    }
+                )
+            })
+            .collect();
+        writeln!(out, "   {:<43}{cells}", indicator.indicator)?;
+    }
+    if errors > 0 {
+        writeln!(
+            out,
+            "\n{errors} scenario error(s): run `silent-slavery validate` for details"
+        )?;
+    }
+    if gaps.is_empty() {
+        writeln!(
+            out,
+            "\nCoverage complete: every scored rule upheld and breached, every difference from 2003 shown, {} indicators.",
+            coverage.distinct_indicators()
+        )?;
+    } else {
+        writeln!(out, "\n{} gap(s):", gaps.len())?;
+        for gap in gaps {
+            writeln!(out, "  {gap}")?;
+        }
+    }
+    Ok(out)
 }
 
 fn list_or_none(items: &[String]) -> String {

@@ -226,8 +226,18 @@ pub enum Problem {
         /// The rule.
         rule: String,
     },
+    /// A scene variant that can never be drawn.
+    #[error(
+        "variant `{variant}` has weight 0, so it is never drawn; give it a weight of 1 or more, or remove it"
+    )]
+    ZeroWeightVariant {
+        /// The variant.
+        variant: String,
+    },
     /// A `{cue}` marker names no cue of the scene.
-    #[error("`{{{marker}}}` places a cue, but scene `{step}` has no cue `{marker}`")]
+    #[error(
+        "`{{{marker}}}` places a cue, but scene `{step}` has no cue `{marker}` that is always shown with this text"
+    )]
     UnknownCueMarker {
         /// The marker's id.
         marker: String,
@@ -270,8 +280,10 @@ pub enum Problem {
         /// The mastery score.
         mastery: f64,
     },
-    /// A ruleset with nothing to score.
-    #[error("no path earns any points under `{ruleset}`, so its score is meaningless")]
+    /// The deciding ruleset has nothing to score.
+    #[error(
+        "no option upholds or breaches a rule of `{ruleset}`, the ruleset that decides pass or fail"
+    )]
     RulesetNotScored {
         /// The ruleset.
         ruleset: String,
@@ -370,6 +382,7 @@ impl Problem {
             Problem::RuleOutsideScenarioRulesets { .. } => "rule-outside-scenario-rulesets",
             Problem::UnscoredRule { .. } => "unscored-rule",
             Problem::UnknownCueMarker { .. } => "unknown-cue-marker",
+            Problem::ZeroWeightVariant { .. } => "zero-weight-variant",
             Problem::FlagNeverSet { .. } => "flag-never-set",
             Problem::IdentifyWithoutCues { .. } => "identify-without-cues",
             Problem::AllOptionsLocked { .. } => "all-options-locked",

@@ -3,7 +3,19 @@
 use petgraph::dot::{Config, Dot};
 use petgraph::graph::DiGraph;
 
-use crate::scenario::{Scenario, Step};
+use crate::scenario::{Route, Scenario, Step};
+
+/// "if a+b, not c": the flags a route needs set and unset.
+fn route_label(route: &Route) -> String {
+    let mut parts = Vec::new();
+    if !route.flags.is_empty() {
+        parts.push(route.flags.join("+"));
+    }
+    if !route.not_flags.is_empty() {
+        parts.push(format!("not {}", route.not_flags.join("+")));
+    }
+    format!("if {}", parts.join(", "))
+}
 
 /// The scenario as a DOT digraph: one node per step (shaped by kind, endings labelled with
 /// their outcome), one edge per `next`, route or option (labelled with the option id).
@@ -26,18 +38,10 @@ pub fn to_dot(scenario: &Scenario) -> String {
         let labels: Vec<String> = match step {
             Step::Decision(d) => d.options.iter().map(|o| o.id.clone()).collect(),
             Step::Scene(s) => std::iter::once(String::new())
-                .chain(
-                    s.next_when
-                        .iter()
-                        .map(|r| format!("if {}", r.flags.join("+"))),
-                )
+                .chain(s.next_when.iter().map(route_label))
                 .collect(),
             Step::Identify(s) => std::iter::once(String::new())
-                .chain(
-                    s.next_when
-                        .iter()
-                        .map(|r| format!("if {}", r.flags.join("+"))),
-                )
+                .chain(s.next_when.iter().map(route_label))
                 .collect(),
             Step::Ending(_) => Vec::new(),
         };

@@ -5,7 +5,10 @@
 //! inputs into [`runner::Event`]s; [`score`] turns the transcript into a score per ruleset of
 //! the [`catalog`].
 
+#![warn(missing_docs)]
+
 pub mod catalog;
+pub mod coverage;
 pub mod diagnostic;
 pub mod explore;
 pub mod graph;

@@ -170,6 +170,7 @@ pub fn load_paths(paths: &[PathBuf], catalog: &Catalog) -> LoadReport {
             report.files.push(name.clone());
             match load_file(&file, catalog) {
                 Ok(loaded) => {
+                    report.diagnostics.extend(loaded.warnings.iter().cloned());
                     if let Some(other) = ids.get(&loaded.scenario.id) {
                         let text = std::fs::read_to_string(&file).unwrap_or_default();
                         let position = crate::locate::Locator::scan(&text).find(&path!["id"]);
@@ -185,7 +186,6 @@ pub fn load_paths(paths: &[PathBuf], catalog: &Catalog) -> LoadReport {
                         continue;
                     }
                     ids.insert(loaded.scenario.id.clone(), name);
-                    report.diagnostics.extend(loaded.warnings.iter().cloned());
                     report.scenarios.push(loaded);
                 }
                 Err(diagnostics) => report.diagnostics.extend(diagnostics),

@@ -555,19 +555,14 @@ impl Runner {
     }
 
     fn draw_variant(&mut self, variants: &[SceneVariant]) -> usize {
-        let total: u64 = variants.iter().map(|v| u64::from(v.weight)).sum();
-        if total == 0 {
-            return self.rng.random_range(0..variants.len());
+        use rand::distr::Distribution;
+        use rand::distr::weighted::WeightedIndex;
+        // Validation requires every weight to be at least 1, so this only falls back for an
+        // unvalidated scenario.
+        match WeightedIndex::new(variants.iter().map(|v| v.weight)) {
+            Ok(weights) => weights.sample(&mut self.rng),
+            Err(_) => self.rng.random_range(0..variants.len()),
         }
-        let mut pick = self.rng.random_range(0..total);
-        for (i, v) in variants.iter().enumerate() {
-            let w = u64::from(v.weight);
-            if pick < w {
-                return i;
-            }
-            pick -= w;
-        }
-        variants.len() - 1
     }
 
     /// Whether a cue is a red herring, for views that mark them after the attempt.

@@ -121,7 +121,8 @@ pub struct AttemptScore {
     pub min_identification_recall: f64,
     /// The ending's outcome, if finished.
     pub outcome: Option<Outcome>,
-    /// Whether the attempt passed (under `pass_ruleset`).
+    /// Whether the attempt passed: it passes under `pass_ruleset` and has no critical breach
+    /// under any ruleset.
     pub passed: bool,
 }
 
@@ -309,10 +310,13 @@ pub fn score(
             }
         })
         .collect();
+    // A critical breach fails the attempt whichever ruleset holds the rule: the deciding
+    // ruleset's verdict, and nothing unforgivable under any other.
     let passed = rulesets
         .iter()
         .find(|r| r.ruleset == scenario.pass_ruleset)
-        .is_some_and(|r| r.passed);
+        .is_some_and(|r| r.passed)
+        && rulesets.iter().all(|r| r.critical_breaches.is_empty());
     AttemptScore {
         pass_ruleset: scenario.pass_ruleset.clone(),
         rulesets,

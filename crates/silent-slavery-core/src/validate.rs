@@ -322,19 +322,31 @@ impl<'a> Checker<'a> {
                             }
                         }
                     }
-                    let scene_cues: BTreeSet<&str> = scene
-                        .cues
-                        .iter()
-                        .chain(scene.variants.iter().flat_map(|v| v.cues.iter()))
-                        .map(|c| c.id.as_str())
-                        .collect();
-                    let mut texts = vec![(path!["steps", i, "text"], scene.text.as_str())];
+                    // A marker may name the scene's own cues; a variant's text may also name
+                    // that variant's cues, which are shown only with it.
+                    let own: BTreeSet<&str> = scene.cues.iter().map(|c| c.id.as_str()).collect();
+                    let mut texts =
+                        vec![(path!["steps", i, "text"], scene.text.as_str(), own.clone())];
                     for (k, variant) in scene.variants.iter().enumerate() {
-                        texts.push((path!["steps", i, "variants", k, "text"], &variant.text));
+                        if variant.weight == 0 {
+                            self.report(
+                                path!["steps", i, "variants", k, "weight"],
+                                Problem::ZeroWeightVariant {
+                                    variant: variant.id.clone(),
+                                },
+                            );
+                        }
+                        let mut allowed = own.clone();
+                        allowed.extend(variant.cues.iter().map(|c| c.id.as_str()));
+                        texts.push((
+                            path!["steps", i, "variants", k, "text"],
+                            &variant.text,
+                            allowed,
+                        ));
                     }
-                    for (p, text) in texts {
+                    for (p, text, allowed) in texts {
                         for marker in cue_markers(text) {
-                            if !scene_cues.contains(marker) {
+                            if !allowed.contains(marker) {
                                 let problem = Problem::UnknownCueMarker {
                                     marker: marker.to_owned(),
                                     step: scene.id.clone(),
@@ -565,7 +577,15 @@ impl<'a> Checker<'a> {
             );
         }
         let max = bounds.get(&s.pass_ruleset).map_or(0, |b| b.max);
-        if max <= 0 {
+        let deciding_rules_named = s.steps.iter().any(|step| match step {
+            Step::Decision(d) => d.options.iter().flat_map(|o| o.effects.iter()).any(|e| {
+                self.catalog
+                    .rule(e.rule())
+                    .is_some_and(|(set, _)| set.id == s.pass_ruleset)
+            }),
+            _ => false,
+        });
+        if !deciding_rules_named || max <= 0 {
             self.report(
                 path!["pass_ruleset"],
                 Problem::RulesetNotScored {

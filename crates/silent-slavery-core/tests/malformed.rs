@@ -242,6 +242,18 @@ fn semantic_errors_are_all_reported_at_their_place() {
             expected: vec![("unknown-cue-marker", "{no_passport}", 0)],
         },
         Case {
+            // A variant's cue is not always shown, so the scene's own text may not place it.
+            text: edit("{no_papers} He keeps", "{no_papers} {hand} He keeps"),
+            expected: vec![("unknown-cue-marker", "{hand}", 0)],
+        },
+        Case {
+            text: edit(
+                "SceneVariant(id: \"tired\",",
+                "SceneVariant(id: \"tired\", weight: 0,",
+            ),
+            expected: vec![("zero-weight-variant", "0,", 0)],
+        },
+        Case {
             text: edit("id: \"hand\"", "id: \"no_papers\""),
             expected: vec![("duplicate-cue-id", "\"no_papers\"", 1)],
         },

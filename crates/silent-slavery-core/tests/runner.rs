@@ -65,7 +65,7 @@ fn bounds_are_the_best_and_worst_over_all_paths() {
 
 #[test]
 fn a_scripted_best_path_gives_the_expected_transcript_and_score() {
-    let (runner, events) = play(1, BEST);
+    let (runner, events) = play(2, BEST);
     use EffectKind::Upheld;
     assert_eq!(
         events,
@@ -90,8 +90,8 @@ fn a_scripted_best_path_gives_the_expected_transcript_and_score() {
             Event::OptionsOrdered {
                 step: "first".into(),
                 order: vec![
-                    "status_check".into(),
                     "private_room".into(),
+                    "status_check".into(),
                     "come_back".into()
                 ]
             },
@@ -240,7 +240,7 @@ fn a_decision_without_shuffle_keeps_the_authored_order() {
 
 #[test]
 fn a_critical_breach_fails_whatever_the_points() {
-    let (runner, _) = play(1, "flag no_papers\nflag hand\nchoose come_back\n");
+    let (runner, _) = play(2, "flag no_papers\nflag hand\nchoose come_back\n");
     let score = runner.score();
     assert!(!score.passed);
     assert_eq!(score.outcome, Some(Outcome::VictimLost));
@@ -261,7 +261,7 @@ fn a_critical_breach_fails_whatever_the_points() {
 
 #[test]
 fn missing_most_indicators_fails_even_with_perfect_decisions() {
-    let (runner, _) = play(1, "choose private_room\nchoose refer\n");
+    let (runner, _) = play(2, "choose private_room\nchoose refer\n");
     let score = runner.score();
     let r2003 = score.ruleset("silent-slavery-2003").expect("scored");
     assert_eq!((r2003.raw, r2003.scaled), (20, 20.0 / 26.0));
@@ -273,7 +273,7 @@ fn missing_most_indicators_fails_even_with_perfect_decisions() {
     assert!(!score.passed);
 
     // One of two true indicators is exactly the default minimum of a half.
-    let (runner, _) = play(1, "flag hand\nchoose private_room\nchoose refer\n");
+    let (runner, _) = play(2, "flag hand\nchoose private_room\nchoose refer\n");
     let score = runner.score();
     assert_eq!(score.identification.recall, 0.5);
     assert_eq!(
@@ -286,7 +286,7 @@ fn missing_most_indicators_fails_even_with_perfect_decisions() {
 #[test]
 fn flagging_a_red_herring_costs_points_and_precision() {
     let (runner, _) = play(
-        1,
+        2,
         "flag no_papers\nflag hand\nflag accent\nchoose private_room\nchoose refer\n",
     );
     let score = runner.score();
@@ -303,7 +303,7 @@ fn flagging_a_red_herring_costs_points_and_precision() {
 #[test]
 fn inputs_that_do_not_fit_are_refused_and_change_nothing() {
     let (loaded, catalog) = setup();
-    let (mut runner, _) = Runner::start(loaded, catalog, 1).expect("starts");
+    let (mut runner, _) = Runner::start(loaded, catalog, 2).expect("starts");
     assert_eq!(
         runner.apply(&Input::Choose("private_room".into())),
         Err(RunnerError::NotDeciding("arrives".into()))
@@ -369,7 +369,7 @@ fn inputs_that_do_not_fit_are_refused_and_change_nothing() {
 #[test]
 fn a_script_that_stops_at_a_decision_says_which_options_remain() {
     let (loaded, catalog) = setup();
-    let (mut runner, mut events) = Runner::start(loaded, catalog, 1).expect("starts");
+    let (mut runner, mut events) = Runner::start(loaded, catalog, 2).expect("starts");
     let parsed = script::parse_script("choose status_check\n").expect("parses");
     let err = script::play(&mut runner, &parsed, &mut events).expect_err("ends early");
     assert_eq!(
@@ -400,4 +400,37 @@ fn the_content_hash_ignores_comments_and_layout_but_not_content() {
     let edited = FIXTURE.replace("He is safe and referred.", "He is safe, and referred.");
     let edited = load_bytes("c.ron", edited.as_bytes(), &catalog).expect("valid");
     assert_ne!(base.content_hash, edited.content_hash);
+}
+
+#[test]
+fn a_critical_breach_under_any_ruleset_fails_the_attempt() {
+    use silent_slavery_core::{explore, parse, score};
+    let catalog = Catalog::embedded().expect("catalogue");
+    // Choosing `private_room` now also breaches a current-practice rule critically.
+    let text = FIXTURE.replacen(
+        "Upholds(rule: \"ew_independent_interpreter\", points: 5),",
+        "Upholds(rule: \"ew_independent_interpreter\", points: 5),\n                        Breaches(rule: \"ew_multi_agency\", points: 0, critical: true),",
+        1,
+    );
+    let parsed = parse::parse_scenario("edited.ron", text.as_bytes()).expect("parses");
+    let s = &parsed.scenario;
+    let walk = explore::explore(s, &catalog, explore::DEFAULT_PATH_LIMIT);
+    let bounds = explore::bounds(s, &catalog, &walk);
+    let best = walk
+        .paths
+        .iter()
+        .find(|t| t.choices.iter().any(|(_, o)| o == "refer") && t.variants[0].1 == "injured")
+        .expect("the best path");
+    let result = score::score(s, &catalog, &bounds, best);
+    let r2003 = result.ruleset("silent-slavery-2003").expect("scored");
+    assert!(r2003.passed, "the deciding ruleset alone would pass");
+    assert_eq!(
+        result
+            .ruleset("uk-ew-current")
+            .expect("scored")
+            .critical_breaches
+            .len(),
+        1
+    );
+    assert!(!result.passed);
 }
