@@ -315,3 +315,39 @@ fn graph_writes_dot_with_every_step() {
         .success();
     assert_eq!(std::fs::read_to_string(file).expect("written"), dot);
 }
+
+#[test]
+fn coverage_of_the_shipped_library_is_complete() {
+    let out = cli().arg("coverage").output().expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("Coverage complete"), "{stdout}");
+
+    let json = stdout_json(cli().args(["coverage", "--format", "json"]));
+    assert!(json["distinct_indicators"].as_u64().expect("count") >= 60);
+    assert_eq!(json["gaps"].as_array().map(Vec::len), Some(0));
+    let scenarios = json["coverage"]["scenarios"].as_array().expect("ids");
+    assert!(scenarios.len() >= 10, "{} scenarios", scenarios.len());
+    assert!(
+        !scenarios.iter().any(|s| s == "template_scenario"),
+        "the template is left out"
+    );
+}
+
+#[test]
+fn coverage_exits_one_and_names_the_gaps_of_a_thin_library() {
+    let out = cli()
+        .args(["coverage", "scenarios/roadside_minibus_dawn.ron"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("no scenario has an option that upholds `rec_11_transition_at_18`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("distinct indicators appear as cues; the library needs at least 60"),
+        "{stdout}"
+    );
+}

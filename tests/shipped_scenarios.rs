@@ -136,3 +136,51 @@ fn flagging_every_red_herring_costs_points() {
         assert!(after.identification.precision < 1.0);
     }
 }
+
+#[test]
+fn the_library_spans_roles_and_forms_of_exploitation() {
+    use silent_slavery_core::scenario::{ExploitationForm, Role};
+    let (report, _) = shipped();
+    let library: Vec<_> = report
+        .scenarios
+        .iter()
+        .filter(|l| !is_template(&l.file))
+        .collect();
+    assert!(library.len() >= 10, "{} scenarios", library.len());
+    let roles: std::collections::BTreeSet<String> = library
+        .iter()
+        .map(|l| format!("{:?}", l.scenario.role))
+        .collect();
+    for role in [
+        Role::PoliceResponseOfficer,
+        Role::ImmigrationOfficer,
+        Role::CustodyOfficer,
+        Role::Investigator,
+    ] {
+        assert!(
+            roles.contains(&format!("{role:?}")),
+            "{role:?} in {roles:?}"
+        );
+    }
+    for form in [
+        ExploitationForm::Sexual,
+        ExploitationForm::Labour,
+        ExploitationForm::DomesticServitude,
+        ExploitationForm::Criminal,
+        ExploitationForm::Child,
+    ] {
+        assert!(
+            library.iter().any(|l| l.scenario.forms.contains(&form)),
+            "{form:?}"
+        );
+    }
+    for loaded in &library {
+        let s = &loaded.scenario;
+        let decisions = s
+            .steps
+            .iter()
+            .filter(|st| matches!(st, Step::Decision(_)))
+            .count();
+        assert!(decisions >= 4, "{}: {decisions} decisions", s.id);
+    }
+}
