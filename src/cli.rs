@@ -57,7 +57,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// List every path through a scenario with its score per ruleset.
+    /// List every path through a scenario with its score per ruleset; exit 1 when a path
+    /// passes with a critical breach or without upholding a critical rule at stake.
     Paths {
         /// Scenario id (or path to a scenario file).
         scenario: String,
@@ -620,5 +621,10 @@ fn paths(catalog: &Catalog, dir: &Path, id: &str, format: Format) -> Result<Exit
             emit(&out)?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    // A path that passes but should not is a content error the author must fix.
+    Ok(if critical_passing + passing_missing_critical > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

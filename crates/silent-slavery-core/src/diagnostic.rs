@@ -268,7 +268,7 @@ pub enum Problem {
     },
     /// No path passes under the deciding ruleset.
     #[error(
-        "no path through the scenario passes under `{ruleset}` (best {best} of {max} points needed at mastery {mastery})"
+        "no path through the scenario passes under `{ruleset}`: the best path without a critical breach scores {best} of {max} points, and passing needs {} (mastery {mastery})", (.mastery * *.max as f64).ceil()
     )]
     NoPassingPath {
         /// The deciding ruleset.

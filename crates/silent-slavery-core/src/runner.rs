@@ -128,16 +128,26 @@ pub enum RunnerError {
     /// A cue not offered at this identify step.
     #[error("cue `{0}` has not been shown in this attempt")]
     CueNotOffered(String),
+    /// A cue id the scenario does not have.
+    #[error("the scenario has no cue `{cue}`{}", .suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    UnknownCue {
+        /// The id given.
+        cue: String,
+        /// The closest cue id of the scenario.
+        suggestion: Option<String>,
+    },
     /// Choosing outside a decision.
     #[error("there is no decision to make at `{0}`")]
     NotDeciding(String),
     /// An option id the decision does not have.
-    #[error("decision `{step}` has no option `{option}`")]
+    #[error("decision `{step}` has no option `{option}`; its options are: {}", .options.join(", "))]
     UnknownOption {
         /// The decision.
         step: String,
         /// The id given.
         option: String,
+        /// The decision's option ids.
+        options: Vec<String>,
     },
     /// A locked option.
     #[error("option `{option}` is locked: {reason}")]
@@ -153,6 +163,15 @@ pub enum RunnerError {
     /// Any input after the ending.
     #[error("the attempt has finished")]
     Finished,
+}
+
+/// The closest of `candidates` to `found`, if close enough to be a typo.
+fn closest<'a>(found: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    candidates
+        .map(|c| (strsim::jaro_winkler(found, c), c))
+        .filter(|(score, _)| *score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.to_owned())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -385,6 +404,15 @@ impl Runner {
                 if matches!(steps[i], Step::Identify(_)) =>
             {
                 if !self.seen_cues.contains(cue) {
+                    if scenario.scenario.cue(cue).is_none() {
+                        return Err(RunnerError::UnknownCue {
+                            cue: cue.clone(),
+                            suggestion: closest(
+                                cue,
+                                scenario.scenario.all_cues().map(|c| c.id.as_str()),
+                            ),
+                        });
+                    }
                     return Err(RunnerError::CueNotOffered(cue.clone()));
                 }
                 if matches!(input, Input::Flag(_)) {
@@ -410,6 +438,7 @@ impl Runner {
                     .ok_or_else(|| RunnerError::UnknownOption {
                         step: decision.id.clone(),
                         option: option_id.clone(),
+                        options: decision.options.iter().map(|o| o.id.clone()).collect(),
                     })?;
                 if !option.is_unlocked(&self.flags) {
                     return Err(RunnerError::OptionLocked {

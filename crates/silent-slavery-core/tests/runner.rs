@@ -318,6 +318,13 @@ fn inputs_that_do_not_fit_are_refused_and_change_nothing() {
         Err(RunnerError::CueNotOffered("tired_look".into())),
         "a cue of the variant not drawn"
     );
+    assert_eq!(
+        runner.apply(&Input::Flag("no_paper".into())),
+        Err(RunnerError::UnknownCue {
+            cue: "no_paper".into(),
+            suggestion: Some("no_papers".into())
+        })
+    );
     runner.apply(&Input::Continue).expect("to first decision");
     assert_eq!(
         runner.apply(&Input::Continue),
@@ -339,7 +346,12 @@ fn inputs_that_do_not_fit_are_refused_and_change_nothing() {
         runner.apply(&Input::Choose("nonsense".into())),
         Err(RunnerError::UnknownOption {
             step: "second".into(),
-            option: "nonsense".into()
+            option: "nonsense".into(),
+            options: vec![
+                "refer".into(),
+                "statement_first".into(),
+                "phone_helpline".into()
+            ]
         })
     );
     assert_eq!(runner.transcript(), &before);
