@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod course;
 pub mod coverage;
 pub mod diagnostic;
 pub mod explore;
@@ -15,8 +16,10 @@ pub mod graph;
 pub mod library;
 pub mod locate;
 pub mod parse;
+pub mod record;
 pub mod runner;
 pub mod scenario;
 pub mod score;
 pub mod script;
+pub mod store;
 pub mod validate;

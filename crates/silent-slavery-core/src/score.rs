@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, CueTag};
 use crate::scenario::{Effect, Outcome, Scenario, Step};
@@ -10,7 +10,7 @@ use crate::scenario::{Effect, Outcome, Scenario, Step};
 /// What happened in one attempt, as far as scoring needs it. Produced by the
 /// [`Runner`](crate::runner::Runner) and, for every possible path, by
 /// [`explore`](crate::explore::explore).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transcript {
     /// Steps presented, in order.
     pub visited: Vec<String>,
@@ -27,7 +27,7 @@ pub struct Transcript {
 }
 
 /// Lowest and highest raw score achievable under one ruleset over all paths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScoreBounds {
     /// Worst: every breach on the worst path and every red herring flagged, no indicator.
     pub min: i64,
@@ -36,7 +36,7 @@ pub struct ScoreBounds {
 }
 
 /// Points one rule gained and lost in an attempt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleTally {
     /// The rule id.
     pub rule: String,
@@ -49,7 +49,7 @@ pub struct RuleTally {
 }
 
 /// A critical breach: which option breached which rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CriticalBreach {
     /// The rule.
     pub rule: String,
@@ -60,7 +60,7 @@ pub struct CriticalBreach {
 }
 
 /// The score under one ruleset.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RulesetScore {
     /// The ruleset id.
     pub ruleset: String,
@@ -88,7 +88,7 @@ pub struct RulesetScore {
 }
 
 /// How well the trainee identified indicators.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Identification {
     /// True-indicator cues offered and flagged.
     pub flagged_indicators: Vec<String>,
@@ -107,7 +107,7 @@ pub struct Identification {
 }
 
 /// The whole score of an attempt.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttemptScore {
     /// The ruleset that decides pass/fail.
     pub pass_ruleset: String,

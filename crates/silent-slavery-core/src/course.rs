@@ -1,0 +1,245 @@
+//! Courses: the scenarios a trainee must complete, and cmi5's moveOn rule for when they count as done.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::diagnostic::{Diagnostic, Problem};
+use crate::locate::Position;
+use crate::store::{AttemptRecord, AttemptStatus};
+
+/// When a required scenario counts as done: cmi5's `moveOn` values (cmi5 section 9.6.2.1),
+/// applied to the trainee's counted attempt at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MoveOn {
+    /// A passing attempt.
+    Passed,
+    /// A finished attempt, pass or fail.
+    Completed,
+    /// A finished attempt that passed.
+    CompletedAndPassed,
+    /// A finished attempt, or a passing one.
+    CompletedOrPassed,
+    /// Nothing is required: counts as done at once.
+    NotApplicable,
+}
+
+/// Which of a trainee's attempts at a scenario counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum AttemptsCounted {
+    /// The best finished attempt: passed before failed, then the highest scaled score.
+    #[default]
+    Best,
+    /// The most recent finished attempt.
+    Latest,
+}
+
+/// A course, as authored in `scenarios/courses/<id>.ron`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Course {
+    /// Stable id.
+    pub id: String,
+    /// Full title.
+    pub title: String,
+    /// Short name as the learning system knows it (Totara's `courseshortname`).
+    pub short_name: String,
+    /// The learning system's course id number (Totara's `courseidnumber`, Moodle's grade
+    /// item), if any.
+    #[serde(default)]
+    pub id_number: Option<String>,
+    /// Ids of the required scenarios.
+    pub scenarios: Vec<String>,
+    /// Share of the best achievable score needed for a scenario attempt to count as passed
+    /// in this course, 0–1 (cmi5's masteryScore); the scenario's own pass rules apply too.
+    #[serde(default = "default_mastery")]
+    pub mastery_score: f64,
+    /// When a required scenario counts as done.
+    pub move_on: MoveOn,
+    /// Which attempt counts.
+    #[serde(default)]
+    pub attempts_counted: AttemptsCounted,
+}
+
+fn default_mastery() -> f64 {
+    crate::scenario::DEFAULT_MASTERY_SCORE
+}
+
+/// Loads every `*.ron` course under `dir`, sorted by file name.
+///
+/// # Errors
+/// One diagnostic per unreadable or malformed file; the good courses still load.
+pub fn load_courses(dir: &Path) -> (Vec<Course>, Vec<Diagnostic>) {
+    let mut courses = Vec::new();
+    let mut problems = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    for file in files {
+        let name = file.display().to_string();
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(e) => {
+                problems.push(Diagnostic::new(
+                    &name,
+                    "",
+                    Position::START,
+                    Problem::Unreadable {
+                        message: e.to_string(),
+                    },
+                ));
+                continue;
+            }
+        };
+        let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        match crate::parse::ron_options().from_str::<Course>(body) {
+            Ok(course) => courses.push(course),
+            Err(e) => problems.push(Diagnostic::new(
+                &name,
+                body,
+                Position {
+                    line: e.span.start.line.max(1),
+                    column: e.span.start.col.max(1),
+                },
+                Problem::Syntax {
+                    message: e.code.to_string(),
+                },
+            )),
+        }
+    }
+    (courses, problems)
+}
+
+/// A trainee's standing in a course.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CourseStatus {
+    /// No attempt at any required scenario.
+    NotStarted,
+    /// Some attempt, but not every required scenario is done.
+    InProgress,
+    /// Every required scenario is done under the course's moveOn rule.
+    Completed,
+}
+
+/// How one required scenario stands for a trainee.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioStanding {
+    /// The scenario.
+    pub scenario: String,
+    /// The counted attempt, if any finished.
+    pub counted: Option<AttemptRecord>,
+    /// Attempts started (finished or not).
+    pub attempts: usize,
+    /// Whether it counts as done.
+    pub done: bool,
+    /// When it was done: the counted attempt's finish time.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub done_at: Option<OffsetDateTime>,
+}
+
+/// A trainee's standing in a course.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CourseStanding {
+    /// Overall status.
+    pub status: CourseStatus,
+    /// When the course was completed: the latest `done_at` of its scenarios.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub completed_at: Option<OffsetDateTime>,
+    /// Per required scenario, in course order.
+    pub scenarios: Vec<ScenarioStanding>,
+    /// Mean scaled score (deciding ruleset) of the counted attempts, 0–1; `None` with none.
+    pub grade: Option<f64>,
+}
+
+/// The deciding ruleset's scaled score of a finished attempt.
+pub fn scaled_score(attempt: &AttemptRecord) -> Option<f64> {
+    let score = attempt.score.as_ref()?;
+    score.ruleset(&score.pass_ruleset).map(|r| r.scaled)
+}
+
+impl Course {
+    /// Whether a finished attempt passes in this course: it passed under its scenario's own
+    /// rules and its scaled score reaches the course's mastery score.
+    pub fn attempt_passes(&self, attempt: &AttemptRecord) -> bool {
+        attempt.passed == Some(true)
+            && scaled_score(attempt).is_some_and(|s| s + 1e-9 >= self.mastery_score)
+    }
+
+    /// A trainee's standing, from all their attempts (any scenario; others are ignored).
+    pub fn standing(&self, attempts: &[AttemptRecord]) -> CourseStanding {
+        let scenarios: Vec<ScenarioStanding> = self
+            .scenarios
+            .iter()
+            .map(|scenario| {
+                let mine: Vec<&AttemptRecord> = attempts
+                    .iter()
+                    .filter(|a| &a.scenario_id == scenario)
+                    .collect();
+                let finished = mine
+                    .iter()
+                    .copied()
+                    .filter(|a| a.status == AttemptStatus::Finished);
+                let counted = match self.attempts_counted {
+                    AttemptsCounted::Latest => finished.max_by_key(|a| a.finished_at),
+                    AttemptsCounted::Best => finished.max_by(|a, b| {
+                        (self.attempt_passes(a), scaled_score(a).unwrap_or(0.0))
+                            .partial_cmp(&(self.attempt_passes(b), scaled_score(b).unwrap_or(0.0)))
+                            .unwrap_or(std::cmp::Ordering::Equal)
+                            // Among equals, the earlier one counts: it was achieved first.
+                            .then(b.finished_at.cmp(&a.finished_at))
+                    }),
+                };
+                let passed = counted.is_some_and(|a| self.attempt_passes(a));
+                let completed = counted.is_some();
+                let done = match self.move_on {
+                    MoveOn::Passed | MoveOn::CompletedAndPassed => passed,
+                    MoveOn::Completed | MoveOn::CompletedOrPassed => completed || passed,
+                    MoveOn::NotApplicable => true,
+                };
+                ScenarioStanding {
+                    scenario: scenario.clone(),
+                    done_at: if done {
+                        counted.and_then(|a| a.finished_at)
+                    } else {
+                        None
+                    },
+                    counted: counted.cloned(),
+                    attempts: mine.len(),
+                    done,
+                }
+            })
+            .collect();
+        let any_attempt = scenarios.iter().any(|s| s.attempts > 0);
+        let all_done = scenarios.iter().all(|s| s.done);
+        let status = if all_done && (any_attempt || self.move_on == MoveOn::NotApplicable) {
+            CourseStatus::Completed
+        } else if any_attempt {
+            CourseStatus::InProgress
+        } else {
+            CourseStatus::NotStarted
+        };
+        let grades: Vec<f64> = scenarios
+            .iter()
+            .filter_map(|s| s.counted.as_ref().and_then(scaled_score))
+            .collect();
+        CourseStanding {
+            status,
+            completed_at: if status == CourseStatus::Completed {
+                scenarios.iter().filter_map(|s| s.done_at).max()
+            } else {
+                None
+            },
+            grade: (!grades.is_empty()).then(|| grades.iter().sum::<f64>() / grades.len() as f64),
+            scenarios,
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! The results store: every input of an attempt lands in SQLite, attempts resume exactly, and concurrent writers lose nothing.
+
+use std::sync::Arc;
+
+use silent_slavery_core::catalog::Catalog;
+use silent_slavery_core::library::{LoadedScenario, load_bytes};
+use silent_slavery_core::record::{AttemptLog, RecordError, RecordedAttempt};
+use silent_slavery_core::runner::{Event, Input, Runner};
+use silent_slavery_core::store::{AttemptStatus, Store, StoreError, Trainee};
+
+const FIXTURE: &str = include_str!("fixtures/front_counter.ron");
+
+fn setup() -> (Arc<LoadedScenario>, Arc<Catalog>) {
+    let catalog = Catalog::embedded().expect("catalogue");
+    let loaded = load_bytes("front_counter.ron", FIXTURE.as_bytes(), &catalog).expect("valid");
+    (Arc::new(loaded), Arc::new(catalog))
+}
+
+fn trainee(store: &Store, staff: &str) {
+    store
+        .upsert_trainee(&Trainee {
+            staff_number: staff.into(),
+            name: format!("Trainee {staff}"),
+            unit: "North response".into(),
+        })
+        .expect("trainee saved");
+}
+
+/// The best path of the fixture with seed 2 (the `injured` variant), one input at a time.
+fn best_inputs() -> Vec<Input> {
+    vec![
+        Input::Continue,
+        Input::Flag("no_papers".into()),
+        Input::Flag("accent".into()),
+        Input::Unflag("accent".into()),
+        Input::Flag("hand".into()),
+        Input::Continue,
+        Input::Choose("private_room".into()),
+        Input::Continue,
+        Input::Choose("refer".into()),
+        Input::Continue,
+    ]
+}
+
+#[test]
+fn a_full_attempt_lands_with_every_input_and_event() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("nested").join("results.sqlite3");
+    let (scenario, catalog) = setup();
+    let store = Store::open(&path).expect("opens and creates the folder");
+    trainee(&store, "4521");
+    let (mut attempt, mut events) =
+        RecordedAttempt::start(&store, "4521", Arc::clone(&scenario), catalog, 2).expect("starts");
+    for input in best_inputs() {
+        events.extend(attempt.apply(&store, &input).expect("applies and saves"));
+    }
+    assert!(attempt.runner().is_finished());
+    drop(store);
+
+    // Everything is read back from a fresh connection to the file.
+    let store = Store::open(&path).expect("reopens");
+    let record = store.attempt(attempt.id).expect("stored");
+    assert_eq!(record.status, AttemptStatus::Finished);
+    assert_eq!(record.staff_number, "4521");
+    assert_eq!(record.scenario_id, "fixture_front_counter");
+    assert_eq!(record.scenario_version, 3);
+    assert_eq!(record.content_hash, scenario.content_hash);
+    assert_eq!(record.seed, 2);
+    assert_eq!(record.ending.as_deref(), Some("referred"));
+    assert_eq!(record.passed, Some(true));
+    assert_eq!(record.score.as_ref(), Some(&attempt.runner().score()));
+    assert!(record.finished_at.expect("finished") >= record.started_at);
+
+    let inputs = store.inputs(attempt.id).expect("inputs");
+    let kinds: Vec<(u32, &str, String)> = inputs
+        .iter()
+        .map(|i| {
+            let kind = match i.input {
+                Input::Flag(_) => "flag",
+                Input::Unflag(_) => "unflag",
+                Input::Choose(_) => "choice",
+                Input::Continue => "continue",
+            };
+            (i.seq, kind, i.step.clone())
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (0, "continue", "arrives".to_owned()),
+            (1, "flag", "concerns".to_owned()),
+            (2, "flag", "concerns".to_owned()),
+            (3, "unflag", "concerns".to_owned()),
+            (4, "flag", "concerns".to_owned()),
+            (5, "continue", "concerns".to_owned()),
+            (6, "choice", "first".to_owned()),
+            (7, "continue", "first".to_owned()),
+            (8, "choice", "second".to_owned()),
+            (9, "continue", "second".to_owned()),
+        ]
+    );
+    let stored_events: Vec<Event> = inputs.iter().flat_map(|i| i.events.clone()).collect();
+    assert_eq!(
+        stored_events,
+        events[2..].to_vec(),
+        "all but the start (presented, variant drawn)"
+    );
+
+    let rows: Vec<(String, i64, i64, bool)> = store
+        .connection()
+        .prepare("SELECT ruleset, raw, max, passed FROM attempt_scores WHERE attempt_id = ?1 ORDER BY ruleset")
+        .expect("query")
+        .query_map([attempt.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("read");
+    assert_eq!(
+        rows,
+        [
+            ("silent-slavery-2003".to_owned(), 26, 26, true),
+            ("uk-ew-current".to_owned(), 21, 21, true)
+        ]
+    );
+    assert_eq!(store.integrity_check().expect("check"), "ok");
+    let mode: String = store
+        .connection()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(mode, "wal");
+    let sync: i64 = store
+        .connection()
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(sync, 2, "FULL");
+}
+
+#[test]
+fn a_resumed_attempt_ends_with_the_same_score_as_an_uninterrupted_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("results.sqlite3");
+    let (scenario, catalog) = setup();
+    let inputs = best_inputs();
+
+    let uninterrupted = {
+        let (mut runner, _) =
+            Runner::start(Arc::clone(&scenario), Arc::clone(&catalog), 2).expect("starts");
+        for input in &inputs {
+            runner.apply(input).expect("applies");
+        }
+        runner.score()
+    };
+
+    for stop_after in 0..inputs.len() {
+        let id = {
+            let store = Store::open(&path).expect("opens");
+            trainee(&store, "7001");
+            let (mut attempt, _) = RecordedAttempt::start(
+                &store,
+                "7001",
+                Arc::clone(&scenario),
+                Arc::clone(&catalog),
+                2,
+            )
+            .expect("starts");
+            for input in &inputs[..stop_after] {
+                attempt.apply(&store, input).expect("saved");
+            }
+            attempt.id
+            // The store and the runner are dropped here: the "crash".
+        };
+        let store = Store::open(&path).expect("reopens");
+        assert_eq!(
+            store
+                .unfinished("7001")
+                .expect("list")
+                .first()
+                .map(|a| a.id),
+            Some(id)
+        );
+        let resumed = store.resume(id, Arc::clone(&catalog)).expect("resumes");
+        assert_eq!(resumed.next_seq as usize, stop_after);
+        let mut attempt = RecordedAttempt::resumed(id, resumed.runner, resumed.next_seq);
+        for input in &inputs[stop_after..] {
+            attempt.apply(&store, input).expect("saved");
+        }
+        let record = store.attempt(id).expect("stored");
+        assert_eq!(
+            record.score.as_ref(),
+            Some(&uninterrupted),
+            "stopped after {stop_after}"
+        );
+        assert!(matches!(
+            store.resume(id, Arc::clone(&catalog)),
+            Err(StoreError::AttemptFinished(_))
+        ));
+    }
+}
+
+#[test]
+fn an_attempt_resumes_on_the_version_it_started_with() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("results.sqlite3");
+    let (scenario, catalog) = setup();
+    let store = Store::open(&path).expect("opens");
+    trainee(&store, "12");
+    let (mut attempt, _) =
+        RecordedAttempt::start(&store, "12", Arc::clone(&scenario), Arc::clone(&catalog), 2)
+            .expect("starts");
+    attempt.apply(&store, &Input::Continue).expect("saved");
+
+    // The trainer edits the scenario: the option the trainee is about to pick is gone.
+    let edited = FIXTURE
+        .replace("id: \"refer\"", "id: \"refer_now\"")
+        .replace("version: 3", "version: 4");
+    let edited = load_bytes("front_counter.ron", edited.as_bytes(), &catalog).expect("valid");
+    assert_ne!(edited.content_hash, scenario.content_hash);
+
+    let resumed = store
+        .resume(attempt.id, Arc::clone(&catalog))
+        .expect("resumes");
+    assert_eq!(
+        resumed.runner.scenario().content_hash,
+        scenario.content_hash
+    );
+    let mut attempt = RecordedAttempt::resumed(attempt.id, resumed.runner, resumed.next_seq);
+    for input in &best_inputs()[1..] {
+        attempt
+            .apply(&store, input)
+            .expect("the pinned version still has `refer`");
+    }
+    assert_eq!(
+        store.attempt(attempt.id).expect("stored").scenario_version,
+        3
+    );
+}
+
+#[test]
+fn refused_and_unsaveable_inputs_leave_the_attempt_where_it_was() {
+    let (scenario, catalog) = setup();
+    let store = Store::open_in_memory().expect("opens");
+    trainee(&store, "1");
+    let (mut attempt, _) =
+        RecordedAttempt::start(&store, "1", scenario, catalog, 2).expect("starts");
+    let err = attempt
+        .apply(&store, &Input::Choose("private_room".into()))
+        .expect_err("not at a decision");
+    assert!(matches!(err, RecordError::Refused(_)));
+    assert_eq!(attempt.inputs_recorded(), 0);
+    assert!(store.inputs(attempt.id).expect("read").is_empty());
+
+    // A second writer recorded input 0 first: this one must not be written twice.
+    store
+        .record_input(attempt.id, 0, &Input::Continue, &[], None)
+        .expect("other writer");
+    let err = attempt
+        .apply(&store, &Input::Continue)
+        .expect_err("out of order");
+    assert!(matches!(
+        err,
+        RecordError::NotSaved(StoreError::OutOfOrder {
+            expected: 1,
+            given: 0,
+            ..
+        })
+    ));
+    assert_eq!(attempt.inputs_recorded(), 0, "the runner did not move on");
+
+    assert!(matches!(
+        store.start_attempt("nobody", &attempt.runner().scenario().clone(), 1),
+        Err(StoreError::UnknownTrainee(_))
+    ));
+}
+
+#[test]
+fn two_writers_on_one_file_lose_no_rows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("results.sqlite3");
+    let (scenario, catalog) = setup();
+    {
+        let store = Store::open(&path).expect("opens");
+        trainee(&store, "A");
+        trainee(&store, "B");
+    }
+    let threads: Vec<_> = ["A", "B"]
+        .into_iter()
+        .map(|staff| {
+            let (path, scenario, catalog) =
+                (path.clone(), Arc::clone(&scenario), Arc::clone(&catalog));
+            std::thread::spawn(move || {
+                let store = Store::open(&path).expect("opens");
+                let mut ids = Vec::new();
+                for _ in 0..15 {
+                    let (mut attempt, _) = RecordedAttempt::start(
+                        &store,
+                        staff,
+                        Arc::clone(&scenario),
+                        Arc::clone(&catalog),
+                        2,
+                    )
+                    .expect("starts");
+                    for input in best_inputs() {
+                        attempt
+                            .apply(&store, &input)
+                            .expect("saved despite the other writer");
+                    }
+                    ids.push(attempt.id);
+                }
+                ids
+            })
+        })
+        .collect();
+    let ids: Vec<_> = threads
+        .into_iter()
+        .flat_map(|t| t.join().expect("thread"))
+        .collect();
+    let store = Store::open(&path).expect("opens");
+    assert_eq!(store.all_attempts().expect("read").len(), 30);
+    for id in ids {
+        assert_eq!(store.inputs(id).expect("read").len(), best_inputs().len());
+        assert_eq!(
+            store.attempt(id).expect("read").status,
+            AttemptStatus::Finished
+        );
+    }
+    assert_eq!(store.integrity_check().expect("check"), "ok");
+}
+
+#[test]
+fn the_store_path_comes_from_the_flag_then_the_environment() {
+    let explicit = std::path::Path::new("/tmp/explicit.sqlite3");
+    assert_eq!(Store::resolve_path(Some(explicit)).expect("path"), explicit);
+    assert!(
+        Store::default_path()
+            .expect("a data dir")
+            .ends_with("silent-slavery-trainer/results.sqlite3")
+    );
+}
