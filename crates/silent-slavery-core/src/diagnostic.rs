@@ -126,6 +126,14 @@ pub enum Problem {
         /// The id written.
         id: String,
     },
+    /// An id with characters other than lower-case letters, digits, `_` and `-`.
+    #[error(
+        "`{id}` is not a valid id: use lower-case letters, digits, `_` and `-`, starting with a letter or digit (e.g. `speak_alone`)"
+    )]
+    InvalidId {
+        /// The id written.
+        id: String,
+    },
     /// Two steps share an id.
     #[error("step id `{id}` is used twice (first at line {first_line})")]
     DuplicateStepId {
@@ -294,13 +302,31 @@ pub enum Problem {
         /// The decision.
         step: String,
     },
-    /// The path enumeration stopped at its limit.
+    /// The state graph is too large to check.
     #[error(
-        "the scenario has more than {limit} paths; scores were computed over the first {limit}"
+        "the scenario has more than {limit} distinct states (steps × flags × cues seen); it is too large to check, so split it or use fewer flags"
     )]
-    PathLimitReached {
+    TooManyStates {
         /// The limit.
         limit: usize,
+    },
+    /// A state from which no ending can be reached.
+    #[error("a trainee can reach step `{step}` with flags {} set and then never reach an ending: a route or lock leaves them going round for ever", list(.flags))]
+    TrapWithFlags {
+        /// The step.
+        step: String,
+        /// The flags set then.
+        flags: Vec<String>,
+    },
+    /// An option with points that can be chosen over and over.
+    #[error(
+        "option `{option}` of decision `{step}` leads back to where it was chosen with nothing changed, so its points could be collected again and again; an option inside a loop must carry no points"
+    )]
+    LoopWithPoints {
+        /// The decision.
+        step: String,
+        /// The option.
+        option: String,
     },
     /// Two files define the same scenario id.
     #[error("scenario id `{id}` is also defined in {other}")]
@@ -342,9 +368,9 @@ impl Problem {
     /// How serious the problem is.
     pub fn severity(&self) -> Severity {
         match self {
-            Problem::RuleOutsideScenarioRulesets { .. }
-            | Problem::AllOptionsUnscored { .. }
-            | Problem::PathLimitReached { .. } => Severity::Warning,
+            Problem::RuleOutsideScenarioRulesets { .. } | Problem::AllOptionsUnscored { .. } => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }
@@ -368,6 +394,7 @@ impl Problem {
             Problem::ShareOutOfRange { .. } => "share-out-of-range",
             Problem::UnknownRuleset { .. } => "unknown-ruleset",
             Problem::PassRulesetNotScored { .. } => "pass-ruleset-not-scored",
+            Problem::InvalidId { .. } => "invalid-id",
             Problem::DuplicateStepId { .. } => "duplicate-step-id",
             Problem::DuplicateOptionId { .. } => "duplicate-option-id",
             Problem::DuplicateCueId { .. } => "duplicate-cue-id",
@@ -389,7 +416,9 @@ impl Problem {
             Problem::NoPassingPath { .. } => "no-passing-path",
             Problem::RulesetNotScored { .. } => "ruleset-not-scored",
             Problem::AllOptionsUnscored { .. } => "all-options-unscored",
-            Problem::PathLimitReached { .. } => "path-limit-reached",
+            Problem::TooManyStates { .. } => "too-many-states",
+            Problem::TrapWithFlags { .. } => "trap-with-flags",
+            Problem::LoopWithPoints { .. } => "loop-with-points",
             Problem::DuplicateScenarioId { .. } => "duplicate-scenario-id",
         }
     }

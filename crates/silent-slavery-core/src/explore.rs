@@ -150,46 +150,6 @@ fn is_true_indicator(scenario: &Scenario, catalog: &Catalog, cue_id: &str) -> bo
         .is_some_and(|c| matches!(catalog.cue_tag(&c.indicator), Some(CueTag::Indicator(_))))
 }
 
-/// The lowest and highest raw score per ruleset over the explored paths.
-///
-/// Highest: a path's decision points plus every true indicator it offers flagged. Lowest: its
-/// decision points with every red herring flagged and no indicator.
-pub fn bounds(
-    scenario: &Scenario,
-    catalog: &Catalog,
-    exploration: &Exploration,
-) -> BTreeMap<String, ScoreBounds> {
-    let mut out: BTreeMap<String, ScoreBounds> = BTreeMap::new();
-    for path in &exploration.paths {
-        let decisions = score::decision_points(
-            scenario,
-            catalog,
-            path.choices.iter().map(|(s, o)| (s.as_str(), o.as_str())),
-        );
-        let best_ident = score::identification(scenario, catalog, path).points;
-        let cautions_offered = path
-            .offered_cues
-            .iter()
-            .filter(|id| {
-                scenario.cue(id).is_some_and(|c| {
-                    matches!(catalog.cue_tag(&c.indicator), Some(CueTag::Caution(_)))
-                })
-            })
-            .count() as i64;
-        let worst_ident = -cautions_offered * i64::from(scenario.caution_penalty);
-        for ruleset in &scenario.rulesets {
-            let points = decisions.get(ruleset).map_or(0, |d| d.0);
-            let b = out.entry(ruleset.clone()).or_insert(ScoreBounds {
-                min: i64::MAX,
-                max: i64::MIN,
-            });
-            b.max = b.max.max(points + best_ident);
-            b.min = b.min.min(points + worst_ident);
-        }
-    }
-    out
-}
-
 /// Rules that some option of one of these decisions breaches critically: the critical rules
 /// at stake on a path that visits them.
 pub fn critical_rules<'a>(

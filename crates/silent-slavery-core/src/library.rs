@@ -135,8 +135,17 @@ pub fn scenario_files(path: &Path) -> Vec<PathBuf> {
         return vec![path.to_path_buf()];
     }
     let mut out = Vec::new();
+    // Each folder is read once, by its real path, so links that point back up cannot
+    // make the walk loop or report a file twice.
+    let mut visited = std::collections::BTreeSet::new();
     let mut dirs = vec![path.to_path_buf()];
     while let Some(dir) = dirs.pop() {
+        let Ok(real) = dir.canonicalize() else {
+            continue;
+        };
+        if !visited.insert(real) {
+            continue;
+        }
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
@@ -146,12 +155,13 @@ pub fn scenario_files(path: &Path) -> Vec<PathBuf> {
                 if p.file_name().is_some_and(|n| n != "courses") {
                     dirs.push(p);
                 }
-            } else if p.extension().is_some_and(|e| e == "ron") {
+            } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")) {
                 out.push(p);
             }
         }
     }
     out.sort();
+    out.dedup_by(|a, b| a.canonicalize().ok() == b.canonicalize().ok());
     out
 }
 

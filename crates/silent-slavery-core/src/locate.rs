@@ -205,7 +205,11 @@ fn tokenize(text: &str) -> Vec<(Token, Position)> {
                     }
                 }
                 Some('*') => {
-                    let mut depth = 0usize;
+                    // The opening `/*` is consumed here, so the comment starts one level deep;
+                    // RON block comments nest.
+                    chars.next();
+                    bump('*', &mut line, &mut column);
+                    let mut depth = 1usize;
                     let mut prev = '\0';
                     for (_, c) in chars.by_ref() {
                         bump(c, &mut line, &mut column);
@@ -408,6 +412,13 @@ mod tests {
                 column: 26
             }
         );
+    }
+
+    #[test]
+    fn nested_block_comments_are_skipped_whole() {
+        let text = "/* outer /* inner */ still comment [ [ ( */ (a: 1,\n b: 2)";
+        let locator = Locator::scan(text);
+        assert_eq!(locator.find(&path!["b"]), Position { line: 2, column: 5 });
     }
 
     #[test]

@@ -377,6 +377,21 @@ pub struct DecisionOption {
     /// Shown on a locked option, greyed out, e.g. "You have not called children's services".
     #[serde(default)]
     pub locked_reason: Option<String>,
+    /// What choosing this option counts as in the training lead's KPI report (2003 rec 8:
+    /// victims identified and referred, investigations opened).
+    #[serde(default)]
+    pub counts_as: Vec<Milestone>,
+}
+
+/// An outcome a training lead counts per unit (2003 recommendation 8 asks forces to track
+/// staff trained, investigations and victims identified).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Milestone {
+    /// The right referral for this person was made (NRM with consent, child referral,
+    /// or the duty to notify for an adult who declined).
+    RightReferral,
+    /// A crime was recorded and an investigation opened.
+    InvestigationOpened,
 }
 
 impl DecisionOption {

@@ -27,6 +27,12 @@ pub enum ScriptError {
         /// Why.
         error: RunnerError,
     },
+    /// Continuing after the script never reached an ending.
+    #[error("after the script the attempt goes round step `{step}` without reaching an ending")]
+    Stuck {
+        /// Where it was.
+        step: String,
+    },
     /// The script ran out at a decision.
     #[error("the script ends at decision `{step}`; choose one of: {}", .options.join(", "))]
     EndedAtDecision {
@@ -98,7 +104,20 @@ pub fn play(
         }
         events.extend(runner.apply(input).map_err(refused)?);
     }
+    // A validated scenario cannot loop without a decision; the bound makes sure an
+    // unvalidated one cannot hang the caller either.
+    let mut budget = runner.scenario().scenario.steps.len() * 2 + 2;
     while !runner.is_finished() {
+        if budget == 0 {
+            let step = runner
+                .transcript()
+                .visited
+                .last()
+                .cloned()
+                .unwrap_or_default();
+            return Err(ScriptError::Stuck { step });
+        }
+        budget -= 1;
         if let View::Decision { step, options } = runner.view() {
             return Err(ScriptError::EndedAtDecision {
                 step: step.id.clone(),

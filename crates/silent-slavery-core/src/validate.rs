@@ -7,12 +7,12 @@ use petgraph::visit::{Dfs, Reversed};
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Problem, Severity};
-use crate::explore::{self, Exploration};
 use crate::locate::{PathSegment, ValuePath};
 use crate::parse::ParsedScenario;
 use crate::path;
 use crate::scenario::{Scenario, Step};
 use crate::score::ScoreBounds;
+use crate::states::{self, Analysis};
 
 /// Longest text field accepted, in characters. A long scene is about 2,000.
 pub const MAX_TEXT_CHARS: usize = 20_000;
@@ -26,8 +26,8 @@ pub struct Validation {
     pub diagnostics: Vec<Diagnostic>,
     /// Best and worst achievable raw score per ruleset (empty when there were errors).
     pub bounds: BTreeMap<String, ScoreBounds>,
-    /// The walk over all paths (absent when there were errors before it).
-    pub exploration: Option<Exploration>,
+    /// The state-graph analysis (absent when there were errors before it).
+    pub analysis: Option<Analysis>,
 }
 
 impl Validation {
@@ -58,6 +58,7 @@ pub fn validate(parsed: &ParsedScenario, catalog: &Catalog) -> Validation {
     };
     let s = &parsed.scenario;
     v.limits();
+    v.id_syntax();
     v.metadata();
     let index = v.ids();
     v.references(&index);
@@ -74,16 +75,16 @@ pub fn validate(parsed: &ParsedScenario, catalog: &Catalog) -> Validation {
     }
     let mut validation = Validation::default();
     if !v.has_errors() {
-        let exploration = explore::explore(s, catalog, explore::DEFAULT_PATH_LIMIT);
-        validation.bounds = explore::bounds(s, catalog, &exploration);
-        v.outcomes(&exploration, &validation.bounds);
-        validation.exploration = Some(exploration);
+        let analysis = states::analyse(s, catalog, states::DEFAULT_STATE_LIMIT);
+        validation.bounds = analysis.bounds.clone();
+        v.outcomes(&analysis);
+        validation.analysis = Some(analysis);
     }
     let mut diagnostics = v.out;
     diagnostics.sort_by_key(|d| d.position);
     if diagnostics.iter().any(|d| d.severity() == Severity::Error) {
         validation.bounds.clear();
-        validation.exploration = None;
+        validation.analysis = None;
     }
     validation.diagnostics = diagnostics;
     validation
@@ -149,6 +150,42 @@ impl<'a> Checker<'a> {
                     limit: MAX_TEXT_CHARS,
                 },
             );
+        }
+    }
+
+    /// Ids are written in scripts, exports and IRIs: keep them to a safe alphabet.
+    fn id_syntax(&mut self) {
+        let s = self.scenario();
+        let mut ids: Vec<(ValuePath, &str)> = vec![(path!["id"], &s.id)];
+        for (i, step) in s.steps.iter().enumerate() {
+            ids.push((path!["steps", i, "id"], step.id()));
+            match step {
+                Step::Scene(scene) => {
+                    for (j, c) in scene.cues.iter().enumerate() {
+                        ids.push((path!["steps", i, "cues", j, "id"], &c.id));
+                    }
+                    for (k, v) in scene.variants.iter().enumerate() {
+                        ids.push((path!["steps", i, "variants", k, "id"], &v.id));
+                        for (j, c) in v.cues.iter().enumerate() {
+                            ids.push((path!["steps", i, "variants", k, "cues", j, "id"], &c.id));
+                        }
+                    }
+                }
+                Step::Decision(d) => {
+                    for (j, o) in d.options.iter().enumerate() {
+                        ids.push((path!["steps", i, "options", j, "id"], &o.id));
+                        for (n, f) in o.sets.iter().enumerate() {
+                            ids.push((path!["steps", i, "options", j, "sets", n], f));
+                        }
+                    }
+                }
+                Step::Identify(_) | Step::Ending(_) => {}
+            }
+        }
+        for (p, id) in ids {
+            if !is_valid_id(id) {
+                self.report(p, Problem::InvalidId { id: id.to_owned() });
+            }
         }
     }
 
@@ -555,9 +592,18 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn outcomes(&mut self, exploration: &Exploration, bounds: &BTreeMap<String, ScoreBounds>) {
+    fn outcomes(&mut self, analysis: &Analysis) {
         let s = self.scenario();
-        for (step, flags) in &exploration.locked_decisions {
+        if analysis.truncated {
+            self.report(
+                path!["steps"],
+                Problem::TooManyStates {
+                    limit: states::DEFAULT_STATE_LIMIT,
+                },
+            );
+            return;
+        }
+        for (step, flags) in &analysis.locked_decisions {
             if let Some(i) = s.step_index(step) {
                 self.report(
                     path!["steps", i, "options"],
@@ -568,15 +614,35 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        if exploration.truncated {
-            self.report(
-                path!["steps"],
-                Problem::PathLimitReached {
-                    limit: explore::DEFAULT_PATH_LIMIT,
-                },
-            );
+        for (step, flags) in &analysis.traps {
+            if let Some(i) = s.step_index(step) {
+                self.report(
+                    path!["steps", i, "id"],
+                    Problem::TrapWithFlags {
+                        step: step.clone(),
+                        flags: flags.clone(),
+                    },
+                );
+            }
         }
-        let max = bounds.get(&s.pass_ruleset).map_or(0, |b| b.max);
+        for (step, option) in &analysis.loops_with_points {
+            if let Some(i) = s.step_index(step)
+                && let Step::Decision(d) = &s.steps[i]
+                && let Some(j) = d.options.iter().position(|o| &o.id == option)
+            {
+                self.report(
+                    path!["steps", i, "options", j, "id"],
+                    Problem::LoopWithPoints {
+                        step: step.clone(),
+                        option: option.clone(),
+                    },
+                );
+            }
+        }
+        if !analysis.locked_decisions.is_empty() || !analysis.traps.is_empty() {
+            return;
+        }
+        let max = analysis.bounds.get(&s.pass_ruleset).map_or(0, |b| b.max);
         let deciding_rules_named = s.steps.iter().any(|step| match step {
             Step::Decision(d) => d.options.iter().flat_map(|o| o.effects.iter()).any(|e| {
                 self.catalog
@@ -594,26 +660,39 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        let scored = explore::scored_paths(&s, self.catalog, bounds, exploration);
-        if !scored.iter().any(|p| p.score.passed) {
-            let best = scored
-                .iter()
-                .filter_map(|p| p.score.ruleset(&s.pass_ruleset))
-                .filter(|r| r.critical_breaches.is_empty())
-                .map(|r| r.raw)
-                .max()
-                .unwrap_or(0);
+        // With perfect identification (recall 1), a path passes when it has no critical
+        // breach and reaches the mastery share of the maximum.
+        let best = analysis
+            .best_without_critical
+            .get(&s.pass_ruleset)
+            .copied()
+            .flatten();
+        let passes = best.is_some_and(|b| b as f64 + 1e-9 >= s.mastery_score * max as f64);
+        if !passes {
             self.report(
                 path!["pass_ruleset"],
                 Problem::NoPassingPath {
                     ruleset: s.pass_ruleset.clone(),
-                    best,
+                    best: best.unwrap_or(0),
                     max,
                     mastery: s.mastery_score,
                 },
             );
         }
     }
+}
+
+/// Whether `id` is a valid id: lower-case ASCII letters, digits, `_` and `-`, starting with
+/// a letter or digit, at most 100 characters.
+pub fn is_valid_id(id: &str) -> bool {
+    id.len() <= 100
+        && id
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
 /// `{cue_id}` markers in a text.

@@ -416,7 +416,7 @@ fn the_content_hash_ignores_comments_and_layout_but_not_content() {
 
 #[test]
 fn a_critical_breach_under_any_ruleset_fails_the_attempt() {
-    use silent_slavery_core::{explore, parse, score};
+    use silent_slavery_core::{explore, parse, score, states};
     let catalog = Catalog::embedded().expect("catalogue");
     // Choosing `private_room` now also breaches a current-practice rule critically.
     let text = FIXTURE.replacen(
@@ -427,7 +427,7 @@ fn a_critical_breach_under_any_ruleset_fails_the_attempt() {
     let parsed = parse::parse_scenario("edited.ron", text.as_bytes()).expect("parses");
     let s = &parsed.scenario;
     let walk = explore::explore(s, &catalog, explore::DEFAULT_PATH_LIMIT);
-    let bounds = explore::bounds(s, &catalog, &walk);
+    let bounds = states::analyse(s, &catalog, states::DEFAULT_STATE_LIMIT).bounds;
     let best = walk
         .paths
         .iter()
