@@ -8,14 +8,22 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use silent_slavery_core::catalog::Catalog;
+use silent_slavery_core::course::{self, Course, CourseStatus};
 use silent_slavery_core::coverage::{Coverage, Gap, REQUIRED_DISTINCT_INDICATORS};
 use silent_slavery_core::diagnostic::Severity;
 use silent_slavery_core::explore;
+use silent_slavery_core::export;
 use silent_slavery_core::library::{self, LoadReport, LoadedScenario};
+use silent_slavery_core::outbox;
+use silent_slavery_core::record::RecordedAttempt;
 use silent_slavery_core::runner::{EffectKind, Event, Runner};
 use silent_slavery_core::scenario::Step;
 use silent_slavery_core::score::AttemptScore;
 use silent_slavery_core::script;
+use silent_slavery_core::store::{Store, Trainee};
+use silent_slavery_core::xapi::XapiConfig;
+use std::io::Write as _;
+use time::OffsetDateTime;
 
 /// Silent Slavery Trainer: scenario tools for trainers.
 #[derive(Debug, Parser)]
@@ -56,6 +64,72 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Record the attempt in the results store at this file, exactly as the app would.
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        /// Staff number of the trainee the attempt is recorded for (with --db).
+        #[arg(long, value_name = "STAFF_NUMBER", requires = "db")]
+        trainee: Option<String>,
+        /// The trainee's name, to add or update them (with --trainee).
+        #[arg(long, requires = "trainee")]
+        name: Option<String>,
+        /// The trainee's unit, to add or update them (with --trainee).
+        #[arg(long, requires = "trainee")]
+        unit: Option<String>,
+    },
+    /// Who has completed each course, who is in progress and who has not started.
+    Report {
+        /// Only this course.
+        #[arg(long)]
+        course: Option<String>,
+        /// Only trainees of this unit.
+        #[arg(long)]
+        unit: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Export results for a learning system or a KPI report (see docs/exports.md).
+    Export {
+        /// What to export.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// The file to write (written whole or not at all).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Only attempts started on or after this date (`YYYY-MM-DD`, UTC) or time (RFC 3339).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Only this course (its scenarios; for totara/moodle/kpi, its completion).
+        #[arg(long)]
+        course: Option<String>,
+        /// Only trainees of this unit.
+        #[arg(long)]
+        unit: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+        #[command(flatten)]
+        xapi: XapiArgs,
+    },
+    /// Send the xAPI statements of finished attempts to a learning record store; exit 1 while
+    /// any statement is still waiting or was rejected.
+    Sync {
+        /// The LRS's xAPI endpoint, e.g. https://lrs.example.org/xAPI/
+        #[arg(long, env = "SILENT_SLAVERY_LRS", value_name = "URL")]
+        lrs: String,
+        /// The LRS user (HTTP basic authentication).
+        #[arg(long, env = "SILENT_SLAVERY_LRS_USER")]
+        user: String,
+        /// A file holding the LRS password (never given on the command line, never logged).
+        #[arg(long, env = "SILENT_SLAVERY_LRS_PASSWORD_FILE", value_name = "FILE")]
+        password_file: PathBuf,
+        /// The results store (default: $SILENT_SLAVERY_DB, else the platform data directory).
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
+        #[command(flatten)]
+        xapi: XapiArgs,
     },
     /// List every path through a scenario with its score per ruleset; exit 1 when a path
     /// passes with a critical breach or without upholding a critical rule at stake.
@@ -92,6 +166,77 @@ enum Command {
     },
 }
 
+/// Where the results store and course definitions are.
+#[derive(Debug, clap::Args)]
+struct StoreArgs {
+    /// The results store (default: $SILENT_SLAVERY_DB, else the platform data directory).
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Where course definitions are read from.
+    #[arg(long, default_value = "scenarios/courses", value_name = "DIR")]
+    courses: PathBuf,
+}
+
+/// Who xAPI statements are about and where their activities live.
+#[derive(Debug, clap::Args)]
+struct XapiArgs {
+    /// The actor account's homePage: your learning system's address.
+    #[arg(long, env = "SILENT_SLAVERY_XAPI_HOME_PAGE", value_name = "URL")]
+    home_page: Option<String>,
+    /// Prefix of activity IRIs (default: HOME_PAGE/silent-slavery).
+    #[arg(long, env = "SILENT_SLAVERY_XAPI_ACTIVITY_BASE", value_name = "URL")]
+    activity_base: Option<String>,
+    /// Replace staff numbers with a keyed hash (HMAC-SHA256) using the key in this file.
+    #[arg(long, value_name = "KEY_FILE")]
+    pseudonymise: Option<PathBuf>,
+}
+
+impl XapiArgs {
+    fn config(&self) -> Result<XapiConfig> {
+        let Some(home_page) = self.home_page.clone() else {
+            bail!(
+                "xAPI statements need the actor's homePage: give --home-page URL (your learning system's address) or set SILENT_SLAVERY_XAPI_HOME_PAGE"
+            );
+        };
+        let pseudonymise_key = match &self.pseudonymise {
+            Some(path) => {
+                let key = std::fs::read(path)
+                    .with_context(|| format!("reading the key file {}", path.display()))?;
+                if key.trim_ascii().is_empty() {
+                    bail!("the key file {} is empty", path.display());
+                }
+                Some(key.trim_ascii().to_vec())
+            }
+            None => None,
+        };
+        Ok(XapiConfig {
+            activity_base: self
+                .activity_base
+                .clone()
+                .unwrap_or_else(|| format!("{}/silent-slavery", home_page.trim_end_matches('/'))),
+            home_page,
+            pseudonymise_key,
+        })
+    }
+}
+
+/// Export formats (docs/exports.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    /// One row per attempt.
+    Attempts,
+    /// One row per decision.
+    Decisions,
+    /// Totara course completion upload.
+    Totara,
+    /// Moodle gradebook import.
+    Moodle,
+    /// Per-unit KPIs (2003 recommendation 8).
+    Kpi,
+    /// xAPI 1.0.3 statements, as a JSON array.
+    Xapi,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
@@ -122,7 +267,58 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             choices,
             scenarios,
             format,
-        } => run_script(catalog, &scenarios, &scenario, seed, &choices, format),
+            db,
+            trainee,
+            name,
+            unit,
+        } => {
+            let record = match (db, trainee) {
+                (Some(db), Some(staff_number)) => Some(RecordTo {
+                    db,
+                    staff_number,
+                    name,
+                    unit,
+                }),
+                (Some(_), None) => {
+                    bail!("--db records the attempt for a trainee: give --trainee STAFF_NUMBER")
+                }
+                _ => None,
+            };
+            run_script(
+                catalog, &scenarios, &scenario, seed, &choices, format, record,
+            )
+        }
+        Command::Report {
+            course,
+            unit,
+            store,
+            format,
+        } => report(&store, course.as_deref(), unit.as_deref(), format),
+        Command::Sync {
+            lrs,
+            user,
+            password_file,
+            db,
+            xapi,
+        } => sync(&catalog, &lrs, &user, &password_file, db.as_deref(), &xapi),
+        Command::Export {
+            format,
+            out,
+            since,
+            course,
+            unit,
+            store,
+            xapi,
+        } => export(
+            &catalog,
+            &store,
+            &xapi,
+            format,
+            &out,
+            since.as_deref(),
+            course.as_deref(),
+            unit.as_deref(),
+        ),
         Command::Paths {
             scenario,
             scenarios,
@@ -240,6 +436,19 @@ fn find_scenario(catalog: &Catalog, dir: &Path, id: &str) -> Result<LoadedScenar
     )
 }
 
+/// Where `run --db` records the attempt.
+struct RecordTo {
+    db: PathBuf,
+    staff_number: String,
+    name: Option<String>,
+    unit: Option<String>,
+}
+
+fn open_store(db: Option<&Path>) -> Result<Store> {
+    let path = Store::resolve_path(db)?;
+    Store::open(&path).with_context(|| format!("opening the results store {}", path.display()))
+}
+
 fn run_script(
     catalog: Catalog,
     dir: &Path,
@@ -247,6 +456,7 @@ fn run_script(
     seed: u64,
     choices: &Path,
     format: Format,
+    record: Option<RecordTo>,
 ) -> Result<ExitCode> {
     let loaded = Arc::new(find_scenario(&catalog, dir, id)?);
     let text = std::fs::read_to_string(choices)
@@ -254,8 +464,56 @@ fn run_script(
     let script =
         script::parse_script(&text).with_context(|| format!("in {}", choices.display()))?;
     let catalog = Arc::new(catalog);
-    let (mut runner, mut events) = Runner::start(Arc::clone(&loaded), Arc::clone(&catalog), seed)?;
-    let played = script::play(&mut runner, &script, &mut events);
+    let mut attempt_id = None;
+    let (runner, events, played) = match record {
+        None => {
+            let (mut runner, mut events) =
+                Runner::start(Arc::clone(&loaded), Arc::clone(&catalog), seed)?;
+            let played = script::play(&mut runner, &script, &mut events);
+            (runner, events, played)
+        }
+        Some(to) => {
+            let store = open_store(Some(&to.db))?;
+            match (to.name, to.unit, store.trainee(&to.staff_number)?) {
+                (Some(name), Some(unit), _) => store.upsert_trainee(&Trainee {
+                    staff_number: to.staff_number.clone(),
+                    name,
+                    unit,
+                })?,
+                (None, None, Some(_)) => {}
+                (name, unit, existing) => {
+                    let Some(existing) = existing else {
+                        bail!(
+                            "trainee {} is not in the store: give --name and --unit to add them",
+                            to.staff_number
+                        );
+                    };
+                    store.upsert_trainee(&Trainee {
+                        staff_number: to.staff_number.clone(),
+                        name: name.unwrap_or(existing.name),
+                        unit: unit.unwrap_or(existing.unit),
+                    })?;
+                }
+            }
+            let (mut attempt, mut events) = RecordedAttempt::start(
+                &store,
+                &to.staff_number,
+                Arc::clone(&loaded),
+                Arc::clone(&catalog),
+                seed,
+            )?;
+            attempt_id = Some(attempt.id);
+            let played = script::play(
+                &mut script::Recorded {
+                    attempt: &mut attempt,
+                    log: &store,
+                },
+                &script,
+                &mut events,
+            );
+            (attempt.runner().clone(), events, played)
+        }
+    };
     let score = runner.score();
     match format {
         Format::Json => {
@@ -264,6 +522,7 @@ fn run_script(
                 "version": loaded.scenario.version,
                 "content_hash": loaded.content_hash,
                 "seed": seed,
+                "attempt_id": attempt_id,
                 "finished": runner.is_finished(),
                 "error": played.as_ref().err().map(ToString::to_string),
                 "events": events,
@@ -274,11 +533,249 @@ fn run_script(
         Format::Text => {
             emit(&transcript_text(&loaded, &events))?;
             emit(&score_text(&loaded, &catalog, &score))?;
+            if let Some(id) = attempt_id {
+                emit(&format!("Recorded as attempt {id}\n"))?;
+            }
         }
     }
     if let Err(e) = played {
         bail!("{}: {e}", choices.display());
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_courses(dir: &Path, only: Option<&str>) -> Result<Vec<Course>> {
+    let (courses, problems) = course::load_courses(dir);
+    if !problems.is_empty() {
+        let rendered: Vec<String> = problems.iter().map(|d| d.render()).collect();
+        bail!("course definitions have errors:\n{}", rendered.join("\n\n"));
+    }
+    match only {
+        None => Ok(courses),
+        Some(id) => {
+            let known: Vec<String> = courses.iter().map(|c| c.id.clone()).collect();
+            let found: Vec<Course> = courses.into_iter().filter(|c| c.id == id).collect();
+            if found.is_empty() {
+                bail!(
+                    "no course `{id}` in {}; known: {}",
+                    dir.display(),
+                    known.join(", ")
+                );
+            }
+            Ok(found)
+        }
+    }
+}
+
+fn report(
+    store_args: &StoreArgs,
+    course: Option<&str>,
+    unit: Option<&str>,
+    format: Format,
+) -> Result<ExitCode> {
+    let courses = load_courses(&store_args.courses, course)?;
+    let store = open_store(store_args.db.as_deref())?;
+    let trainees: Vec<Trainee> = store
+        .trainees()?
+        .into_iter()
+        .filter(|t| unit.is_none_or(|u| u == t.unit))
+        .collect();
+    let mut json_courses = Vec::new();
+    let mut out = String::new();
+    for c in &courses {
+        let mut rows = Vec::new();
+        for t in &trainees {
+            let standing = c.standing(&store.attempts_of(&t.staff_number)?);
+            rows.push((t, standing));
+        }
+        if format == Format::Json {
+            json_courses.push(serde_json::json!({
+                "course": c.id,
+                "title": c.title,
+                "trainees": rows.iter().map(|(t, s)| serde_json::json!({
+                    "staff_number": t.staff_number,
+                    "name": t.name,
+                    "unit": t.unit,
+                    "status": s.status,
+                    "completed_at": s.completed_at.map(export::totara_date),
+                    "scenarios_done": s.scenarios.iter().filter(|x| x.done).count(),
+                    "scenarios_required": s.scenarios.len(),
+                    "grade": s.grade,
+                })).collect::<Vec<_>>(),
+            }));
+            continue;
+        }
+        writeln!(
+            out,
+            "{} ({}): {} required scenario(s), moveOn {:?}",
+            c.title,
+            c.id,
+            c.scenarios.len(),
+            c.move_on
+        )?;
+        for (label, status) in [
+            ("Completed", CourseStatus::Completed),
+            ("In progress", CourseStatus::InProgress),
+            ("Not started", CourseStatus::NotStarted),
+        ] {
+            let group: Vec<_> = rows.iter().filter(|(_, s)| s.status == status).collect();
+            writeln!(out, "  {label}: {}", group.len())?;
+            for (t, s) in group {
+                let done = s.scenarios.iter().filter(|x| x.done).count();
+                let detail = match status {
+                    CourseStatus::Completed => format!(
+                        "completed {}, grade {:.0}%",
+                        s.completed_at.map(export::totara_date).unwrap_or_default(),
+                        s.grade.unwrap_or(0.0) * 100.0
+                    ),
+                    CourseStatus::InProgress => {
+                        let last = s
+                            .scenarios
+                            .iter()
+                            .filter_map(|x| x.counted.as_ref().and_then(|a| a.finished_at))
+                            .max()
+                            .map(export::totara_date)
+                            .unwrap_or_else(|| "no attempt finished".into());
+                        format!("{done} of {} done, last finished {last}", s.scenarios.len())
+                    }
+                    CourseStatus::NotStarted => String::new(),
+                };
+                writeln!(
+                    out,
+                    "    {:<12} {:<24} {:<20} {detail}",
+                    t.staff_number, t.name, t.unit
+                )?;
+            }
+        }
+        writeln!(out)?;
+    }
+    if format == Format::Json {
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json_courses)?
+        ))?;
+    } else {
+        emit(&out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sync(
+    catalog: &Catalog,
+    lrs: &str,
+    user: &str,
+    password_file: &Path,
+    db: Option<&Path>,
+    xapi: &XapiArgs,
+) -> Result<ExitCode> {
+    let config = xapi.config()?;
+    let password = std::fs::read_to_string(password_file)
+        .with_context(|| format!("reading the password file {}", password_file.display()))?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let backoff = outbox::Backoff::default();
+    let lrs = outbox::Lrs::new(lrs, user, password, backoff)?;
+    let store = open_store(db)?;
+    let report = outbox::sync(&store, catalog, &config, &lrs, backoff)?;
+    let mut out = format!(
+        "queued {}, delivered {}, rejected {}, still waiting {}\n",
+        report.queued,
+        report.delivered,
+        report.rejected.len(),
+        report.pending
+    );
+    for (id, reason) in &report.rejected {
+        writeln!(out, "  rejected {id}: {reason}")?;
+    }
+    let all_rejected = outbox::rejected(&store)?;
+    if all_rejected.len() > report.rejected.len() {
+        writeln!(
+            out,
+            "  {} statement(s) rejected in earlier syncs are kept in the store; see docs/operations.md",
+            all_rejected.len() - report.rejected.len()
+        )?;
+    }
+    if let Some(error) = &report.last_error {
+        writeln!(out, "  the LRS could not take everything: {error}")?;
+    }
+    emit(&out)?;
+    Ok(if report.pending == 0 && all_rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `YYYY-MM-DD` (midnight UTC) or an RFC 3339 time.
+fn parse_since(text: &str) -> Result<OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(at) = OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(at);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(text, &format).with_context(|| {
+        format!("--since {text}: give a date as YYYY-MM-DD or a time as RFC 3339")
+    })?;
+    Ok(date.midnight().assume_utc())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn export(
+    catalog: &Catalog,
+    store_args: &StoreArgs,
+    xapi_args: &XapiArgs,
+    format: ExportFormat,
+    out: &Path,
+    since: Option<&str>,
+    course: Option<&str>,
+    unit: Option<&str>,
+) -> Result<ExitCode> {
+    let xapi_config = match format {
+        ExportFormat::Xapi => Some(xapi_args.config()?),
+        _ => None,
+    };
+    let courses = load_courses(&store_args.courses, course)?;
+    let store = open_store(store_args.db.as_deref())?;
+    let since = since.map(parse_since).transpose()?;
+    let selection = export::Selection {
+        since,
+        course: course.and_then(|id| courses.iter().find(|c| c.id == id)),
+        unit,
+    };
+    // Write beside the target and rename at the end, so a failed export leaves no half file.
+    let dir = out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("creating a file in {}", dir.display()))?;
+    let bar = indicatif::ProgressBar::new_spinner().with_message("rows written");
+    let progress = |n: u64| bar.set_position(n);
+    let rows = {
+        let w = std::io::BufWriter::new(file.as_file_mut());
+        match format {
+            ExportFormat::Attempts => {
+                export::attempts_csv(&store, catalog, &selection, w, progress)?
+            }
+            ExportFormat::Decisions => export::decisions_csv(&store, &selection, w, progress)?,
+            ExportFormat::Totara => export::totara_csv(&store, &courses, &selection, w)?,
+            ExportFormat::Moodle => export::moodle_csv(&store, &courses, &selection, w)?,
+            ExportFormat::Kpi => export::kpi_csv(&store, &courses, &selection, w)?.len() as u64,
+            ExportFormat::Xapi => {
+                let config = xapi_config.as_ref().context("xAPI configuration")?;
+                let statements =
+                    outbox::statements_for(&store, catalog, config, &selection, progress)?;
+                let mut w = w;
+                serde_json::to_writer_pretty(&mut w, &statements)?;
+                w.write_all(b"\n")?;
+                w.flush()?;
+                statements.len() as u64
+            }
+        }
+    };
+    bar.finish_and_clear();
+    file.persist(out)
+        .with_context(|| format!("writing {}", out.display()))?;
+    eprintln!("{rows} row(s) written to {}", out.display());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -156,7 +156,8 @@ pub struct CourseStanding {
     pub completed_at: Option<OffsetDateTime>,
     /// Per required scenario, in course order.
     pub scenarios: Vec<ScenarioStanding>,
-    /// Mean scaled score (deciding ruleset) of the counted attempts, 0–1; `None` with none.
+    /// Mean scaled score (deciding ruleset) over the required scenarios, 0–1, a scenario
+    /// with no finished attempt counting 0; `None` before any attempt.
     pub grade: Option<f64>,
 }
 
@@ -227,9 +228,11 @@ impl Course {
         } else {
             CourseStatus::NotStarted
         };
+        // A required scenario with no finished attempt counts as 0, so the grade reads the
+        // same in every learning system: the share of the whole course achieved.
         let grades: Vec<f64> = scenarios
             .iter()
-            .filter_map(|s| s.counted.as_ref().and_then(scaled_score))
+            .map(|s| s.counted.as_ref().and_then(scaled_score).unwrap_or(0.0))
             .collect();
         CourseStanding {
             status,
@@ -238,7 +241,8 @@ impl Course {
             } else {
                 None
             },
-            grade: (!grades.is_empty()).then(|| grades.iter().sum::<f64>() / grades.len() as f64),
+            grade: (any_attempt && !grades.is_empty())
+                .then(|| grades.iter().sum::<f64>() / grades.len() as f64),
             scenarios,
         }
     }

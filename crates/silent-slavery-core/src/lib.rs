@@ -16,6 +16,7 @@ pub mod export;
 pub mod graph;
 pub mod library;
 pub mod locate;
+pub mod outbox;
 pub mod parse;
 pub mod record;
 pub mod runner;

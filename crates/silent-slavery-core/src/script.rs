@@ -4,7 +4,49 @@
 //! comment. Scenes, identify steps and feedback are continued past automatically when the
 //! next line is an input for a later step, so a script needs only the trainee's decisions.
 
-use crate::runner::{Event, Input, Runner, RunnerError, View};
+use crate::record::{AttemptLog, RecordedAttempt};
+use crate::runner::{Event, Input, Runner, View};
+
+/// An attempt a script can drive: a bare runner, or a recorded attempt writing every input.
+pub trait Playable {
+    /// The runner, for what is on screen.
+    fn runner(&self) -> &Runner;
+    /// Applies one input, returning its events or why it was not taken.
+    ///
+    /// # Errors
+    /// The reason, in words.
+    fn input(&mut self, input: &Input) -> Result<Vec<Event>, String>;
+}
+
+impl Playable for Runner {
+    fn runner(&self) -> &Runner {
+        self
+    }
+
+    fn input(&mut self, input: &Input) -> Result<Vec<Event>, String> {
+        self.apply(input).map_err(|e| e.to_string())
+    }
+}
+
+/// A recorded attempt with the log it writes to.
+pub struct Recorded<'a, L: AttemptLog> {
+    /// The attempt.
+    pub attempt: &'a mut RecordedAttempt,
+    /// Where its inputs go.
+    pub log: &'a L,
+}
+
+impl<L: AttemptLog> Playable for Recorded<'_, L> {
+    fn runner(&self) -> &Runner {
+        self.attempt.runner()
+    }
+
+    fn input(&mut self, input: &Input) -> Result<Vec<Event>, String> {
+        self.attempt
+            .apply(self.log, input)
+            .map_err(|e| e.to_string())
+    }
+}
 
 /// Why a script could not be played.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,12 +62,12 @@ pub enum ScriptError {
         text: String,
     },
     /// The runner refused a line's input.
-    #[error("line {line}: {error}")]
+    #[error("line {line}: {reason}")]
     Refused {
         /// 1-based line.
         line: usize,
         /// Why.
-        error: RunnerError,
+        reason: String,
     },
     /// Continuing after the script never reached an ending.
     #[error("after the script the attempt goes round step `{step}` without reaching an ending")]
@@ -78,15 +120,18 @@ pub fn parse_script(text: &str) -> Result<Vec<(usize, Input)>, ScriptError> {
 /// [`ScriptError::Refused`] when an input does not fit; [`ScriptError::EndedAtDecision`]
 /// when the script runs out before an ending. Events up to the failure are kept.
 pub fn play(
-    runner: &mut Runner,
+    runner: &mut impl Playable,
     script: &[(usize, Input)],
     events: &mut Vec<Event>,
 ) -> Result<(), ScriptError> {
     for (line, input) in script {
-        let refused = |error| ScriptError::Refused { line: *line, error };
+        let refused = |reason| ScriptError::Refused {
+            line: *line,
+            reason,
+        };
         // Move past anything the input cannot apply to; bounded by the steps in the scenario.
-        for _ in 0..=runner.scenario().scenario.steps.len() * 2 {
-            let skip = match (input, runner.view()) {
+        for _ in 0..=runner.runner().scenario().scenario.steps.len() * 2 {
+            let skip = match (input, runner.runner().view()) {
                 (Input::Continue, _) => false,
                 (
                     Input::Choose(_),
@@ -100,16 +145,17 @@ pub fn play(
             if !skip {
                 break;
             }
-            events.extend(runner.apply(&Input::Continue).map_err(refused)?);
+            events.extend(runner.input(&Input::Continue).map_err(refused)?);
         }
-        events.extend(runner.apply(input).map_err(refused)?);
+        events.extend(runner.input(input).map_err(refused)?);
     }
     // A validated scenario cannot loop without a decision; the bound makes sure an
     // unvalidated one cannot hang the caller either.
-    let mut budget = runner.scenario().scenario.steps.len() * 2 + 2;
-    while !runner.is_finished() {
+    let mut budget = runner.runner().scenario().scenario.steps.len() * 2 + 2;
+    while !runner.runner().is_finished() {
         if budget == 0 {
             let step = runner
+                .runner()
                 .transcript()
                 .visited
                 .last()
@@ -118,7 +164,7 @@ pub fn play(
             return Err(ScriptError::Stuck { step });
         }
         budget -= 1;
-        if let View::Decision { step, options } = runner.view() {
+        if let View::Decision { step, options } = runner.runner().view() {
             return Err(ScriptError::EndedAtDecision {
                 step: step.id.clone(),
                 options: options
@@ -131,8 +177,8 @@ pub fn play(
         let line = script.last().map_or(0, |(l, _)| *l);
         events.extend(
             runner
-                .apply(&Input::Continue)
-                .map_err(|error| ScriptError::Refused { line, error })?,
+                .input(&Input::Continue)
+                .map_err(|reason| ScriptError::Refused { line, reason })?,
         );
     }
     Ok(())

@@ -27,7 +27,8 @@ use crate::score::{AttemptScore, ScoreBounds};
 pub const DB_ENV: &str = "SILENT_SLAVERY_DB";
 
 /// Schema versions, oldest first. Never edit a released migration: add a new one.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE trainees (
     staff_number TEXT PRIMARY KEY NOT NULL,
     name         TEXT NOT NULL,
@@ -90,7 +91,23 @@ CREATE TABLE critical_breaches (
     step       TEXT NOT NULL,
     option     TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+-- xAPI statements of finished attempts waiting for, accepted by, or rejected by an LRS.
+CREATE TABLE xapi_outbox (
+    statement_id   TEXT PRIMARY KEY NOT NULL,
+    attempt_id     TEXT NOT NULL REFERENCES attempts(id),
+    seq            INTEGER NOT NULL,
+    statement_json TEXT NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'rejected')),
+    tries          INTEGER NOT NULL DEFAULT 0,
+    last_error     TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);
+CREATE INDEX xapi_outbox_by_status ON xapi_outbox(status, created_at);
+"#,
+];
 
 /// Why the store could not do something.
 #[derive(Debug, thiserror::Error)]
@@ -254,7 +271,9 @@ pub struct Store {
 }
 
 fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
+    // Milliseconds are precision enough for durations and keep exported times short.
+    let at = OffsetDateTime::now_utc();
+    at.replace_millisecond(at.millisecond()).unwrap_or(at)
 }
 
 fn timestamp(at: OffsetDateTime) -> String {
