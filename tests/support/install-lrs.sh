@@ -14,6 +14,9 @@ set -euo pipefail
 RALPH_VERSION="5.1.0"
 XAPI_VALIDATION_VERSION="3.0.0"
 REQUESTS_SPEC="requests>=2.31,<3"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Exact versions of Ralph's dependencies (pip constraints file).
+CONSTRAINTS="$HERE/ralph-constraints.txt"
 
 TOOLS="${SILENT_SLAVERY_TOOLS:-$HOME/.cache/silent-slavery-tools}"
 VENV="$TOOLS/ralph-venv"
@@ -25,19 +28,26 @@ die() { echo "install-lrs.sh: error: $*" >&2; exit 1; }
 LOG="$(mktemp "${TMPDIR:-/tmp}/install-lrs.XXXXXX.log")"
 trap 'rm -f "$LOG"' EXIT
 
-run() { # run CMD... quietly; on failure dump its output and die
+run() { # run CMD... quietly; on failure show its output and return 1
+  : >"$LOG"
   if ! "$@" >>"$LOG" 2>&1; then
     echo "install-lrs.sh: command failed: $*" >&2
     tail -n 60 "$LOG" >&2
-    die "see output above"
+    return 1
   fi
 }
 
 mkdir -p "$TOOLS" || die "cannot create $TOOLS"
 
 # ---------------------------------------------------------------- Ralph (PyPI)
+[ -f "$CONSTRAINTS" ] || die "missing $CONSTRAINTS"
+# The stamp changes whenever the wanted Ralph version or constraints change.
+STAMP_WANTED="ralph-malph==$RALPH_VERSION $REQUESTS_SPEC $(cksum <"$CONSTRAINTS" | cut -d' ' -f1)"
+STAMP_FILE="$VENV/.silent-slavery-stamp"
+
 ralph_ok() {
   [ -x "$VENV/bin/ralph" ] && [ -x "$VENV/bin/python" ] &&
+    [ "$(cat "$STAMP_FILE" 2>/dev/null)" = "$STAMP_WANTED" ] &&
     RALPH_RUNSERVER_BACKEND=fs "$VENV/bin/python" - "$RALPH_VERSION" >/dev/null 2>&1 <<'PY'
 import sys
 from importlib.metadata import version
@@ -57,7 +67,9 @@ if ! ralph_ok; then
       die "could not create venv (on Debian system python: apt-get install python3-venv)"
   fi
   run "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -q \
-    "ralph-malph[cli,lrs]==$RALPH_VERSION" "$REQUESTS_SPEC"
+    -c "$CONSTRAINTS" "ralph-malph[cli,lrs]==$RALPH_VERSION" "$REQUESTS_SPEC" ||
+    die "pip could not install ralph-malph[cli,lrs]==$RALPH_VERSION (see output above)"
+  printf '%s\n' "$STAMP_WANTED" >"$STAMP_FILE"
   ralph_ok || { "$VENV/bin/ralph" --version >&2 || true; die "Ralph installed but does not import/run correctly in $VENV"; }
 fi
 
@@ -76,10 +88,23 @@ if ! validator_ok; then
   command -v node >/dev/null 2>&1 || die "node not found (Node >= 14 needed)"
   command -v npm >/dev/null 2>&1 || die "npm not found"
   mkdir -p "$VALIDATOR"
-  # A package.json in the prefix keeps npm from walking up to another project.
-  [ -f "$VALIDATOR/package.json" ] ||
-    printf '{\n  "name": "silent-slavery-xapi-validation",\n  "private": true\n}\n' >"$VALIDATOR/package.json"
-  run npm install --prefix "$VALIDATOR" --no-audit --no-fund --loglevel=error \
-    --save-exact "@learninglocker/xapi-validation@$XAPI_VALIDATION_VERSION"
+  # Our own package.json in the prefix: pins the validator and its two
+  # dependencies exactly, and keeps npm from walking up to another project.
+  cat >"$VALIDATOR/package.json" <<JSON
+{
+  "name": "silent-slavery-xapi-validation",
+  "private": true,
+  "dependencies": {
+    "@learninglocker/xapi-validation": "$XAPI_VALIDATION_VERSION"
+  },
+  "overrides": {
+    "rulr": "4.0.2",
+    "lodash": "4.18.1"
+  }
+}
+JSON
+  rm -f "$VALIDATOR/package-lock.json"
+  run npm install --prefix "$VALIDATOR" --no-audit --no-fund --loglevel=error ||
+    die "npm could not install @learninglocker/xapi-validation@$XAPI_VALIDATION_VERSION (see output above)"
   validator_ok || die "@learninglocker/xapi-validation installed but cannot be loaded from $VALIDATOR"
 fi

@@ -1,0 +1,434 @@
+//! The round trip to a real learning record store (Ralph on 127.0.0.1): every statement the exporter makes for the shipped scenarios is valid and accepted, reads back as sent, re-sending is idempotent, and a down or rejecting LRS loses nothing.
+//!
+//! Needs `bash tests/support/install-lrs.sh`; without it the test says so and passes,
+//! except under CI (`CI=true`), where a missing LRS is a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use silent_slavery_core::catalog::Catalog;
+use silent_slavery_core::explore;
+use silent_slavery_core::library::{LoadedScenario, load_paths};
+use silent_slavery_core::outbox::{self, Backoff, Lrs};
+use silent_slavery_core::record::RecordedAttempt;
+use silent_slavery_core::runner::{Input, View};
+use silent_slavery_core::store::{Store, Trainee};
+use silent_slavery_core::xapi::XapiConfig;
+
+const USER: &str = "trainer-sync";
+const PASSWORD: &str = "correct horse battery staple";
+
+fn tools() -> PathBuf {
+    std::env::var_os("SILENT_SLAVERY_TOOLS")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache/silent-slavery-tools"))
+        })
+        .unwrap_or_default()
+}
+
+/// Whether Ralph and the validator are installed; under CI their absence fails the test.
+fn lrs_available() -> bool {
+    let ralph = tools().join("ralph-venv/bin/ralph");
+    let validator = tools().join("xapi-validation/node_modules/@learninglocker/xapi-validation");
+    let ok = ralph.exists()
+        && validator.exists()
+        && Command::new("node").arg("--version").output().is_ok();
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install the test LRS: bash tests/support/install-lrs.sh"
+        );
+        eprintln!(
+            "skipping the LRS round trip: run `bash tests/support/install-lrs.sh` to install Ralph and the xAPI validator"
+        );
+    }
+    ok
+}
+
+/// A Ralph server on a free local port, stopped when dropped.
+struct Ralph {
+    child: Child,
+    port: u16,
+    dir: PathBuf,
+}
+
+impl Ralph {
+    fn start(dir: &Path) -> Ralph {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        Ralph::start_on(dir, port)
+    }
+
+    fn start_on(dir: &Path, port: u16) -> Ralph {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let log = std::fs::File::create(dir.with_extension("log")).expect("log file");
+        let child = Command::new("bash")
+            .arg(root.join("tests/support/ralph-server.sh"))
+            .arg(dir)
+            .arg(port.to_string())
+            .arg(USER)
+            .arg(PASSWORD)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("starts Ralph");
+        let ralph = Ralph {
+            child,
+            port,
+            dir: dir.to_path_buf(),
+        };
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(2)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let ready = agent
+                .get(&format!("http://127.0.0.1:{port}/__heartbeat__"))
+                .call()
+                .is_ok_and(|r| r.status().as_u16() == 200);
+            if ready {
+                return ralph;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "Ralph did not start; its log: {}",
+                std::fs::read_to_string(dir.with_extension("log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}/xAPI/", self.port)
+    }
+
+    /// Statements the LRS holds for a registration.
+    fn statements(&self, registration: &str) -> Vec<Value> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(10)))
+            .build()
+            .into();
+        use base64::Engine as _;
+        let auth = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"))
+        );
+        let mut response = agent
+            .get(&format!(
+                "{}statements?registration={registration}&limit=500",
+                self.endpoint()
+            ))
+            .header("Authorization", &auth)
+            .header("X-Experience-API-Version", "1.0.3")
+            .call()
+            .expect("reads back");
+        let body: Value =
+            serde_json::from_str(&response.body_mut().read_to_string().expect("body"))
+                .expect("JSON");
+        body["statements"].as_array().cloned().unwrap_or_default()
+    }
+
+    fn stop(mut self) -> PathBuf {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.dir.clone()
+    }
+}
+
+impl Drop for Ralph {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Plays `scenario` with `seed`, following a path that passes (or, with `fail`, one with
+/// a critical breach), recording every input.
+fn record_path(
+    store: &Store,
+    catalog: &Arc<Catalog>,
+    scenario: &Arc<LoadedScenario>,
+    seed: u64,
+    fail: bool,
+) {
+    let walk = explore::explore(&scenario.scenario, catalog, explore::DEFAULT_PATH_LIMIT);
+    let scored = explore::scored_paths(&scenario.scenario, catalog, &scenario.bounds, &walk);
+    let wanted: Vec<_> = scored
+        .iter()
+        .filter(|p| {
+            if fail {
+                p.score
+                    .rulesets
+                    .iter()
+                    .any(|r| !r.critical_breaches.is_empty())
+            } else {
+                p.score.passed
+            }
+        })
+        .map(|p| p.transcript.clone())
+        .collect();
+    let (mut attempt, _) = RecordedAttempt::start(
+        store,
+        "4521",
+        Arc::clone(scenario),
+        Arc::clone(catalog),
+        seed,
+    )
+    .expect("starts");
+    loop {
+        let runner = attempt.runner();
+        if runner.is_finished() {
+            break;
+        }
+        let done = runner.transcript();
+        let input = match runner.view() {
+            View::Identify { cues, .. } => {
+                // Flag every true indicator on screen once, then move on.
+                let path = wanted
+                    .iter()
+                    .find(|p| p.variants.starts_with(&done.variants))
+                    .expect("a path for these variants");
+                match cues
+                    .iter()
+                    .find(|c| !c.flagged && path.flagged_cues.contains(&c.cue.id))
+                {
+                    Some(c) => Input::Flag(c.cue.id.clone()),
+                    None => Input::Continue,
+                }
+            }
+            View::Decision { step, .. } => {
+                let path = wanted
+                    .iter()
+                    .find(|p| {
+                        p.variants.starts_with(&done.variants)
+                            && p.choices.starts_with(&done.choices)
+                    })
+                    .expect("a path continuing this attempt");
+                let (at, option) = path.choices[done.choices.len()].clone();
+                assert_eq!(at, step.id, "the path's next decision is this one");
+                Input::Choose(option)
+            }
+            _ => Input::Continue,
+        };
+        attempt.apply(store, &input).expect("recorded");
+    }
+}
+
+fn config() -> XapiConfig {
+    XapiConfig {
+        home_page: "https://lms.example.org".into(),
+        activity_base: "https://lms.example.org/silent-slavery".into(),
+        pseudonymise_key: None,
+    }
+}
+
+fn quick() -> Backoff {
+    Backoff {
+        tries: 2,
+        first_wait: Duration::from_millis(100),
+        timeout: Duration::from_secs(10),
+    }
+}
+
+#[test]
+fn statements_round_trip_through_a_real_lrs() {
+    if !lrs_available() {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = tempfile::tempdir().expect("temp dir");
+    let catalog = Arc::new(Catalog::embedded().expect("catalogue"));
+    let library = load_paths(&[root.join("scenarios")], &catalog);
+    let db = work.path().join("results.sqlite3");
+    let store = Store::open(&db).expect("store");
+    store
+        .upsert_trainee(&Trainee {
+            staff_number: "4521".into(),
+            name: "A. Example".into(),
+            unit: "North Response".into(),
+        })
+        .expect("trainee");
+    let shipped: Vec<_> = library
+        .scenarios
+        .iter()
+        .filter(|s| !s.file.contains("/_"))
+        .map(|s| Arc::new(s.clone()))
+        .collect();
+    assert!(shipped.len() >= 10);
+    for (n, scenario) in shipped.iter().enumerate() {
+        record_path(&store, &catalog, scenario, n as u64, false);
+    }
+    record_path(&store, &catalog, &shipped[0], 99, true);
+
+    // Every statement is valid by the conformance-tested validator.
+    let statements =
+        outbox::statements_for(&store, &catalog, &config(), &Default::default(), |_| {})
+            .expect("statements");
+    let file = work.path().join("statements.json");
+    std::fs::write(&file, serde_json::to_vec(&statements).expect("json")).expect("write");
+    let validated = Command::new("node")
+        .arg(root.join("tests/support/xapi-validate.js"))
+        .stdin(std::fs::File::open(&file).expect("open"))
+        .output()
+        .expect("node runs");
+    assert_eq!(
+        validated.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&validated.stderr)
+    );
+    let problems: Value = serde_json::from_slice(&validated.stdout).expect("validator JSON");
+    assert_eq!(problems, serde_json::json!([]), "validator problems");
+
+    // The command line sends them all; Ralph's answer is the second validator.
+    let lrs_dir = work.path().join("lrs");
+    let ralph = Ralph::start(&lrs_dir);
+    let password_file = work.path().join("password");
+    std::fs::write(&password_file, format!("{PASSWORD}\n")).expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_silent-slavery"))
+        .args([
+            "sync",
+            "--lrs",
+            &ralph.endpoint(),
+            "--user",
+            USER,
+            "--password-file",
+        ])
+        .arg(&password_file)
+        .arg("--db")
+        .arg(&db)
+        .args(["--home-page", "https://lms.example.org"])
+        .output()
+        .expect("sync runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.starts_with(&format!(
+            "queued {0}, delivered {0}, rejected 0, still waiting 0",
+            statements.len()
+        )),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains(PASSWORD) && !stderr.contains(PASSWORD),
+        "credentials never printed"
+    );
+
+    // What the LRS holds is what was sent.
+    for attempt in store.all_attempts().expect("attempts") {
+        let sent: Vec<&Value> = statements
+            .iter()
+            .filter(|s| s["context"]["registration"] == attempt.id.to_string())
+            .collect();
+        let held = ralph.statements(&attempt.id.to_string());
+        assert_eq!(held.len(), sent.len(), "attempt {}", attempt.id);
+        for s in sent {
+            let back = held.iter().find(|h| h["id"] == s["id"]).expect("held");
+            assert!(outbox::same_statement(s, back), "sent {s:#}\nheld {back:#}");
+        }
+    }
+
+    // Sending everything again changes nothing at the LRS and counts as delivered.
+    store
+        .connection()
+        .execute("UPDATE xapi_outbox SET status = 'pending'", [])
+        .expect("requeue");
+    let lrs = Lrs::new(&ralph.endpoint(), USER, PASSWORD, quick()).expect("lrs");
+    let again = outbox::sync(&store, &catalog, &config(), &lrs, quick()).expect("sync");
+    assert_eq!(
+        (again.delivered, again.rejected.len(), again.pending),
+        (statements.len(), 0, 0)
+    );
+    let first = store.all_attempts().expect("attempts")[0].id.to_string();
+    assert_eq!(
+        ralph.statements(&first).len(),
+        statements
+            .iter()
+            .filter(|s| s["context"]["registration"] == first)
+            .count(),
+        "no duplicates"
+    );
+
+    // A statement the LRS refuses is kept with its reason and reported, never dropped.
+    let bad_id = "7f1a3c2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b";
+    store
+        .connection()
+        .execute(
+            "INSERT INTO xapi_outbox (statement_id, attempt_id, seq, statement_json, status, tries, created_at, updated_at)
+             VALUES (?1, ?2, 99, ?3, 'pending', 0, '2026-11-29T00:00:00Z', '2026-11-29T00:00:00Z')",
+            rusqlite::params![
+                bad_id,
+                first,
+                serde_json::json!({"id": bad_id, "verb": {"id": "not a verb"}, "object": {"id": "https://lms.example.org/x"}}).to_string()
+            ],
+        )
+        .expect("insert");
+    let rejected = outbox::sync(&store, &catalog, &config(), &lrs, quick()).expect("sync");
+    assert_eq!(rejected.rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected.rejected[0].0, bad_id);
+    assert!(
+        rejected.rejected[0].1.starts_with("HTTP 4"),
+        "{}",
+        rejected.rejected[0].1
+    );
+    let (status, _, error) = outbox::status_of(&store, bad_id)
+        .expect("row")
+        .expect("kept");
+    assert_eq!(status, "rejected");
+    assert!(error.is_some_and(|e| e.starts_with("HTTP 4")));
+
+    // A different statement under an id the LRS already holds is a conflict: rejected.
+    let held_id = statements[0]["id"].as_str().expect("id").to_owned();
+    let mut changed = statements[0].clone();
+    changed["timestamp"] = Value::String("2020-01-01T00:00:00Z".into());
+    store
+        .connection()
+        .execute(
+            "UPDATE xapi_outbox SET status = 'pending', statement_json = ?2 WHERE statement_id = ?1",
+            rusqlite::params![held_id, changed.to_string()],
+        )
+        .expect("update");
+    let conflict = outbox::sync(&store, &catalog, &config(), &lrs, quick()).expect("sync");
+    assert!(
+        conflict.rejected.iter().any(|(id, _)| id == &held_id),
+        "{conflict:?}"
+    );
+
+    // The LRS goes down: new statements wait in the outbox with the error, then go when it
+    // is back, once each.
+    let port = ralph.port;
+    let lrs_dir = ralph.stop();
+    record_path(&store, &catalog, &shipped[1], 7, false);
+    let down = outbox::sync(&store, &catalog, &config(), &lrs, quick()).expect("sync");
+    assert!(down.pending > 0 && down.delivered == 0, "{down:?}");
+    assert!(down.last_error.is_some());
+    let ralph = Ralph::start_on(&lrs_dir, port);
+    let back = outbox::sync(&store, &catalog, &config(), &lrs, quick()).expect("sync");
+    assert_eq!(
+        (back.pending, back.delivered),
+        (0, down.pending),
+        "{back:?}"
+    );
+    let newest = store
+        .all_attempts()
+        .expect("attempts")
+        .last()
+        .expect("one")
+        .id
+        .to_string();
+    let sent = outbox::statements_for(&store, &catalog, &config(), &Default::default(), |_| {})
+        .expect("statements")
+        .into_iter()
+        .filter(|s| s["context"]["registration"] == newest)
+        .count();
+    assert_eq!(ralph.statements(&newest).len(), sent);
+}
