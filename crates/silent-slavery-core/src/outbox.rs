@@ -302,7 +302,14 @@ impl Lrs {
             return None;
         }
         let text = response.body_mut().read_to_string().ok()?;
-        serde_json::from_str(&text).ok()
+        let value: Value = serde_json::from_str(&text).ok()?;
+        // xAPI answers a statementId query with the bare statement; some LRSs (Ralph) wrap
+        // it in a statement result as for any other query.
+        match value.get("statements") {
+            Some(Value::Array(list)) => list.first().cloned(),
+            Some(_) => None,
+            None => Some(value),
+        }
     }
 }
 
