@@ -128,6 +128,9 @@ enum Command {
         /// The results store (default: $SILENT_SLAVERY_DB, else the platform data directory).
         #[arg(long, value_name = "PATH")]
         db: Option<PathBuf>,
+        /// Put statements the LRS rejected before back in the queue and send them again.
+        #[arg(long)]
+        retry_rejected: bool,
         #[command(flatten)]
         xapi: XapiArgs,
     },
@@ -299,8 +302,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             user,
             password_file,
             db,
+            retry_rejected,
             xapi,
-        } => sync(&catalog, &lrs, &user, &password_file, db.as_deref(), &xapi),
+        } => sync(
+            &catalog,
+            &lrs,
+            &user,
+            &password_file,
+            db.as_deref(),
+            retry_rejected,
+            &xapi,
+        ),
         Command::Export {
             format,
             out,
@@ -666,6 +678,7 @@ fn sync(
     user: &str,
     password_file: &Path,
     db: Option<&Path>,
+    retry_rejected: bool,
     xapi: &XapiArgs,
 ) -> Result<ExitCode> {
     let config = xapi.config()?;
@@ -675,6 +688,10 @@ fn sync(
     let backoff = outbox::Backoff::default();
     let lrs = outbox::Lrs::new(lrs, user, password, backoff)?;
     let store = open_store(db)?;
+    if retry_rejected {
+        let n = outbox::retry_rejected(&store)?;
+        eprintln!("{n} rejected statement(s) queued again");
+    }
     let report = outbox::sync(&store, catalog, &config, &lrs, backoff)?;
     let mut out = format!(
         "queued {}, delivered {}, rejected {}, still waiting {}\n",

@@ -351,3 +351,97 @@ fn coverage_exits_one_and_names_the_gaps_of_a_thin_library() {
         "{stdout}"
     );
 }
+
+#[test]
+fn run_with_a_store_records_the_attempt_and_report_and_export_read_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("results.sqlite3");
+    let out = cli()
+        .args([
+            "run",
+            "--scenario",
+            "roadside_minibus_dawn",
+            "--seed",
+            "0",
+            "--choices",
+        ])
+        .arg("tests/scripts/roadside_minibus_dawn_best.txt")
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "--trainee",
+            "4521",
+            "--name",
+            "A. Example",
+            "--unit",
+            "North Response",
+        ])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("Recorded as attempt "), "{stdout}");
+
+    // An unknown trainee without name and unit is refused before anything is recorded.
+    let out = cli()
+        .args(["run", "--scenario", "roadside_minibus_dawn", "--choices"])
+        .arg("tests/scripts/roadside_minibus_dawn_best.txt")
+        .arg("--db")
+        .arg(&db)
+        .args(["--trainee", "9999"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("trainee 9999 is not in the store"));
+
+    let report = cli()
+        .args(["report", "--db"])
+        .arg(&db)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&report.stdout);
+    assert!(
+        text.contains("Trafficking indicators and referral — frontline (frontline)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  Completed: 0\n  In progress: 1\n    4521"),
+        "{text}"
+    );
+    assert!(text.contains("1 of 12 done"), "{text}");
+
+    let json = stdout_json(cli().args(["report", "--format", "json", "--db"]).arg(&db));
+    assert_eq!(json[0]["trainees"][0]["status"], "in_progress");
+    assert_eq!(json[0]["trainees"][0]["scenarios_done"], 1);
+
+    let csv = dir.path().join("attempts.csv");
+    cli()
+        .args(["export", "--format", "attempts", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&csv)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&csv).expect("written");
+    assert_eq!(text.lines().count(), 2);
+    assert!(text.lines().nth(1).is_some_and(|l| l.contains(",4521,A. Example,North Response,roadside_minibus_dawn,1,")));
+
+    // xAPI needs a homePage; without one nothing is written.
+    let json_out = dir.path().join("x.json");
+    let out = cli()
+        .args(["export", "--format", "xapi", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&json_out)
+        .env_remove("SILENT_SLAVERY_XAPI_HOME_PAGE")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--home-page"));
+    assert!(!json_out.exists());
+}

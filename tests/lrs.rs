@@ -431,4 +431,26 @@ fn statements_round_trip_through_a_real_lrs() {
         .filter(|s| s["context"]["registration"] == newest)
         .count();
     assert_eq!(ralph.statements(&newest).len(), sent);
+
+    // A wrong password says nothing about the statements: they stay queued, not rejected.
+    record_path(&store, &catalog, &shipped[2], 11, false);
+    let wrong = Lrs::new(&ralph.endpoint(), USER, "not the password", quick()).expect("lrs");
+    let refused = outbox::sync(&store, &catalog, &config(), &wrong, quick()).expect("sync");
+    assert!(refused.rejected.is_empty(), "{refused:?}");
+    assert!(refused.pending > 0 && refused.delivered == 0, "{refused:?}");
+    assert!(
+        refused
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("HTTP 401")),
+        "{refused:?}"
+    );
+    let fixed = outbox::sync(&store, &catalog, &config(), &lrs, quick()).expect("sync");
+    assert_eq!((fixed.pending, fixed.delivered), (0, refused.pending));
+
+    // Rejected statements go again on request, and are rejected again for the same reason.
+    let again = outbox::retry_rejected(&store).expect("requeue");
+    assert_eq!(again, 2, "the malformed one and the conflicting one");
+    let resent = outbox::sync(&store, &catalog, &config(), &lrs, quick()).expect("sync");
+    assert_eq!(resent.rejected.len(), 2, "{resent:?}");
 }

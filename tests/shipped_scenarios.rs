@@ -184,3 +184,29 @@ fn the_library_spans_roles_and_forms_of_exploitation() {
         assert!(decisions >= 4, "{}: {decisions} decisions", s.id);
     }
 }
+
+#[test]
+fn the_shipped_course_names_every_shipped_scenario_and_nothing_else() {
+    let (report, _) = shipped();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/courses");
+    let (courses, problems) = silent_slavery_core::course::load_courses(&dir);
+    assert!(problems.is_empty(), "{problems:?}");
+    let frontline = courses
+        .iter()
+        .find(|c| c.id == "frontline")
+        .expect("the frontline course");
+    let mut named: Vec<&str> = frontline.scenarios.iter().map(String::as_str).collect();
+    let mut shipped: Vec<&str> = report
+        .scenarios
+        .iter()
+        .filter(|l| !is_template(&l.file))
+        .map(|l| l.scenario.id.as_str())
+        .collect();
+    named.sort_unstable();
+    shipped.sort_unstable();
+    assert_eq!(named, shipped);
+    assert_eq!(
+        frontline.title,
+        "Trafficking indicators and referral — frontline"
+    );
+}

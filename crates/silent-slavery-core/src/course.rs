@@ -9,8 +9,8 @@ use crate::diagnostic::{Diagnostic, Problem};
 use crate::locate::Position;
 use crate::store::{AttemptRecord, AttemptStatus};
 
-/// When a required scenario counts as done: cmi5's `moveOn` values (cmi5 section 9.6.2.1),
-/// applied to the trainee's counted attempt at it.
+/// When a required scenario counts as done: the values of cmi5's AU `moveOn` attribute
+/// (cmi5 course structure), applied to the trainee's counted attempt at it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MoveOn {
     /// A passing attempt.
@@ -73,6 +73,17 @@ fn default_mastery() -> f64 {
 pub fn load_courses(dir: &Path) -> (Vec<Course>, Vec<Diagnostic>) {
     let mut courses = Vec::new();
     let mut problems = Vec::new();
+    if !dir.is_dir() {
+        problems.push(Diagnostic::new(
+            &dir.display().to_string(),
+            "",
+            Position::START,
+            Problem::Unreadable {
+                message: "no such folder of course definitions".into(),
+            },
+        ));
+        return (courses, problems);
+    }
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
@@ -101,6 +112,17 @@ pub fn load_courses(dir: &Path) -> (Vec<Course>, Vec<Diagnostic>) {
         };
         let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
         match crate::parse::ron_options().from_str::<Course>(body) {
+            Ok(course) if !(0.0..=1.0).contains(&course.mastery_score) => {
+                problems.push(Diagnostic::new(
+                    &name,
+                    body,
+                    crate::locate::Locator::scan(body).find(&crate::path!["mastery_score"]),
+                    Problem::ShareOutOfRange {
+                        field: "mastery_score",
+                        value: course.mastery_score,
+                    },
+                ))
+            }
             Ok(course) => courses.push(course),
             Err(e) => problems.push(Diagnostic::new(
                 &name,

@@ -241,7 +241,7 @@ pub fn decisions_csv(
          WHERE (?1 IS NULL OR a.started_at >= ?1) AND (?2 IS NULL OR t.unit = ?2)
          ORDER BY a.started_at, i.attempt_id, i.seq",
     )?;
-    let since = selection.since.map(rfc3339);
+    let since = selection.since.map(crate::store::timestamp);
     let mut rows = stmt.query(params![since, selection.unit])?;
     let mut written = 0u64;
     let mut header_done = false;
@@ -292,13 +292,15 @@ pub fn decisions_csv(
         }
         let at: String = row.get(8)?;
         let before: String = row.get(9)?;
-        let taken = match (
+        let (at_time, before_time) = (
             OffsetDateTime::parse(&at, &Rfc3339),
             OffsetDateTime::parse(&before, &Rfc3339),
-        ) {
-            (Ok(a), Ok(b)) => format!("{:.3}", (a - b).as_seconds_f64()),
+        );
+        let taken = match (&at_time, &before_time) {
+            (Ok(a), Ok(b)) => format!("{:.3}", (*a - *b).as_seconds_f64()),
             _ => String::new(),
         };
+        let at = at_time.map(rfc3339).unwrap_or(at);
         let record = DecisionRow {
             attempt_id: row.get(0)?,
             staff_number: row.get(1)?,
@@ -423,7 +425,8 @@ pub fn totara_csv(
 ///
 /// Columns: `idnumber` (the staff number, matched to Moodle's user ID number) then one
 /// column per course, headed with its short name, holding the grade as a percentage with
-/// one decimal (empty when the trainee has no finished attempt in it).
+/// one decimal: the mean over the course's required scenarios, a scenario with no finished
+/// attempt counting 0; empty when the trainee has not started the course.
 ///
 /// # Errors
 /// [`ExportError`] when reading or writing fails.

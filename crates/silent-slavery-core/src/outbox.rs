@@ -162,6 +162,11 @@ pub enum SyncError {
     /// The LRS address is not usable.
     #[error("the LRS address {0} is not an http:// or https:// URL")]
     BadEndpoint(String),
+    /// The LRS address has a user or password in it.
+    #[error(
+        "the LRS address must not contain a user or password; give them with --user and --password-file"
+    )]
+    CredentialsInUrl,
 }
 
 /// What one sync did.
@@ -223,10 +228,11 @@ impl Lrs {
         let trimmed = endpoint.trim();
         let scheme_ok = trimmed.starts_with("http://") || trimmed.starts_with("https://");
         let host_part = trimmed.split("://").nth(1).unwrap_or("");
-        if !scheme_ok || host_part.split('/').next().unwrap_or("").contains('@') {
-            return Err(SyncError::BadEndpoint(
-                trimmed.split('@').next_back().unwrap_or("").to_owned(),
-            ));
+        if host_part.split('/').next().unwrap_or("").contains('@') {
+            return Err(SyncError::CredentialsInUrl);
+        }
+        if !scheme_ok {
+            return Err(SyncError::BadEndpoint(trimmed.to_owned()));
         }
         let credentials =
             base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
@@ -281,7 +287,10 @@ impl Lrs {
                 match status {
                     200..=299 => Answer::Ok,
                     409 => Answer::Conflict(reason),
-                    400..=499 => Answer::Rejected(reason),
+                    // About the statements themselves: malformed, unprocessable, too large.
+                    400 | 413 | 422 => Answer::Rejected(reason),
+                    // About the connection (credentials, address, rate): nothing is wrong with
+                    // the statements, so they stay queued.
                     _ => Answer::Unavailable(reason),
                 }
             }
@@ -446,6 +455,18 @@ pub fn sync(
     )?;
     report.pending = usize::try_from(pending).unwrap_or(0);
     Ok(report)
+}
+
+/// Puts rejected statements back in the queue (after the cause was fixed at the LRS, for
+/// example). Returns how many.
+///
+/// # Errors
+/// When the store cannot be written.
+pub fn retry_rejected(store: &Store) -> Result<usize, SyncError> {
+    Ok(store.connection().execute(
+        "UPDATE xapi_outbox SET status = 'pending', updated_at = ?1 WHERE status = 'rejected'",
+        [now()],
+    )?)
 }
 
 /// Statements the LRS rejected, with its reasons: (statement id, attempt id, reason).

@@ -276,9 +276,16 @@ fn now() -> OffsetDateTime {
     at.replace_millisecond(at.millisecond()).unwrap_or(at)
 }
 
-fn timestamp(at: OffsetDateTime) -> String {
-    // RFC 3339 formatting of a UTC time cannot fail.
-    at.format(&Rfc3339).unwrap_or_default()
+/// How times are stored: RFC 3339, UTC, always three decimals, so that text order is time
+/// order (exports compare them in SQL).
+pub fn timestamp(at: OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    // Formatting a UTC time with this description cannot fail.
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_default()
 }
 
 fn parse_time(what: &str, text: &str) -> Result<OffsetDateTime, StoreError> {
@@ -333,22 +340,36 @@ impl Store {
     /// [`StoreError`] when the folder cannot be created, the file is on a network
     /// filesystem, or SQLite cannot open or migrate it.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-                path: dir.to_path_buf(),
-                source,
-            })?;
-            if let Some(fstype) = network_filesystem(dir) {
-                return Err(StoreError::NetworkFilesystem {
-                    path: path.to_path_buf(),
-                    fstype,
-                });
-            }
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        if let Some(fstype) = network_filesystem(dir) {
+            return Err(StoreError::NetworkFilesystem {
+                path: path.to_path_buf(),
+                fstype,
+            });
         }
+        let new = !path.exists();
         let conn = Connection::open(path).map_err(|source| StoreError::Open {
             path: path.to_path_buf(),
             source,
         })?;
+        // The store holds names and staff numbers: readable by its owner only.
+        #[cfg(unix)]
+        if new {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(
+                |source| StoreError::CreateDir {
+                    path: path.to_path_buf(),
+                    source,
+                },
+            )?;
+        }
         Store::configure(conn, Some(path.to_path_buf()))
     }
 

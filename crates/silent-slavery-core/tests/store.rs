@@ -335,3 +335,17 @@ fn the_store_path_comes_from_the_flag_then_the_environment() {
             .ends_with("silent-slavery-trainer/results.sqlite3")
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_new_store_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("results.sqlite3");
+    drop(Store::open(&path).expect("opens"));
+    let mode = std::fs::metadata(&path)
+        .expect("exists")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
