@@ -33,8 +33,37 @@ pub struct Cli {
     /// catalogue built into the program.
     #[arg(long, global = true, value_name = "DIR")]
     catalog: Option<PathBuf>,
+    /// The results store the app records to (default: $SILENT_SLAVERY_DB, else the platform
+    /// data directory).
+    #[arg(long, value_name = "PATH", id = "app_db")]
+    db: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+/// Starts the desktop app on the scenarios in the current folder (or beside the program).
+fn run_app(db: Option<&Path>) -> Result<ExitCode> {
+    let db = Store::resolve_path(db)?;
+    // The app reads scenarios/ from the current folder, as the README's command runs it;
+    // installed elsewhere, it looks beside the program.
+    let asset_root = if Path::new("scenarios").is_dir() {
+        std::env::current_dir()?
+    } else {
+        std::env::current_exe()?
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    };
+    let exit = silent_slavery::app::run(silent_slavery::app::AppOptions {
+        asset_root,
+        db,
+        settings_file: silent_slavery::ui::DisplaySettings::default_file(),
+    })
+    .context("starting the app")?;
+    Ok(match exit {
+        bevy::app::AppExit::Success => ExitCode::SUCCESS,
+        bevy::app::AppExit::Error(code) => ExitCode::from(code.get()),
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -257,10 +286,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     .context("loading the catalogue")?;
     let Some(command) = cli.command else {
-        use clap::CommandFactory;
-        Cli::command().print_help()?;
-        println!();
-        return Ok(ExitCode::SUCCESS);
+        return run_app(cli.db.as_deref());
     };
     match command {
         Command::Validate { paths, format } => validate(&catalog, paths, format),

@@ -1,4 +1,4 @@
-//! Entry point of the `silent-slavery` program: the trainers' command line (the desktop app comes later).
+//! Entry point of the `silent-slavery` program: the desktop app with no arguments, the command line with a subcommand.
 
 mod cli;
 

@@ -1,0 +1,68 @@
+//! Builds and runs the desktop app: Bevy's window, egui, the simulation and the screens.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use bevy::prelude::*;
+use bevy::window::WindowResolution;
+use bevy::winit::WinitSettings;
+use bevy_egui::EguiPlugin;
+use silent_slavery_core::store::Store;
+
+use crate::sim::{Results, SimConfig, SimPlugin};
+use crate::ui::{DisplaySettings, UiPlugin};
+
+/// How the app is started.
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    /// The folder `scenarios/` is in (Bevy's asset root).
+    pub asset_root: PathBuf,
+    /// The results store file.
+    pub db: PathBuf,
+    /// The display settings file (`None`: not remembered).
+    pub settings_file: Option<PathBuf>,
+}
+
+/// Opens the window and runs until it is closed.
+///
+/// # Errors
+/// When the results store cannot be opened; the message says why and where.
+pub fn run(options: AppOptions) -> Result<AppExit, silent_slavery_core::store::StoreError> {
+    let store = Store::open(&options.db)?;
+    let mut app = App::new();
+    app.insert_resource(SimConfig {
+        asset_root: options.asset_root.clone(),
+        scenarios: PathBuf::from("scenarios"),
+    })
+    .insert_resource(Results(Mutex::new(store)))
+    .insert_resource(DisplaySettings::load(options.settings_file))
+    // Reactive: an idle workstation waiting for a click draws nothing.
+    .insert_resource(WinitSettings::desktop_app())
+    .insert_resource(ClearColor(Color::srgb(0.95, 0.95, 0.95)))
+    .add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "Silent Slavery Trainer".into(),
+                    resolution: WindowResolution::new(1280, 800),
+                    resize_constraints: bevy::window::WindowResizeConstraints {
+                        min_width: 1024.0,
+                        min_height: 768.0,
+                        ..default()
+                    },
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(AssetPlugin {
+                file_path: options.asset_root.to_string_lossy().into_owned(),
+                ..default()
+            }),
+    )
+    .add_plugins(EguiPlugin::default())
+    .add_plugins((SimPlugin, UiPlugin))
+    .add_systems(Startup, |mut commands: Commands| {
+        commands.spawn(Camera2d);
+    });
+    Ok(app.run())
+}

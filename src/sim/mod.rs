@@ -1,0 +1,43 @@
+//! Everything the app does without a window: scenario assets, screens, the trainee's session and its recording.
+
+mod library;
+mod screen;
+mod session;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use bevy::prelude::*;
+use silent_slavery_core::catalog::Catalog;
+use silent_slavery_core::store::Store;
+
+pub use library::{LibraryEntry, ScenarioAsset, ScenarioLibrary};
+pub use screen::Screen;
+pub use session::{FinishedAttempt, Session, TraineeAction};
+
+/// Where the app finds its scenarios and keeps its results.
+#[derive(Resource, Clone)]
+pub struct SimConfig {
+    /// The asset root (the folder `scenarios/` is in), as given to Bevy's `AssetPlugin`.
+    pub asset_root: PathBuf,
+    /// The scenarios folder, relative to the asset root.
+    pub scenarios: PathBuf,
+}
+
+/// The results store the session writes every input to.
+#[derive(Resource)]
+pub struct Results(pub Mutex<Store>);
+
+/// The indicator and ruleset catalogue.
+#[derive(Resource, Clone)]
+pub struct CatalogResource(pub Arc<Catalog>);
+
+/// The headless part of the app: add it after `AssetPlugin` and `StatesPlugin` (or
+/// `DefaultPlugins`), with [`SimConfig`] and [`Results`] inserted.
+pub struct SimPlugin;
+
+impl Plugin for SimPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_plugins((screen::plugin, library::plugin, session::plugin));
+    }
+}

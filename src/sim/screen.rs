@@ -1,0 +1,23 @@
+//! The screens of the app as a Bevy state.
+
+use bevy::prelude::*;
+
+/// Which screen the trainee is on.
+#[derive(States, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Screen {
+    /// Staff number, name and unit.
+    #[default]
+    SignIn,
+    /// The scenarios and the trainee's status in each.
+    Home,
+    /// A scenario's content warning, before it starts.
+    ContentWarning,
+    /// A scenario being played.
+    Playing,
+    /// The debrief of the attempt just finished.
+    Debrief,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_state::<Screen>();
+}

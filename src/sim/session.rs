@@ -1,0 +1,245 @@
+//! The trainee's session: sign in, open, play and leave scenarios, every input recorded before the screen moves on.
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use silent_slavery_core::library::LoadedScenario;
+use silent_slavery_core::record::{RecordError, RecordedAttempt};
+use silent_slavery_core::runner::Input;
+use silent_slavery_core::score::{AttemptScore, Transcript};
+use silent_slavery_core::store::{Store, Trainee};
+use uuid::Uuid;
+
+use super::{CatalogResource, Results, ScenarioLibrary, Screen};
+
+/// Something the trainee did. The UI sends these; the session acts on them.
+#[derive(Message, Debug, Clone, PartialEq, Eq)]
+pub enum TraineeAction {
+    /// Sign in (the trainee is added or their name and unit updated).
+    SignIn {
+        /// Staff or collar number.
+        staff_number: String,
+        /// Name.
+        name: String,
+        /// Unit.
+        unit: String,
+    },
+    /// Sign out.
+    SignOut,
+    /// Open a scenario by id: its content warning first, if it has one.
+    Open(String),
+    /// Go on past the content warning.
+    AcceptWarning,
+    /// Resume an unfinished attempt by id.
+    Resume(Uuid),
+    /// An input to the attempt being played.
+    Input(Input),
+    /// Go back: from the warning or the debrief to the home screen; from a scenario, save
+    /// and leave (it can be resumed).
+    Back,
+}
+
+/// An attempt that has just finished, for the debrief.
+#[derive(Debug, Clone)]
+pub struct FinishedAttempt {
+    /// The attempt id.
+    pub id: Uuid,
+    /// The scenario as played.
+    pub scenario: Arc<LoadedScenario>,
+    /// Its score.
+    pub score: AttemptScore,
+    /// What happened.
+    pub transcript: Transcript,
+}
+
+/// The signed-in trainee and what they are doing.
+#[derive(Resource, Default)]
+pub struct Session {
+    /// Who is signed in.
+    pub trainee: Option<Trainee>,
+    /// The scenario waiting behind its content warning.
+    pub pending: Option<Arc<LoadedScenario>>,
+    /// The attempt being played.
+    pub attempt: Option<RecordedAttempt>,
+    /// The attempt just finished.
+    pub finished: Option<FinishedAttempt>,
+    /// A message for the trainee (why something did not happen).
+    pub notice: Option<String>,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<TraineeAction>()
+        .init_resource::<Session>()
+        .add_systems(Update, act);
+}
+
+fn new_seed() -> u64 {
+    Uuid::new_v4().as_u64_pair().0
+}
+
+fn act(
+    mut actions: MessageReader<TraineeAction>,
+    mut session: ResMut<Session>,
+    results: Res<Results>,
+    catalog: Res<CatalogResource>,
+    library: Res<ScenarioLibrary>,
+    screen: Res<State<Screen>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    let Ok(store) = results.0.lock() else {
+        session.notice = Some("The results store is unavailable; restart the app.".into());
+        return;
+    };
+    let mut at = *screen.get();
+    for action in actions.read() {
+        let goto = match action {
+            TraineeAction::SignIn {
+                staff_number,
+                name,
+                unit,
+            } => sign_in(&mut session, &store, staff_number, name, unit),
+            TraineeAction::SignOut => {
+                *session = Session::default();
+                Some(Screen::SignIn)
+            }
+            TraineeAction::Open(id) => match library.scenario(id) {
+                None => {
+                    session.notice = Some(format!("The scenario `{id}` is not available."));
+                    None
+                }
+                Some(scenario) if scenario.scenario.content_warning.is_some() => {
+                    session.pending = Some(scenario);
+                    Some(Screen::ContentWarning)
+                }
+                Some(scenario) => start(&mut session, &store, &catalog, scenario),
+            },
+            TraineeAction::AcceptWarning => match session.pending.take() {
+                Some(scenario) => start(&mut session, &store, &catalog, scenario),
+                None => Some(Screen::Home),
+            },
+            TraineeAction::Resume(id) => resume(&mut session, &store, &catalog, *id),
+            TraineeAction::Input(input) => play(&mut session, &store, input),
+            TraineeAction::Back => {
+                session.pending = None;
+                session.finished = None;
+                // The attempt is already saved input by input: leaving loses nothing.
+                session.attempt = None;
+                (at != Screen::SignIn).then_some(Screen::Home)
+            }
+        };
+        if let Some(screen) = goto {
+            at = screen;
+            next.set(screen);
+        }
+    }
+}
+
+fn sign_in(
+    session: &mut Session,
+    store: &Store,
+    staff: &str,
+    name: &str,
+    unit: &str,
+) -> Option<Screen> {
+    if staff.is_empty() || name.is_empty() {
+        session.notice = Some("Enter your staff or collar number and your name.".into());
+        return None;
+    }
+    let trainee = Trainee {
+        staff_number: staff.to_owned(),
+        name: name.to_owned(),
+        unit: unit.to_owned(),
+    };
+    match store.upsert_trainee(&trainee) {
+        Ok(()) => {
+            *session = Session {
+                trainee: Some(trainee),
+                ..Session::default()
+            };
+            Some(Screen::Home)
+        }
+        Err(e) => {
+            session.notice = Some(format!("Could not sign in: {e}"));
+            None
+        }
+    }
+}
+
+fn start(
+    session: &mut Session,
+    store: &Store,
+    catalog: &CatalogResource,
+    scenario: Arc<LoadedScenario>,
+) -> Option<Screen> {
+    let staff = session.trainee.as_ref()?.staff_number.clone();
+    match RecordedAttempt::start(store, &staff, scenario, Arc::clone(&catalog.0), new_seed()) {
+        Ok((attempt, _)) => {
+            session.attempt = Some(attempt);
+            session.finished = None;
+            session.notice = None;
+            Some(Screen::Playing)
+        }
+        Err(e) => {
+            session.notice = Some(format!("The scenario could not start: {e}"));
+            Some(Screen::Home)
+        }
+    }
+}
+
+fn resume(
+    session: &mut Session,
+    store: &Store,
+    catalog: &CatalogResource,
+    id: Uuid,
+) -> Option<Screen> {
+    let staff = session.trainee.as_ref()?.staff_number.clone();
+    match store.resume(id, Arc::clone(&catalog.0)) {
+        // One trainee's screens never show another's attempts.
+        Ok(resumed) if resumed.record.staff_number == staff => {
+            session.attempt = Some(RecordedAttempt::resumed(
+                id,
+                resumed.runner,
+                resumed.next_seq,
+            ));
+            session.notice = None;
+            Some(Screen::Playing)
+        }
+        Ok(_) => {
+            session.notice = Some("That attempt belongs to someone else.".into());
+            None
+        }
+        Err(e) => {
+            session.notice = Some(format!("The attempt could not be resumed: {e}"));
+            None
+        }
+    }
+}
+
+fn play(session: &mut Session, store: &Store, input: &Input) -> Option<Screen> {
+    let attempt = session.attempt.as_mut()?;
+    match attempt.apply(store, input) {
+        Ok(_) => {
+            session.notice = None;
+            if attempt.runner().is_finished() {
+                let runner = attempt.runner();
+                session.finished = Some(FinishedAttempt {
+                    id: attempt.id,
+                    scenario: Arc::clone(runner.scenario()),
+                    score: runner.score(),
+                    transcript: runner.transcript().clone(),
+                });
+                session.attempt = None;
+                return Some(Screen::Debrief);
+            }
+            None
+        }
+        // An input that does not fit the step (a stale click) changes nothing.
+        Err(RecordError::Refused(_)) => None,
+        Err(RecordError::NotSaved(e)) => {
+            session.notice = Some(format!(
+                "Your choice could not be saved, so nothing changed; try again. ({e})"
+            ));
+            None
+        }
+    }
+}

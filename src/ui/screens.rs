@@ -1,0 +1,258 @@
+//! One egui system per screen: build the view, draw the widget, send what the trainee asked for as a message.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use silent_slavery_core::runner::Input;
+
+use super::settings::DisplaySettings;
+use super::views;
+use super::widgets::{self, Intent, SignInForm};
+use crate::sim::{
+    CatalogResource, Results, ScenarioLibrary, Screen, Session, SimConfig, TraineeAction,
+};
+
+/// The course the shipped scenarios belong to, for the home screen's heading.
+#[derive(Resource, Default)]
+struct CourseTitle(Option<String>);
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<CourseTitle>()
+        .add_systems(Startup, find_course)
+        .add_systems(
+            EguiPrimaryContextPass,
+            (
+                chrome,
+                sign_in.run_if(in_state(Screen::SignIn)),
+                home.run_if(in_state(Screen::Home)),
+                content_warning.run_if(in_state(Screen::ContentWarning)),
+                playing.run_if(in_state(Screen::Playing)),
+                debrief.run_if(in_state(Screen::Debrief)),
+            )
+                .chain(),
+        );
+}
+
+fn find_course(config: Res<SimConfig>, mut title: ResMut<CourseTitle>) {
+    let dir = config.asset_root.join(&config.scenarios).join("courses");
+    let (courses, _) = silent_slavery_core::course::load_courses(&dir);
+    title.0 = courses.into_iter().next().map(|c| c.title);
+}
+
+/// Turns an intent into a message (or a settings change).
+fn send(
+    intent: Intent,
+    actions: &mut MessageWriter<TraineeAction>,
+    settings: &mut DisplaySettings,
+) {
+    let action = match intent {
+        Intent::SignIn {
+            staff_number,
+            name,
+            unit,
+        } => {
+            if settings.unit != unit {
+                settings.unit = unit.clone();
+                settings.save();
+            }
+            TraineeAction::SignIn {
+                staff_number,
+                name,
+                unit,
+            }
+        }
+        Intent::SignOut => TraineeAction::SignOut,
+        Intent::Open(id) => TraineeAction::Open(id),
+        Intent::Resume(id) => match uuid::Uuid::parse_str(&id) {
+            Ok(id) => TraineeAction::Resume(id),
+            Err(_) => return,
+        },
+        Intent::AcceptWarning => TraineeAction::AcceptWarning,
+        Intent::Back => TraineeAction::Back,
+        Intent::Flag(cue) => TraineeAction::Input(Input::Flag(cue)),
+        Intent::Unflag(cue) => TraineeAction::Input(Input::Unflag(cue)),
+        Intent::Choose(option) => TraineeAction::Input(Input::Choose(option)),
+        Intent::Continue => TraineeAction::Input(Input::Continue),
+        Intent::TextSize(step) => {
+            settings.step(step);
+            settings.save();
+            return;
+        }
+        Intent::ToggleContrast => {
+            settings.high_contrast = !settings.high_contrast;
+            settings.save();
+            return;
+        }
+    };
+    actions.write(action);
+}
+
+/// Applies the display settings and handles the shortcuts every screen shares:
+/// Ctrl and + or − for text size.
+fn chrome(mut contexts: EguiContexts, mut settings: ResMut<DisplaySettings>) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let (bigger, smaller) = ctx.input(|i| {
+        (
+            i.modifiers.command
+                && (i.key_pressed(egui::Key::Plus) || i.key_pressed(egui::Key::Equals)),
+            i.modifiers.command && i.key_pressed(egui::Key::Minus),
+        )
+    });
+    if bigger || smaller {
+        settings.step(if bigger { 1 } else { -1 });
+        settings.save();
+    }
+    if (ctx.zoom_factor() - settings.scale).abs() > f32::EPSILON {
+        ctx.set_zoom_factor(settings.scale);
+    }
+    let visuals = if settings.high_contrast {
+        let mut v = egui::Visuals::dark();
+        v.override_text_color = Some(egui::Color32::WHITE);
+        v.panel_fill = egui::Color32::BLACK;
+        v.window_fill = egui::Color32::BLACK;
+        v.widgets.inactive.bg_stroke = egui::Stroke::new(1.5, egui::Color32::YELLOW);
+        v.selection.bg_fill = egui::Color32::from_rgb(0, 90, 200);
+        v
+    } else {
+        egui::Visuals::light()
+    };
+    ctx.set_visuals(visuals);
+    Ok(())
+}
+
+/// Draws a screen: the display settings along the bottom, the screen's widget in the rest.
+fn frame<R>(
+    ctx: &egui::Context,
+    settings: &mut DisplaySettings,
+    screen: impl FnOnce(&mut egui::Ui) -> Option<R>,
+) -> Option<R> {
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "root".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    );
+    egui::Panel::bottom("display").show(&mut root, |ui| {
+        ui.horizontal(|ui| {
+            ui.label("Text size");
+            if ui.small_button("A−").on_hover_text("Ctrl −").clicked() {
+                settings.step(-1);
+                settings.save();
+            }
+            if ui.small_button("A+").on_hover_text("Ctrl +").clicked() {
+                settings.step(1);
+                settings.save();
+            }
+            let mut contrast = settings.high_contrast;
+            if ui.checkbox(&mut contrast, "High contrast").changed() {
+                settings.high_contrast = contrast;
+                settings.save();
+            }
+        });
+    });
+    let mut out = None;
+    egui::CentralPanel::default().show(&mut root, |ui| {
+        egui::Frame::new()
+            .inner_margin(8.0)
+            .show(ui, |ui| out = screen(ui));
+    });
+    out
+}
+
+fn sign_in(
+    mut contexts: EguiContexts,
+    mut form: Local<Option<SignInForm>>,
+    session: Res<Session>,
+    mut settings: ResMut<DisplaySettings>,
+    mut actions: MessageWriter<TraineeAction>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let form = form.get_or_insert_with(|| SignInForm {
+        unit: settings.unit.clone(),
+        ..SignInForm::default()
+    });
+    form.problem.clone_from(&session.notice);
+    let intent = frame(ctx, &mut settings, |ui| widgets::sign_in(ui, form));
+    if let Some(intent) = intent {
+        send(intent, &mut actions, &mut settings);
+    }
+    Ok(())
+}
+
+fn home(
+    mut contexts: EguiContexts,
+    session: Res<Session>,
+    library: Res<ScenarioLibrary>,
+    results: Res<Results>,
+    course: Res<CourseTitle>,
+    mut settings: ResMut<DisplaySettings>,
+    mut actions: MessageWriter<TraineeAction>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let view = match results.0.lock() {
+        Ok(store) => views::home(&session, &library, &store, course.0.clone()),
+        Err(_) => return Ok(()),
+    };
+    let intent = frame(ctx, &mut settings, |ui| widgets::home(ui, &view));
+    if let Some(intent) = intent {
+        send(intent, &mut actions, &mut settings);
+    }
+    Ok(())
+}
+
+fn content_warning(
+    mut contexts: EguiContexts,
+    session: Res<Session>,
+    mut settings: ResMut<DisplaySettings>,
+    mut actions: MessageWriter<TraineeAction>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let Some(scenario) = &session.pending else {
+        return Ok(());
+    };
+    let s = &scenario.scenario;
+    let intent = frame(ctx, &mut settings, |ui| {
+        widgets::content_warning(ui, &s.title, s.content_warning.as_deref().unwrap_or(""))
+    });
+    if let Some(intent) = intent {
+        send(intent, &mut actions, &mut settings);
+    }
+    Ok(())
+}
+
+fn playing(
+    mut contexts: EguiContexts,
+    session: Res<Session>,
+    mut settings: ResMut<DisplaySettings>,
+    mut actions: MessageWriter<TraineeAction>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let Some(attempt) = &session.attempt else {
+        return Ok(());
+    };
+    let view = views::playing(attempt, session.notice.clone());
+    let intent = frame(ctx, &mut settings, |ui| widgets::playing(ui, &view));
+    if let Some(intent) = intent {
+        send(intent, &mut actions, &mut settings);
+    }
+    Ok(())
+}
+
+fn debrief(
+    mut contexts: EguiContexts,
+    session: Res<Session>,
+    catalog: Res<CatalogResource>,
+    mut settings: ResMut<DisplaySettings>,
+    mut actions: MessageWriter<TraineeAction>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let Some(finished) = &session.finished else {
+        return Ok(());
+    };
+    let view = views::debrief(finished, &catalog.0);
+    let intent = frame(ctx, &mut settings, |ui| widgets::debrief(ui, &view));
+    if let Some(intent) = intent {
+        send(intent, &mut actions, &mut settings);
+    }
+    Ok(())
+}

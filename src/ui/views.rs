@@ -1,0 +1,281 @@
+//! View models for the screens, built from the session, the library, the store and the catalogue.
+
+use silent_slavery_core::catalog::{Catalog, CueTag};
+use silent_slavery_core::course::scaled_score;
+use silent_slavery_core::record::RecordedAttempt;
+use silent_slavery_core::runner::View;
+use silent_slavery_core::scenario::{Cue, Step};
+use silent_slavery_core::store::{AttemptStatus, Store};
+
+use super::widgets::{
+    CueItem, DebriefView, HomeView, Lesson, OptionItem, PlayView, RuleBar, RulesetLine,
+    ScenarioCard, ScenarioStatus, StepView,
+};
+use crate::sim::{FinishedAttempt, ScenarioLibrary, Session};
+
+/// The home screen for the signed-in trainee: only their own attempts are read.
+pub fn home(
+    session: &Session,
+    library: &ScenarioLibrary,
+    store: &Store,
+    course: Option<String>,
+) -> HomeView {
+    let trainee = session
+        .trainee
+        .clone()
+        .unwrap_or_else(|| silent_slavery_core::store::Trainee {
+            staff_number: String::new(),
+            name: String::new(),
+            unit: String::new(),
+        });
+    let attempts = store.attempts_of(&trainee.staff_number).unwrap_or_default();
+    let scenarios = library
+        .playable()
+        .iter()
+        .map(|s| {
+            let mine: Vec<_> = attempts
+                .iter()
+                .filter(|a| a.scenario_id == s.scenario.id)
+                .collect();
+            let unfinished = mine
+                .iter()
+                .rev()
+                .find(|a| a.status == AttemptStatus::InProgress);
+            let best = mine
+                .iter()
+                .filter(|a| a.status == AttemptStatus::Finished)
+                .map(|a| (a.passed == Some(true), scaled_score(a).unwrap_or(0.0)))
+                .fold(None::<(bool, f64)>, |best, x| match best {
+                    Some(b) if (b.0, b.1) >= (x.0, x.1) => Some(b),
+                    _ => Some(x),
+                });
+            let status = match (unfinished, best) {
+                (Some(a), _) => ScenarioStatus::InProgress(a.id.to_string()),
+                (None, Some((true, s))) => ScenarioStatus::Passed(s),
+                (None, Some((false, s))) => ScenarioStatus::Failed(s),
+                (None, None) => ScenarioStatus::NotStarted,
+            };
+            ScenarioCard {
+                id: s.scenario.id.clone(),
+                title: s.scenario.title.clone(),
+                subtitle: format!("{} · {}", s.scenario.role.label(), s.scenario.setting),
+                summary: s.scenario.summary.clone(),
+                minutes: s.scenario.estimated_minutes,
+                status,
+            }
+        })
+        .collect();
+    HomeView {
+        trainee: format!(
+            "{} ({}), {}",
+            trainee.name, trainee.staff_number, trainee.unit
+        ),
+        course,
+        scenarios,
+        broken: library.problems().iter().map(|d| d.render()).collect(),
+        notice: session.notice.clone(),
+    }
+}
+
+/// A scene's text with each `{cue}` replaced by the cue's words, and unplaced cues after it.
+pub fn scene_text(text: &str, extra: &str, cues: &[&Cue]) -> String {
+    let mut out = text.to_owned();
+    let mut unplaced = Vec::new();
+    if !extra.is_empty() {
+        out.push_str("\n\n");
+        out.push_str(extra);
+    }
+    for cue in cues {
+        let marker = format!("{{{}}}", cue.id);
+        if out.contains(&marker) {
+            out = out.replace(&marker, &cue.text);
+        } else {
+            unplaced.push(cue.text.as_str());
+        }
+    }
+    for cue in unplaced {
+        out.push_str("\n\n");
+        out.push_str(cue);
+    }
+    out
+}
+
+/// The playing screen for the attempt under way.
+pub fn playing(attempt: &RecordedAttempt, notice: Option<String>) -> PlayView {
+    let runner = attempt.runner();
+    let scenario = &runner.scenario().scenario;
+    let step = match runner.view() {
+        View::Scene {
+            scene,
+            variant,
+            cues,
+        } => StepView::Scene {
+            speaker: scene.speaker.clone().unwrap_or_else(|| "Narrator".into()),
+            text: scene_text(&scene.text, variant.map_or("", |v| v.text.as_str()), &cues),
+        },
+        View::Identify { step, cues } => StepView::Identify {
+            prompt: step.prompt.clone(),
+            cues: cues
+                .iter()
+                .map(|c| CueItem {
+                    id: c.cue.id.clone(),
+                    text: c.cue.text.clone(),
+                    flagged: c.flagged,
+                })
+                .collect(),
+        },
+        View::Decision { step, options } => StepView::Decision {
+            speaker: step.speaker.clone(),
+            prompt: step.prompt.clone(),
+            options: options
+                .iter()
+                .map(|o| OptionItem {
+                    id: o.option.id.clone(),
+                    text: o.option.text.clone(),
+                    locked: (!o.unlocked).then(|| {
+                        o.option
+                            .locked_reason
+                            .clone()
+                            .unwrap_or_else(|| "Not available yet.".into())
+                    }),
+                })
+                .collect(),
+        },
+        View::Feedback { option, .. } => StepView::Feedback {
+            chosen: option.text.clone(),
+            feedback: option.feedback.clone(),
+        },
+        View::Finished { ending } => StepView::Feedback {
+            chosen: ending.title.clone(),
+            feedback: ending.text.clone(),
+        },
+    };
+    PlayView {
+        title: scenario.title.clone(),
+        steps_done: runner.transcript().visited.len(),
+        steps_total: scenario
+            .steps
+            .iter()
+            .filter(|s| !matches!(s, Step::Ending(_)))
+            .count(),
+        step,
+        notice,
+    }
+}
+
+/// The debrief of a finished attempt.
+pub fn debrief(finished: &FinishedAttempt, catalog: &Catalog) -> DebriefView {
+    let s = &finished.scenario.scenario;
+    let score = &finished.score;
+    let ending = finished
+        .transcript
+        .ending
+        .as_deref()
+        .and_then(|id| match s.step(id) {
+            Some(Step::Ending(e)) => Some(e),
+            _ => None,
+        });
+    let rulesets: Vec<RulesetLine> = score
+        .rulesets
+        .iter()
+        .map(|r| RulesetLine {
+            title: catalog
+                .rulesets
+                .get(&r.ruleset)
+                .map_or(r.ruleset.clone(), |set| set.title.clone()),
+            raw: r.raw,
+            max: r.max,
+            scaled: r.scaled,
+            decides: r.ruleset == score.pass_ruleset,
+            passed: r.passed,
+        })
+        .collect();
+    let mut ordered: Vec<_> = score.rulesets.iter().collect();
+    ordered.sort_by_key(|r| r.ruleset != score.pass_ruleset);
+    let bars = ordered
+        .iter()
+        .flat_map(|r| r.rules.iter())
+        .map(|t| RuleBar {
+            label: catalog
+                .rule(&t.rule)
+                .map_or(t.rule.clone(), |(_, rule)| rule.label.clone()),
+            upheld: t.upheld,
+            breached: t.breached,
+        })
+        .collect();
+    let cue_line = |id: &String, explain: &dyn Fn(CueTag<'_>) -> String| {
+        s.cue(id).map(|c| {
+            let why = catalog
+                .cue_tag(&c.indicator)
+                .map(explain)
+                .unwrap_or_default();
+            format!("{} — {why}", c.text)
+        })
+    };
+    let missed = score
+        .identification
+        .missed_indicators
+        .iter()
+        .filter_map(|id| {
+            cue_line(id, &|tag| match tag {
+                CueTag::Indicator(i) => format!("{}: {}", i.name, i.definition),
+                CueTag::Caution(c) => c.name.clone(),
+            })
+        })
+        .collect();
+    let red_herrings = score
+        .identification
+        .red_herrings_flagged
+        .iter()
+        .filter_map(|id| {
+            cue_line(id, &|tag| match tag {
+                CueTag::Caution(c) => c.why_not_alone.clone(),
+                CueTag::Indicator(i) => i.name.clone(),
+            })
+        })
+        .collect();
+    let mut lessons = Vec::new();
+    for (step, option) in &finished.transcript.choices {
+        let Some(Step::Decision(d)) = s.step(step) else {
+            continue;
+        };
+        let Some(o) = d.options.iter().find(|o| &o.id == option) else {
+            continue;
+        };
+        for e in &o.effects {
+            if let silent_slavery_core::scenario::Effect::Breaches { rule, critical, .. } = e
+                && let Some((_, r)) = catalog.rule(rule)
+            {
+                lessons.push(Lesson {
+                    choice: o.text.clone(),
+                    rule: format!("{}: {}", r.label, r.title),
+                    critical: *critical,
+                    summary: r.summary.clone(),
+                    current_practice: r.current_practice.clone(),
+                });
+            }
+        }
+    }
+    let id = &score.identification;
+    DebriefView {
+        title: s.title.clone(),
+        outcome: ending.map_or("Not finished".into(), |e| {
+            format!("{} ({})", e.title, e.outcome.label())
+        }),
+        closing: ending.map_or(String::new(), |e| e.text.clone()),
+        passed: score.passed,
+        rulesets,
+        bars,
+        missed,
+        red_herrings,
+        identification: format!(
+            "Indicators: you flagged {} of {} ({:.0}%); {} of your flags were on a real indicator ({:.0}%).",
+            id.flagged_indicators.len(),
+            id.flagged_indicators.len() + id.missed_indicators.len(),
+            id.recall * 100.0,
+            id.flagged_indicators.len(),
+            id.precision * 100.0
+        ),
+        lessons,
+    }
+}

@@ -1,0 +1,181 @@
+//! The screens' egui widgets under egui_kittest: real clicks and keys on options and cues, and what the debrief says.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use silent_slavery::ui::widgets::{
+    self, CueItem, DebriefView, Intent, Lesson, OptionItem, PlayView, RuleBar, RulesetLine,
+    StepView,
+};
+
+/// A harness drawing `draw` with the last intent it returned kept as state.
+fn harness<'a>(draw: impl Fn(&mut egui::Ui) -> Option<Intent> + 'a) -> Harness<'a, Option<Intent>> {
+    Harness::new_ui_state(
+        move |ui, state: &mut Option<Intent>| {
+            if let Some(intent) = draw(ui) {
+                *state = Some(intent);
+            }
+        },
+        None,
+    )
+}
+
+fn decision() -> PlayView {
+    PlayView {
+        title: "Dawn stop".into(),
+        steps_done: 3,
+        steps_total: 12,
+        step: StepView::Decision {
+            speaker: None,
+            prompt: "What do you do first?".into(),
+            options: vec![
+                OptionItem {
+                    id: "separate".into(),
+                    text: "Separate the driver".into(),
+                    locked: None,
+                },
+                OptionItem {
+                    id: "refer".into(),
+                    text: "Refer everyone now".into(),
+                    locked: Some("You have not spoken to anyone alone yet.".into()),
+                },
+                OptionItem {
+                    id: "wave_on".into(),
+                    text: "Wave them on".into(),
+                    locked: None,
+                },
+            ],
+        },
+        notice: None,
+    }
+}
+
+#[test]
+fn clicking_an_option_chooses_it_and_a_locked_one_does_nothing() {
+    let view = decision();
+    let mut h = harness(|ui| widgets::playing(ui, &view));
+    h.run();
+    h.get_by_label("3. Wave them on").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Choose("wave_on".into())));
+
+    *h.state_mut() = None;
+    h.get_by_label("2. Refer everyone now").click();
+    h.run();
+    assert_eq!(h.state(), &None, "a locked option cannot be chosen");
+    h.get_by_label("Locked: You have not spoken to anyone alone yet.");
+}
+
+#[test]
+fn number_keys_choose_options() {
+    let view = decision();
+    let mut h = harness(|ui| widgets::playing(ui, &view));
+    h.run();
+    h.key_press(egui::Key::Num1);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Choose("separate".into())));
+    *h.state_mut() = None;
+    h.key_press(egui::Key::Num2);
+    h.run();
+    assert_eq!(h.state(), &None, "the locked option's key does nothing");
+}
+
+#[test]
+fn flagging_a_cue_and_moving_on() {
+    let view = PlayView {
+        title: "Dawn stop".into(),
+        steps_done: 2,
+        steps_total: 12,
+        step: StepView::Identify {
+            prompt: "Which of these details concern you?".into(),
+            cues: vec![
+                CueItem {
+                    id: "passports".into(),
+                    text: "The driver keeps the passports.".into(),
+                    flagged: false,
+                },
+                CueItem {
+                    id: "accent".into(),
+                    text: "They share a language.".into(),
+                    flagged: true,
+                },
+            ],
+        },
+        notice: None,
+    };
+    let mut h = harness(|ui| widgets::playing(ui, &view));
+    h.run();
+    h.get_by_label("1. The driver keeps the passports.").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Flag("passports".into())));
+    h.get_by_label("2. They share a language.").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Unflag("accent".into())));
+    h.get_by_label("Done flagging (Enter)").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Continue));
+}
+
+#[test]
+fn the_debrief_explains_what_was_missed_and_why() {
+    let view = DebriefView {
+        title: "Dawn stop".into(),
+        outcome: "Left with the driver (Victim lost)".into(),
+        closing: "The minibus drives off.".into(),
+        passed: false,
+        rulesets: vec![
+            RulesetLine { title: "Silent Slavery conference recommendations (2003)".into(), raw: 12, max: 134, scaled: 12.0 / 134.0, decides: true, passed: false },
+            RulesetLine { title: "Current practice, England & Wales".into(), raw: 20, max: 154, scaled: 20.0 / 154.0, decides: false, passed: false },
+        ],
+        bars: vec![
+            RuleBar { label: "Principle 1".into(), upheld: 0, breached: 30 },
+            RuleBar { label: "Rec 4".into(), upheld: 10, breached: 0 },
+        ],
+        missed: vec!["The driver keeps the passports. — Documents held by someone else: An employer keeps the passport.".into()],
+        red_herrings: vec!["They share a language. — Nationality alone proves nothing.".into()],
+        identification: "Indicators: you flagged 3 of 8 (38%).".into(),
+        lessons: vec![Lesson {
+            choice: "Wave them on".into(),
+            rule: "Principle 1: Human rights first, not immigration".into(),
+            critical: true,
+            summary: "Treat the person as a potential victim of serious crime.".into(),
+            current_practice: Some("Immigration staff are first responders too.".into()),
+        }],
+    };
+    let mut h = harness(|ui| widgets::debrief(ui, &view));
+    h.run();
+    h.get_by_label("NOT PASSED — Left with the driver (Victim lost)");
+    h.get_by_label("Silent Slavery conference recommendations (2003) (decides pass or fail): 12 of 134 points (9%) — not passed");
+    h.get_by_label(
+        "Principle 1: Human rights first, not immigration — critical: this alone fails the attempt",
+    );
+    h.get_by_label("Today: Immigration staff are first responders too.");
+    h.get_by_label("• The driver keeps the passports. — Documents held by someone else: An employer keeps the passport.");
+    h.get_by_label("• They share a language. — Nationality alone proves nothing.");
+    h.get_by_label("Points upheld and breached per recommendation");
+    h.get_by_label("Back to scenarios (Enter)").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Back));
+}
+
+#[test]
+fn signing_in_sends_the_form() {
+    let form = std::cell::RefCell::new(widgets::SignInForm {
+        unit: "North Response".into(),
+        ..Default::default()
+    });
+    let mut h = harness(|ui| widgets::sign_in(ui, &mut form.borrow_mut()));
+    h.run();
+    form.borrow_mut().staff_number = "4521".into();
+    form.borrow_mut().name = "A. Example".into();
+    h.run();
+    h.get_by_label("Sign in").click();
+    h.run();
+    assert_eq!(
+        h.state(),
+        &Some(Intent::SignIn {
+            staff_number: "4521".into(),
+            name: "A. Example".into(),
+            unit: "North Response".into()
+        })
+    );
+}
