@@ -15,7 +15,7 @@ use crate::ui::{DisplaySettings, UiPlugin};
 /// How the app is started.
 #[derive(Debug, Clone)]
 pub struct AppOptions {
-    /// The folder `scenarios/` is in (Bevy's asset root).
+    /// The scenarios folder (Bevy's asset root; course definitions are in its `courses/`).
     pub asset_root: PathBuf,
     /// The results store file.
     pub db: PathBuf,
@@ -32,7 +32,7 @@ pub fn run(options: AppOptions) -> Result<AppExit, silent_slavery_core::store::S
     let mut app = App::new();
     app.insert_resource(SimConfig {
         asset_root: options.asset_root.clone(),
-        scenarios: PathBuf::from("scenarios"),
+        scenarios: PathBuf::from("."),
     })
     .insert_resource(Results(Mutex::new(store)))
     .insert_resource(DisplaySettings::load(options.settings_file))

@@ -46,7 +46,7 @@ fn run_app(db: Option<&Path>) -> Result<ExitCode> {
     let db = Store::resolve_path(db)?;
     // The app reads scenarios/ from the current folder, as the README's command runs it;
     // installed elsewhere, it looks beside the program.
-    let asset_root = if Path::new("scenarios").is_dir() {
+    let base = if Path::new("scenarios").is_dir() {
         std::env::current_dir()?
     } else {
         std::env::current_exe()?
@@ -54,6 +54,9 @@ fn run_app(db: Option<&Path>) -> Result<ExitCode> {
             .map(Path::to_path_buf)
             .unwrap_or_default()
     };
+    // The scenarios folder is the asset root, so the file watcher (feature `dev`) watches
+    // it alone, not the whole repository.
+    let asset_root = base.join("scenarios");
     let exit = silent_slavery::app::run(silent_slavery::app::AppOptions {
         asset_root,
         db,

@@ -18,6 +18,7 @@ struct CourseTitle(Option<String>);
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<CourseTitle>()
         .add_systems(Startup, find_course)
+        .add_systems(Update, redraw_on_change)
         .add_systems(
             EguiPrimaryContextPass,
             (
@@ -30,6 +31,24 @@ pub(super) fn plugin(app: &mut App) {
             )
                 .chain(),
         );
+}
+
+/// Reactive rendering draws only on input: draw the first frames, and again whenever the
+/// scenarios finish loading or the screen changes without a click (a reload, say).
+fn redraw_on_change(
+    time: Res<Time>,
+    library: Res<ScenarioLibrary>,
+    session: Res<Session>,
+    screen: Res<State<Screen>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    if time.elapsed_secs() < 2.0
+        || library.is_changed()
+        || session.is_changed()
+        || screen.is_changed()
+    {
+        redraw.write(bevy::window::RequestRedraw);
+    }
 }
 
 fn find_course(config: Res<SimConfig>, mut title: ResMut<CourseTitle>) {

@@ -268,14 +268,20 @@ pub fn debrief(finished: &FinishedAttempt, catalog: &Catalog) -> DebriefView {
         bars,
         missed,
         red_herrings,
-        identification: format!(
-            "Indicators: you flagged {} of {} ({:.0}%); {} of your flags were on a real indicator ({:.0}%).",
-            id.flagged_indicators.len(),
-            id.flagged_indicators.len() + id.missed_indicators.len(),
-            id.recall * 100.0,
-            id.flagged_indicators.len(),
-            id.precision * 100.0
-        ),
+        identification: {
+            let flagged = id.flagged_indicators.len() + id.red_herrings_flagged.len();
+            let present = id.flagged_indicators.len() + id.missed_indicators.len();
+            if flagged == 0 {
+                format!("Indicators: you flagged none of the {present} shown.")
+            } else {
+                format!(
+                    "Indicators: you flagged {} of the {present} shown ({:.0}%); {} of your {flagged} flags were on a real indicator.",
+                    id.flagged_indicators.len(),
+                    id.recall * 100.0,
+                    id.flagged_indicators.len(),
+                )
+            }
+        },
         lessons,
     }
 }

@@ -158,8 +158,13 @@ pub fn home(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
         ui.colored_label(ui.visuals().warn_fg_color, notice);
     }
     ui.separator();
+    ui.label(egui::RichText::new("Press a scenario's number to open it.").weak());
+    let typing = ui.memory(|m| m.focused().is_some());
     egui::ScrollArea::vertical().show(ui, |ui| {
         for (n, card) in view.scenarios.iter().enumerate() {
+            if !typing && number_key(ui, n) {
+                intent = Some(Intent::Open(card.id.clone()));
+            }
             ui.group(|ui| {
                 ui.set_width(ui.available_width());
                 ui.horizontal(|ui| {
@@ -536,7 +541,7 @@ pub fn debrief(ui: &mut egui::Ui, view: &DebriefView) -> Option<Intent> {
             .map(|(n, b)| {
                 Bar::new(n as f64, b.upheld as f64)
                     .name(&b.label)
-                    .width(0.4)
+                    .width(0.6)
             })
             .collect();
         let breached: Vec<Bar> = view
@@ -544,9 +549,9 @@ pub fn debrief(ui: &mut egui::Ui, view: &DebriefView) -> Option<Intent> {
             .iter()
             .enumerate()
             .map(|(n, b)| {
-                Bar::new(n as f64 + 0.4, -(b.breached as f64))
+                Bar::new(n as f64, -(b.breached as f64))
                     .name(&b.label)
-                    .width(0.4)
+                    .width(0.6)
             })
             .collect();
         let labels: Vec<String> = view.bars.iter().map(|b| b.label.clone()).collect();
@@ -565,8 +570,13 @@ pub fn debrief(ui: &mut egui::Ui, view: &DebriefView) -> Option<Intent> {
                 }
             })
             .show(ui, |plot| {
-                plot.bar_chart(BarChart::new("Upheld", upheld));
-                plot.bar_chart(BarChart::new("Breached", breached));
+                // Upheld above the line, breached below it, one column per rule.
+                plot.bar_chart(
+                    BarChart::new("Upheld", upheld).color(egui::Color32::from_rgb(30, 130, 60)),
+                );
+                plot.bar_chart(
+                    BarChart::new("Breached", breached).color(egui::Color32::from_rgb(190, 40, 40)),
+                );
             });
         ui.add_space(8.0);
         if !view.lessons.is_empty() {
