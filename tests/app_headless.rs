@@ -118,6 +118,10 @@ fn a_trainee_plays_a_shipped_scenario_to_the_debrief_through_messages() {
         },
     );
     assert_eq!(screen(&app), Screen::Home);
+    send(&mut app, TraineeAction::AuthorPreview);
+    assert_eq!(screen(&app), Screen::Author);
+    send(&mut app, TraineeAction::Back);
+    assert_eq!(screen(&app), Screen::Home);
 
     send(
         &mut app,

@@ -179,3 +179,44 @@ fn signing_in_sends_the_form() {
         })
     );
 }
+
+#[test]
+fn the_author_preview_shows_any_step_with_its_effects_and_every_path() {
+    let catalog = silent_slavery_core::catalog::Catalog::embedded().expect("catalogue");
+    let fixture = include_str!("../crates/silent-slavery-core/tests/fixtures/front_counter.ron");
+    let loaded = silent_slavery_core::library::load_bytes("f.ron", fixture.as_bytes(), &catalog)
+        .expect("valid");
+    let second = loaded.scenario.step_index("second").expect("step");
+    let lines = silent_slavery::ui::views::step_preview(&loaded, second);
+    assert_eq!(
+        lines[0],
+        "He says he owes money and cannot leave. What next?"
+    );
+    assert!(lines.contains(&"   effects: +10 rec_04_not_conditional_on_evidence, +10 ew_informed_consent_adult_nrm".to_owned()), "{lines:#?}");
+    assert!(
+        lines.contains(&"   effects: -10 rec_04_not_conditional_on_evidence (critical)".to_owned()),
+        "{lines:#?}"
+    );
+    let (paths, summary) = silent_slavery::ui::views::author_paths(&loaded, &catalog);
+    assert_eq!(
+        summary,
+        "12 path(s), 2 pass (identification assumed perfect)"
+    );
+    assert_eq!(paths.iter().filter(|p| p.passed).count(), 2);
+
+    let view = widgets::AuthorView {
+        scenarios: vec!["A visitor at the front counter".into()],
+        scenario: 0,
+        steps: vec!["arrives (Scene)".into(), "second (Decision)".into()],
+        step: 1,
+        preview: lines,
+        paths,
+        summary,
+    };
+    let mut h = harness(|ui| widgets::author_preview(ui, &view));
+    h.run();
+    h.get_by_label("12 path(s), 2 pass (identification assumed perfect)");
+    h.get_by_label("Back to scenarios").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Back));
+}

@@ -16,6 +16,8 @@ pub enum Screen {
     Playing,
     /// The debrief of the attempt just finished.
     Debrief,
+    /// Author preview: any step of any scenario, and every path's score.
+    Author,
 }
 
 pub(super) fn plugin(app: &mut App) {

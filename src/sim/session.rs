@@ -37,6 +37,8 @@ pub enum TraineeAction {
     /// Go back: from the warning or the debrief to the home screen; from a scenario, save
     /// and leave (it can be resumed).
     Back,
+    /// Open the author preview.
+    AuthorPreview,
 }
 
 /// An attempt that has just finished, for the debrief.
@@ -119,6 +121,7 @@ fn act(
             },
             TraineeAction::Resume(id) => resume(&mut session, &store, &catalog, *id),
             TraineeAction::Input(input) => play(&mut session, &store, input),
+            TraineeAction::AuthorPreview => session.trainee.is_some().then_some(Screen::Author),
             TraineeAction::Back => {
                 session.pending = None;
                 session.finished = None;

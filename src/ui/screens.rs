@@ -28,6 +28,7 @@ pub(super) fn plugin(app: &mut App) {
                 content_warning.run_if(in_state(Screen::ContentWarning)),
                 playing.run_if(in_state(Screen::Playing)),
                 debrief.run_if(in_state(Screen::Debrief)),
+                author.run_if(in_state(Screen::Author)),
             )
                 .chain(),
         );
@@ -101,6 +102,9 @@ fn send(
             settings.save();
             return;
         }
+        Intent::AuthorPreview => TraineeAction::AuthorPreview,
+        // Selections inside the author preview are the preview's own business.
+        Intent::PreviewScenario(_) | Intent::PreviewStep(_) => return,
     };
     actions.write(action);
 }
@@ -272,6 +276,58 @@ fn debrief(
     let intent = frame(ctx, &mut settings, |ui| widgets::debrief(ui, &view));
     if let Some(intent) = intent {
         send(intent, &mut actions, &mut settings);
+    }
+    Ok(())
+}
+
+/// Paths and their scores per scenario version, worked out once: walking every path is
+/// too slow to repeat each frame.
+#[derive(Default)]
+struct PathCache(std::collections::HashMap<String, (Vec<widgets::PathRow>, String)>);
+
+fn author(
+    mut contexts: EguiContexts,
+    library: Res<ScenarioLibrary>,
+    catalog: Res<CatalogResource>,
+    mut selection: Local<(usize, usize)>,
+    mut cache: Local<PathCache>,
+    mut settings: ResMut<DisplaySettings>,
+    mut actions: MessageWriter<TraineeAction>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let scenarios = library.playable();
+    if scenarios.is_empty() {
+        return Ok(());
+    }
+    selection.0 = selection.0.min(scenarios.len() - 1);
+    let loaded = &scenarios[selection.0];
+    selection.1 = selection
+        .1
+        .min(loaded.scenario.steps.len().saturating_sub(1));
+    let (paths, summary) = cache
+        .0
+        .entry(loaded.content_hash.clone())
+        .or_insert_with(|| views::author_paths(loaded, &catalog.0))
+        .clone();
+    let view = widgets::AuthorView {
+        scenarios: scenarios.iter().map(|s| s.scenario.title.clone()).collect(),
+        scenario: selection.0,
+        steps: loaded
+            .scenario
+            .steps
+            .iter()
+            .map(|s| format!("{} ({:?})", s.id(), s.kind()))
+            .collect(),
+        step: selection.1,
+        preview: views::step_preview(loaded, selection.1),
+        paths,
+        summary,
+    };
+    match frame(ctx, &mut settings, |ui| widgets::author_preview(ui, &view)) {
+        Some(Intent::PreviewScenario(n)) => *selection = (n, 0),
+        Some(Intent::PreviewStep(n)) => selection.1 = n,
+        Some(intent) => send(intent, &mut actions, &mut settings),
+        None => {}
     }
     Ok(())
 }

@@ -285,3 +285,134 @@ pub fn debrief(finished: &FinishedAttempt, catalog: &Catalog) -> DebriefView {
         lessons,
     }
 }
+
+/// Every path of a scenario with its scores, for the author preview (as `silent-slavery
+/// paths` prints them), and a summary line.
+pub fn author_paths(
+    loaded: &silent_slavery_core::library::LoadedScenario,
+    catalog: &Catalog,
+) -> (Vec<super::widgets::PathRow>, String) {
+    use silent_slavery_core::explore;
+    let walk = explore::explore(&loaded.scenario, catalog, explore::DEFAULT_PATH_LIMIT);
+    let scored = explore::scored_paths(&loaded.scenario, catalog, &loaded.bounds, &walk);
+    let passing = scored.iter().filter(|p| p.score.passed).count();
+    let rows = scored
+        .iter()
+        .map(|p| super::widgets::PathRow {
+            route: format!(
+                "{} -> {}",
+                p.transcript
+                    .choices
+                    .iter()
+                    .map(|(_, o)| o.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" > "),
+                p.transcript.ending.as_deref().unwrap_or("?")
+            ),
+            scores: p
+                .score
+                .rulesets
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} {}/{} ({:.0}%)",
+                        r.ruleset,
+                        r.raw,
+                        r.max,
+                        r.scaled * 100.0
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            passed: p.score.passed,
+        })
+        .collect();
+    let summary = format!(
+        "{} path(s){}, {passing} pass (identification assumed perfect)",
+        scored.len(),
+        if walk.truncated {
+            " (stopped at the limit)"
+        } else {
+            ""
+        }
+    );
+    (rows, summary)
+}
+
+/// A step as the trainee would read it, with what the author needs to see beside it:
+/// cue tags, option effects, locks and feedback.
+pub fn step_preview(
+    loaded: &silent_slavery_core::library::LoadedScenario,
+    index: usize,
+) -> Vec<String> {
+    use silent_slavery_core::scenario::Effect;
+    let Some(step) = loaded.scenario.steps.get(index) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    match step {
+        Step::Scene(scene) => {
+            out.push(format!(
+                "{}:",
+                scene.speaker.as_deref().unwrap_or("Narrator")
+            ));
+            let cues: Vec<&Cue> = scene.cues.iter().collect();
+            out.push(scene_text(&scene.text, "", &cues));
+            for c in &scene.cues {
+                out.push(format!("  cue {}: {}", c.id, c.indicator));
+            }
+            for v in &scene.variants {
+                out.push(format!(
+                    "Variant {} (weight {}): {}",
+                    v.id, v.weight, v.text
+                ));
+                for c in &v.cues {
+                    out.push(format!("  cue {}: {} — {}", c.id, c.indicator, c.text));
+                }
+            }
+            out.push(format!("next: {}", scene.next));
+        }
+        Step::Identify(identify) => {
+            out.push(identify.prompt.clone());
+            out.push(format!("next: {}", identify.next));
+        }
+        Step::Decision(decision) => {
+            out.push(decision.prompt.clone());
+            for (n, o) in decision.options.iter().enumerate() {
+                out.push(format!("{}. {} [{}] -> {}", n + 1, o.text, o.id, o.next));
+                let effects: Vec<String> = o
+                    .effects
+                    .iter()
+                    .map(|e| match e {
+                        Effect::Upholds { rule, points } => format!("+{points} {rule}"),
+                        Effect::Breaches {
+                            rule,
+                            points,
+                            critical,
+                        } => {
+                            format!(
+                                "-{points} {rule}{}",
+                                if *critical { " (critical)" } else { "" }
+                            )
+                        }
+                    })
+                    .collect();
+                if !effects.is_empty() {
+                    out.push(format!("   effects: {}", effects.join(", ")));
+                }
+                if !o.requires.is_empty() || !o.requires_not.is_empty() {
+                    out.push(format!(
+                        "   needs {:?}, not {:?}",
+                        o.requires, o.requires_not
+                    ));
+                }
+                out.push(format!("   feedback: {}", o.feedback));
+            }
+        }
+        Step::Ending(ending) => {
+            out.push(format!("{} ({})", ending.title, ending.outcome.label()));
+            out.push(ending.text.clone());
+        }
+    }
+    out
+}

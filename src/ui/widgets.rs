@@ -37,6 +37,12 @@ pub enum Intent {
     TextSize(i8),
     /// Switch the high-contrast theme.
     ToggleContrast,
+    /// Open the author preview.
+    AuthorPreview,
+    /// In the author preview, show this scenario (by index).
+    PreviewScenario(usize),
+    /// In the author preview, show this step (by index).
+    PreviewStep(usize),
 }
 
 /// The sign-in form's contents (kept between frames by the caller).
@@ -150,6 +156,13 @@ pub fn home(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("Sign out").clicked() {
                 intent = Some(Intent::SignOut);
+            }
+            if ui
+                .button("Author preview")
+                .on_hover_text("For trainers: any step of any scenario, and every path's score")
+                .clicked()
+            {
+                intent = Some(Intent::AuthorPreview);
             }
             ui.label(&view.trainee);
         });
@@ -612,6 +625,93 @@ pub fn debrief(ui: &mut egui::Ui, view: &DebriefView) -> Option<Intent> {
                 ui.label(format!("• {r}"));
             }
         }
+    });
+    intent
+}
+
+/// One path in the author preview.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathRow {
+    /// Options chosen, joined with " > ", then the ending.
+    pub route: String,
+    /// Scaled score under each ruleset, as text.
+    pub scores: String,
+    /// Passes.
+    pub passed: bool,
+}
+
+/// The author preview's contents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthorView {
+    /// Scenario titles, in library order.
+    pub scenarios: Vec<String>,
+    /// The scenario shown.
+    pub scenario: usize,
+    /// Its steps: "id (kind)".
+    pub steps: Vec<String>,
+    /// The step shown.
+    pub step: usize,
+    /// The step's content, as the trainee would read it, with option effects and feedback.
+    pub preview: Vec<String>,
+    /// Every path (up to the limit) with its scores.
+    pub paths: Vec<PathRow>,
+    /// "N paths, M pass", and whether the list stopped at its limit.
+    pub summary: String,
+}
+
+/// The author preview: jump to any step of any scenario and see every path's score.
+pub fn author_preview(ui: &mut egui::Ui, view: &AuthorView) -> Option<Intent> {
+    let mut intent = None;
+    ui.horizontal(|ui| {
+        ui.heading("Author preview");
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("Back to scenarios").clicked()
+                || ui.input(|i| i.key_pressed(egui::Key::Escape))
+            {
+                intent = Some(Intent::Back);
+            }
+        });
+    });
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_label("Scenario")
+            .selected_text(
+                view.scenarios
+                    .get(view.scenario)
+                    .cloned()
+                    .unwrap_or_default(),
+            )
+            .show_ui(ui, |ui| {
+                for (n, title) in view.scenarios.iter().enumerate() {
+                    if ui.selectable_label(n == view.scenario, title).clicked() {
+                        intent = Some(Intent::PreviewScenario(n));
+                    }
+                }
+            });
+        egui::ComboBox::from_label("Step")
+            .selected_text(view.steps.get(view.step).cloned().unwrap_or_default())
+            .show_ui(ui, |ui| {
+                for (n, step) in view.steps.iter().enumerate() {
+                    if ui.selectable_label(n == view.step, step).clicked() {
+                        intent = Some(Intent::PreviewStep(n));
+                    }
+                }
+            });
+    });
+    ui.separator();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for line in &view.preview {
+            ui.label(line);
+        }
+        ui.separator();
+        ui.strong(&view.summary);
+        egui::Grid::new("paths").striped(true).show(ui, |ui| {
+            for row in &view.paths {
+                ui.label(if row.passed { "PASS" } else { "fail" });
+                ui.label(&row.route);
+                ui.label(&row.scores);
+                ui.end_row();
+            }
+        });
     });
     intent
 }
