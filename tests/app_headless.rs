@@ -274,7 +274,69 @@ fn a_broken_scenario_is_listed_with_its_diagnostic_and_the_rest_stay_playable() 
         Screen::Playing,
         "the good scenario still plays"
     );
-    app.update();
+    let started = app
+        .world()
+        .resource::<Session>()
+        .attempt
+        .as_ref()
+        .expect("playing")
+        .runner()
+        .scenario()
+        .content_hash
+        .clone();
+
+    // The trainer fixes the broken file and edits the good one while the attempt is under way.
+    std::fs::write(
+        scenarios.join("broken.ron"),
+        fixture.replace("fixture_front_counter", "fixture_fixed"),
+    )
+    .expect("write");
+    std::fs::write(
+        scenarios.join("good.ron"),
+        fixture.replace("He is safe and referred.", "He is safe, and referred."),
+    )
+    .expect("write");
+    {
+        let server = app.world().resource::<AssetServer>();
+        server.reload("scenarios/broken.ron");
+        server.reload("scenarios/good.ron");
+    }
+    let mut reloaded = false;
+    for _ in 0..2000 {
+        app.update();
+        let library = app.world().resource::<ScenarioLibrary>();
+        let fixed = matches!(
+            library.entries.get("scenarios/broken.ron"),
+            Some(LibraryEntry::Ready(_))
+        );
+        let edited = library
+            .scenario("fixture_front_counter")
+            .is_some_and(|s| s.content_hash != started);
+        if fixed && edited {
+            reloaded = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(reloaded, "the fixed file loads and the edit is picked up");
+    assert_eq!(
+        app.world().resource::<ScenarioLibrary>().playable().len(),
+        2
+    );
+    // The attempt under way keeps the version it started on.
+    let session = app.world().resource::<Session>();
+    assert_eq!(
+        session
+            .attempt
+            .as_ref()
+            .expect("still playing")
+            .runner()
+            .scenario()
+            .content_hash,
+        started
+    );
+    send(&mut app, TraineeAction::Input(Input::Continue));
+    assert_eq!(screen(&app), Screen::Playing);
 }
 
 #[test]

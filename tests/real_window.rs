@@ -188,6 +188,28 @@ fn a_trainee_plays_to_the_debrief_in_a_real_window() {
     std::thread::sleep(Duration::from_secs(1));
     screenshot(&display, &shots.join("debrief.png"));
 
+    // Waiting on the debrief with no input, the app stops updating: its CPU time barely
+    // moves (a spinning loop on software Vulkan takes more than a whole core).
+    let pid = _app.0.id();
+    let cpu = || -> f64 {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("the app is running");
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        let ticks: f64 =
+            fields[11].parse::<f64>().unwrap_or(0.0) + fields[12].parse::<f64>().unwrap_or(0.0);
+        ticks / 100.0
+    };
+    std::thread::sleep(Duration::from_secs(2));
+    let before = cpu();
+    std::thread::sleep(Duration::from_secs(3));
+    let used = cpu() - before;
+    assert!(used < 0.3, "the idle app used {used:.2} s of CPU in 3 s");
+
     // From the store, not from pixels: the attempt reached an ending and was scored.
     assert_eq!(finished.scenario_id, "airport_minor_non_parent");
     assert!(finished.ending.is_some());

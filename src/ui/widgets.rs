@@ -171,6 +171,20 @@ pub fn home(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
         ui.colored_label(ui.visuals().warn_fg_color, notice);
     }
     ui.separator();
+    if !view.broken.is_empty() {
+        let heading = format!(
+            "Author panel: {} problem(s) in scenario files; those scenarios are not listed until fixed",
+            view.broken.len()
+        );
+        ui.collapsing(
+            egui::RichText::new(heading).color(ui.visuals().warn_fg_color),
+            |ui| {
+                for d in &view.broken {
+                    ui.monospace(d);
+                }
+            },
+        );
+    }
     ui.label(egui::RichText::new("Press a scenario's number to open it.").weak());
     let typing = ui.memory(|m| m.focused().is_some());
     egui::ScrollArea::vertical().show(ui, |ui| {
@@ -215,20 +229,6 @@ pub fn home(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
                 ));
                 ui.label(egui::RichText::new(&card.summary).weak());
             });
-        }
-        if !view.broken.is_empty() {
-            ui.add_space(12.0);
-            ui.collapsing(
-                format!(
-                    "Author panel: {} scenario file(s) with problems",
-                    view.broken.len()
-                ),
-                |ui| {
-                    for d in &view.broken {
-                        ui.monospace(d);
-                    }
-                },
-            );
         }
     });
     intent
