@@ -43,6 +43,13 @@ pub struct Cli {
 
 /// Starts the desktop app on the scenarios in the current folder (or beside the program).
 fn run_app(db: Option<&Path>) -> Result<ExitCode> {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        bail!(
+            "no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set): the app needs a desktop session; the command line works without one (silent-slavery --help)"
+        );
+    }
+    plain_graphics_failures();
     let db = Store::resolve_path(db)?;
     // The app reads scenarios/ from the current folder, as the README's command runs it;
     // installed elsewhere, it looks beside the program.
@@ -475,6 +482,31 @@ fn find_scenario(catalog: &Catalog, dir: &Path, id: &str) -> Result<LoadedScenar
         dir.display(),
         broken.join("\n\n")
     )
+}
+
+/// Turns the renderer's panics on a machine with no usable graphics into a plain message:
+/// a trainee or their IT desk should read what to install, not a backtrace.
+fn plain_graphics_failures() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("Unable to find a GPU")
+            || message.contains("Failed to build event loop")
+        {
+            eprintln!(
+                "error: the app could not start its graphics: no usable graphics adapter or display was found.\n\
+                 On a workstation without a GPU, install Mesa's software drivers (Debian and Ubuntu: mesa-vulkan-drivers).\n\
+                 The command line works without graphics: silent-slavery --help"
+            );
+            std::process::exit(3);
+        }
+        default(info);
+    }));
 }
 
 /// Where `run --db` records the attempt.

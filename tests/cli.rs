@@ -445,3 +445,19 @@ fn run_with_a_store_records_the_attempt_and_report_and_export_read_it() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--home-page"));
     assert!(!json_out.exists());
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_app_without_a_display_says_so_plainly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = cli()
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("SILENT_SLAVERY_DB", dir.path().join("r.sqlite3"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no graphical display"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
