@@ -142,6 +142,18 @@ fn chrome(mut contexts: EguiContexts, mut settings: ResMut<DisplaySettings>) -> 
     Ok(())
 }
 
+/// Draws a screen with [`frame`] and sends what the trainee asked for.
+fn show(
+    ctx: &egui::Context,
+    settings: &mut DisplaySettings,
+    actions: &mut MessageWriter<TraineeAction>,
+    screen: impl FnOnce(&mut egui::Ui) -> Option<Intent>,
+) {
+    if let Some(intent) = frame(ctx, settings, screen) {
+        send(intent, actions, settings);
+    }
+}
+
 /// Draws a screen: the display settings along the bottom, the screen's widget in the rest.
 fn frame<R>(
     ctx: &egui::Context,
@@ -195,10 +207,9 @@ fn sign_in(
         ..SignInForm::default()
     });
     form.problem.clone_from(&session.notice);
-    let intent = frame(ctx, &mut settings, |ui| widgets::sign_in(ui, form));
-    if let Some(intent) = intent {
-        send(intent, &mut actions, &mut settings);
-    }
+    show(ctx, &mut settings, &mut actions, |ui| {
+        widgets::sign_in(ui, form)
+    });
     Ok(())
 }
 
@@ -216,10 +227,9 @@ fn home(
         Ok(store) => views::home(&session, &library, &store, course.0.clone()),
         Err(_) => return Ok(()),
     };
-    let intent = frame(ctx, &mut settings, |ui| widgets::home(ui, &view));
-    if let Some(intent) = intent {
-        send(intent, &mut actions, &mut settings);
-    }
+    show(ctx, &mut settings, &mut actions, |ui| {
+        widgets::home(ui, &view)
+    });
     Ok(())
 }
 
@@ -234,12 +244,9 @@ fn content_warning(
         return Ok(());
     };
     let s = &scenario.scenario;
-    let intent = frame(ctx, &mut settings, |ui| {
+    show(ctx, &mut settings, &mut actions, |ui| {
         widgets::content_warning(ui, &s.title, s.content_warning.as_deref().unwrap_or(""))
     });
-    if let Some(intent) = intent {
-        send(intent, &mut actions, &mut settings);
-    }
     Ok(())
 }
 
@@ -254,10 +261,9 @@ fn playing(
         return Ok(());
     };
     let view = views::playing(attempt, session.notice.clone());
-    let intent = frame(ctx, &mut settings, |ui| widgets::playing(ui, &view));
-    if let Some(intent) = intent {
-        send(intent, &mut actions, &mut settings);
-    }
+    show(ctx, &mut settings, &mut actions, |ui| {
+        widgets::playing(ui, &view)
+    });
     Ok(())
 }
 
@@ -273,10 +279,9 @@ fn debrief(
         return Ok(());
     };
     let view = views::debrief(finished, &catalog.0);
-    let intent = frame(ctx, &mut settings, |ui| widgets::debrief(ui, &view));
-    if let Some(intent) = intent {
-        send(intent, &mut actions, &mut settings);
-    }
+    show(ctx, &mut settings, &mut actions, |ui| {
+        widgets::debrief(ui, &view)
+    });
     Ok(())
 }
 

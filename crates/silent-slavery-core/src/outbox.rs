@@ -26,6 +26,38 @@ pub const XAPI_VERSION: &str = "1.0.3";
 /// Most statements sent in one request.
 pub const BATCH: usize = 50;
 
+/// Builds the statements of finished attempts from the store, keeping each pinned scenario
+/// version it reads.
+struct StatementBuilder<'a> {
+    store: &'a Store,
+    catalog: &'a Catalog,
+    config: &'a XapiConfig,
+    scenarios: BTreeMap<String, crate::scenario::Scenario>,
+}
+
+impl StatementBuilder<'_> {
+    fn statements(
+        &mut self,
+        attempt: &crate::store::AttemptRecord,
+    ) -> Result<Vec<Value>, ExportError> {
+        if !self.scenarios.contains_key(&attempt.content_hash) {
+            let pinned = self.store.pinned_scenario(&attempt.content_hash)?;
+            self.scenarios
+                .insert(attempt.content_hash.clone(), pinned.scenario);
+        }
+        let inputs = self.store.inputs(attempt.id)?;
+        let catalog = self.catalog;
+        let ruleset_of = |rule: &str| catalog.rule(rule).map(|(set, _)| set.id.clone());
+        Ok(attempt_statements(
+            self.config,
+            attempt,
+            &self.scenarios[&attempt.content_hash],
+            &inputs,
+            &ruleset_of,
+        ))
+    }
+}
+
 /// The statements of the selected finished attempts, in attempt order.
 ///
 /// # Errors
@@ -42,7 +74,12 @@ pub fn statements_for(
         .into_iter()
         .map(|t| (t.staff_number, t.unit))
         .collect();
-    let mut scenarios = BTreeMap::new();
+    let mut builder = StatementBuilder {
+        store,
+        catalog,
+        config,
+        scenarios: BTreeMap::new(),
+    };
     let mut out = Vec::new();
     for attempt in store.all_attempts()? {
         let unit = units.get(&attempt.staff_number).map_or("", String::as_str);
@@ -55,19 +92,7 @@ pub fn statements_for(
         {
             continue;
         }
-        if !scenarios.contains_key(&attempt.content_hash) {
-            let pinned = store.pinned_scenario(&attempt.content_hash)?;
-            scenarios.insert(attempt.content_hash.clone(), pinned.scenario);
-        }
-        let inputs = store.inputs(attempt.id)?;
-        let ruleset_of = |rule: &str| catalog.rule(rule).map(|(set, _)| set.id.clone());
-        out.extend(attempt_statements(
-            config,
-            &attempt,
-            &scenarios[&attempt.content_hash],
-            &inputs,
-            &ruleset_of,
-        ));
+        out.extend(builder.statements(&attempt)?);
         progress(out.len() as u64);
     }
     Ok(out)
@@ -88,25 +113,18 @@ pub fn queue_finished_attempts(
         .prepare("SELECT DISTINCT attempt_id FROM xapi_outbox")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
+    let mut builder = StatementBuilder {
+        store,
+        catalog,
+        config,
+        scenarios: BTreeMap::new(),
+    };
     let mut added = 0;
-    let mut scenarios = BTreeMap::new();
     for attempt in store.all_attempts()? {
         if attempt.status != AttemptStatus::Finished || queued.contains(&attempt.id.to_string()) {
             continue;
         }
-        if !scenarios.contains_key(&attempt.content_hash) {
-            let pinned = store.pinned_scenario(&attempt.content_hash)?;
-            scenarios.insert(attempt.content_hash.clone(), pinned.scenario);
-        }
-        let inputs = store.inputs(attempt.id)?;
-        let ruleset_of = |rule: &str| catalog.rule(rule).map(|(set, _)| set.id.clone());
-        let statements = attempt_statements(
-            config,
-            &attempt,
-            &scenarios[&attempt.content_hash],
-            &inputs,
-            &ruleset_of,
-        );
+        let statements = builder.statements(&attempt)?;
         let now = now();
         let tx =
             rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
