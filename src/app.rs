@@ -21,6 +21,8 @@ pub struct AppOptions {
     pub db: PathBuf,
     /// The display settings file (`None`: not remembered).
     pub settings_file: Option<PathBuf>,
+    /// Trainers' tools on (`--author`).
+    pub author: bool,
 }
 
 /// Opens the window and runs until it is closed.
@@ -33,6 +35,7 @@ pub fn run(options: AppOptions) -> Result<AppExit, silent_slavery_core::store::S
     app.insert_resource(SimConfig {
         asset_root: options.asset_root.clone(),
         scenarios: PathBuf::from("."),
+        author: options.author,
     })
     .insert_resource(Results(Mutex::new(store)))
     .insert_resource(DisplaySettings::load(options.settings_file))

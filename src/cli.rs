@@ -37,12 +37,16 @@ pub struct Cli {
     /// data directory).
     #[arg(long, value_name = "PATH", id = "app_db")]
     db: Option<PathBuf>,
+    /// Start the app with trainers' tools: the author preview (every step, every path's
+    /// score). Not for trainees: it shows the answers.
+    #[arg(long)]
+    author: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
 
 /// Starts the desktop app on the scenarios in the current folder (or beside the program).
-fn run_app(db: Option<&Path>) -> Result<ExitCode> {
+fn run_app(db: Option<&Path>, author: bool) -> Result<ExitCode> {
     #[cfg(target_os = "linux")]
     if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
         bail!(
@@ -68,6 +72,7 @@ fn run_app(db: Option<&Path>) -> Result<ExitCode> {
         asset_root,
         db,
         settings_file: silent_slavery::ui::DisplaySettings::default_file(),
+        author,
     })
     .context("starting the app")?;
     Ok(match exit {
@@ -296,7 +301,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     .context("loading the catalogue")?;
     let Some(command) = cli.command else {
-        return run_app(cli.db.as_deref());
+        return run_app(cli.db.as_deref(), cli.author);
     };
     match command {
         Command::Validate { paths, format } => validate(&catalog, paths, format),
@@ -522,6 +527,19 @@ fn open_store(db: Option<&Path>) -> Result<Store> {
     Store::open(&path).with_context(|| format!("opening the results store {}", path.display()))
 }
 
+/// Opens a store that must already exist: reading a mistyped path would otherwise create an
+/// empty store and report nothing.
+fn open_existing_store(db: Option<&Path>) -> Result<Store> {
+    let path = Store::resolve_path(db)?;
+    if !path.exists() {
+        bail!(
+            "there is no results store at {} (check --db or SILENT_SLAVERY_DB)",
+            path.display()
+        );
+    }
+    Store::open(&path).with_context(|| format!("opening the results store {}", path.display()))
+}
+
 fn run_script(
     catalog: Catalog,
     dir: &Path,
@@ -647,7 +665,7 @@ fn report(
     format: Format,
 ) -> Result<ExitCode> {
     let courses = load_courses(&store_args.courses, course)?;
-    let store = open_store(store_args.db.as_deref())?;
+    let store = open_existing_store(store_args.db.as_deref())?;
     let trainees: Vec<Trainee> = store
         .trainees()?
         .into_iter()
@@ -708,8 +726,9 @@ fn report(
                             .filter_map(|x| x.counted.as_ref().and_then(|a| a.finished_at))
                             .max()
                             .map(export::totara_date)
-                            .unwrap_or_else(|| "no attempt finished".into());
-                        format!("{done} of {} done, last finished {last}", s.scenarios.len())
+                            .map(|d| format!(", last finished {d}"))
+                            .unwrap_or_else(|| ", none finished yet".into());
+                        format!("{done} of {} done{last}", s.scenarios.len())
                     }
                     CourseStatus::NotStarted => String::new(),
                 };
@@ -748,7 +767,7 @@ fn sync(
     let password = password.trim_end_matches(['\r', '\n']);
     let backoff = outbox::Backoff::default();
     let lrs = outbox::Lrs::new(lrs, user, password, backoff)?;
-    let store = open_store(db)?;
+    let store = open_existing_store(db)?;
     if retry_rejected {
         let n = outbox::retry_rejected(&store)?;
         eprintln!("{n} rejected statement(s) queued again");
@@ -812,7 +831,7 @@ fn export(
         _ => None,
     };
     let courses = load_courses(&store_args.courses, course)?;
-    let store = open_store(store_args.db.as_deref())?;
+    let store = open_existing_store(store_args.db.as_deref())?;
     let since = since.map(parse_since).transpose()?;
     let selection = export::Selection {
         since,
@@ -853,7 +872,12 @@ fn export(
     bar.finish_and_clear();
     file.persist(out)
         .with_context(|| format!("writing {}", out.display()))?;
-    eprintln!("{rows} row(s) written to {}", out.display());
+    let unit = if format == ExportFormat::Xapi {
+        "statement(s)"
+    } else {
+        "row(s)"
+    };
+    eprintln!("{rows} {unit} written to {}", out.display());
     Ok(ExitCode::SUCCESS)
 }
 

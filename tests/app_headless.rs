@@ -27,6 +27,7 @@ fn app(root: &Path, db: &Path) -> App {
     .insert_resource(SimConfig {
         asset_root: root.to_path_buf(),
         scenarios: "scenarios".into(),
+        author: true,
     })
     .insert_resource(Results(Mutex::new(Store::open(db).expect("store"))))
     .add_plugins(SimPlugin);
@@ -172,8 +173,21 @@ fn a_trainee_plays_a_shipped_scenario_to_the_debrief_through_messages() {
         );
         assert_eq!(store.inputs(id).expect("inputs").len(), 6);
     }
-    send(&mut app, TraineeAction::Resume(id));
+    // Opening the scenario again resumes the unfinished attempt rather than starting anew.
+    send(
+        &mut app,
+        TraineeAction::Open("roadside_minibus_dawn".into()),
+    );
     assert_eq!(screen(&app), Screen::Playing);
+    assert_eq!(
+        app.world()
+            .resource::<Session>()
+            .attempt
+            .as_ref()
+            .expect("resumed")
+            .id,
+        id
+    );
     assert_eq!(
         app.world()
             .resource::<Session>()
@@ -374,5 +388,10 @@ fn one_trainee_cannot_resume_anothers_attempt() {
     send(&mut app, TraineeAction::Resume(id));
     assert_eq!(screen(&app), Screen::Home);
     assert!(app.world().resource::<Session>().attempt.is_none());
+
+    // Without trainers' tools, the author preview (which shows the answers) stays shut.
+    app.world_mut().resource_mut::<SimConfig>().author = false;
+    send(&mut app, TraineeAction::AuthorPreview);
+    assert_eq!(screen(&app), Screen::Home);
     let _ = Arc::new(());
 }

@@ -461,3 +461,17 @@ fn the_app_without_a_display_says_so_plainly() {
     assert!(stderr.contains("no graphical display"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn reading_commands_refuse_a_store_that_does_not_exist() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("typo.sqlite3");
+    let out = cli()
+        .args(["report", "--db"])
+        .arg(&missing)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("there is no results store at"));
+    assert!(!missing.exists(), "nothing was created");
+}

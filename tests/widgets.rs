@@ -151,7 +151,7 @@ fn the_debrief_explains_what_was_missed_and_why() {
     h.get_by_label("Today: Immigration staff are first responders too.");
     h.get_by_label("• The driver keeps the passports. — Documents held by someone else: An employer keeps the passport.");
     h.get_by_label("• They share a language. — Nationality alone proves nothing.");
-    h.get_by_label("Points upheld and breached per recommendation");
+    h.get_by_label("Points upheld and breached per rule");
     h.get_by_label("Back to scenarios (Enter)").click();
     h.run();
     assert_eq!(h.state(), &Some(Intent::Back));

@@ -22,6 +22,9 @@ pub struct SimConfig {
     pub asset_root: PathBuf,
     /// The scenarios folder, relative to the asset root.
     pub scenarios: PathBuf,
+    /// Whether trainers' tools (the author preview, which shows every path's score and
+    /// which cues are red herrings) are on. Off for trainees: it would give the answers away.
+    pub author: bool,
 }
 
 /// The results store the session writes every input to.

@@ -10,7 +10,7 @@ use silent_slavery_core::score::{AttemptScore, Transcript};
 use silent_slavery_core::store::{Store, Trainee};
 use uuid::Uuid;
 
-use super::{CatalogResource, Results, ScenarioLibrary, Screen};
+use super::{CatalogResource, Results, ScenarioLibrary, Screen, SimConfig};
 
 /// Something the trainee did. The UI sends these; the session acts on them.
 #[derive(Message, Debug, Clone, PartialEq, Eq)]
@@ -26,8 +26,12 @@ pub enum TraineeAction {
     },
     /// Sign out.
     SignOut,
-    /// Open a scenario by id: its content warning first, if it has one.
+    /// Open a scenario by id: its content warning first, if it has one; an unfinished
+    /// attempt at it is resumed instead of starting a new one.
     Open(String),
+    /// Start a scenario afresh even if an attempt at it is unfinished (that one stays
+    /// saved, and can no longer be resumed from the home screen).
+    StartAgain(String),
     /// Go on past the content warning.
     AcceptWarning,
     /// Resume an unfinished attempt by id.
@@ -86,6 +90,7 @@ fn act(
     catalog: Res<CatalogResource>,
     library: Res<ScenarioLibrary>,
     screen: Res<State<Screen>>,
+    config: Res<SimConfig>,
     mut next: ResMut<NextState<Screen>>,
 ) {
     let Ok(store) = results.0.lock() else {
@@ -104,7 +109,11 @@ fn act(
                 *session = Session::default();
                 Some(Screen::SignIn)
             }
-            TraineeAction::Open(id) => match library.scenario(id) {
+            TraineeAction::Open(id) if unfinished(&session, &store, id).is_some() => {
+                let attempt = unfinished(&session, &store, id).unwrap_or_default();
+                resume(&mut session, &store, &catalog, attempt)
+            }
+            TraineeAction::StartAgain(id) | TraineeAction::Open(id) => match library.scenario(id) {
                 None => {
                     session.notice = Some(format!("The scenario `{id}` is not available."));
                     None
@@ -121,7 +130,9 @@ fn act(
             },
             TraineeAction::Resume(id) => resume(&mut session, &store, &catalog, *id),
             TraineeAction::Input(input) => play(&mut session, &store, input),
-            TraineeAction::AuthorPreview => session.trainee.is_some().then_some(Screen::Author),
+            TraineeAction::AuthorPreview => {
+                (config.author && session.trainee.is_some()).then_some(Screen::Author)
+            }
             TraineeAction::Back => {
                 session.pending = None;
                 session.finished = None;
@@ -135,6 +146,17 @@ fn act(
             next.set(screen);
         }
     }
+}
+
+/// The signed-in trainee's newest unfinished attempt at a scenario.
+fn unfinished(session: &Session, store: &Store, scenario: &str) -> Option<Uuid> {
+    let staff = &session.trainee.as_ref()?.staff_number;
+    store
+        .unfinished(staff)
+        .ok()?
+        .into_iter()
+        .find(|a| a.scenario_id == scenario)
+        .map(|a| a.id)
 }
 
 fn sign_in(

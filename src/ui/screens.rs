@@ -82,6 +82,7 @@ fn send(
         }
         Intent::SignOut => TraineeAction::SignOut,
         Intent::Open(id) => TraineeAction::Open(id),
+        Intent::StartAgain(id) => TraineeAction::StartAgain(id),
         Intent::Resume(id) => match uuid::Uuid::parse_str(&id) {
             Ok(id) => TraineeAction::Resume(id),
             Err(_) => return,
@@ -133,7 +134,12 @@ fn chrome(mut contexts: EguiContexts, mut settings: ResMut<DisplaySettings>) -> 
         v.panel_fill = egui::Color32::BLACK;
         v.window_fill = egui::Color32::BLACK;
         v.widgets.inactive.bg_stroke = egui::Stroke::new(1.5, egui::Color32::YELLOW);
+        v.widgets.inactive.weak_bg_fill = egui::Color32::BLACK;
+        v.widgets.inactive.bg_fill = egui::Color32::BLACK;
+        v.widgets.hovered.bg_stroke = egui::Stroke::new(3.0, egui::Color32::WHITE);
         v.selection.bg_fill = egui::Color32::from_rgb(0, 90, 200);
+        // The keyboard focus must be the most visible thing on screen.
+        v.selection.stroke = egui::Stroke::new(4.0, egui::Color32::from_rgb(0, 255, 255));
         v
     } else {
         egui::Visuals::light()
@@ -197,11 +203,17 @@ fn frame<R>(
 fn sign_in(
     mut contexts: EguiContexts,
     mut form: Local<Option<SignInForm>>,
+    screen: Res<State<Screen>>,
     session: Res<Session>,
     mut settings: ResMut<DisplaySettings>,
     mut actions: MessageWriter<TraineeAction>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
+    // A fresh form on every arrival: the next trainee at a shared workstation must not find
+    // the last one's number and name waiting.
+    if screen.is_changed() {
+        *form = None;
+    }
     let form = form.get_or_insert_with(|| SignInForm {
         unit: settings.unit.clone(),
         ..SignInForm::default()
@@ -218,13 +230,14 @@ fn home(
     session: Res<Session>,
     library: Res<ScenarioLibrary>,
     results: Res<Results>,
+    config: Res<SimConfig>,
     course: Res<CourseTitle>,
     mut settings: ResMut<DisplaySettings>,
     mut actions: MessageWriter<TraineeAction>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let view = match results.0.lock() {
-        Ok(store) => views::home(&session, &library, &store, course.0.clone()),
+        Ok(store) => views::home(&session, &library, &store, course.0.clone(), config.author),
         Err(_) => return Ok(()),
     };
     show(ctx, &mut settings, &mut actions, |ui| {

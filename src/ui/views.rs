@@ -19,6 +19,7 @@ pub fn home(
     library: &ScenarioLibrary,
     store: &Store,
     course: Option<String>,
+    author: bool,
 ) -> HomeView {
     let trainee = session
         .trainee
@@ -74,6 +75,7 @@ pub fn home(
         scenarios,
         broken: library.problems().iter().map(|d| d.render()).collect(),
         notice: session.notice.clone(),
+        author,
     }
 }
 

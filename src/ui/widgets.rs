@@ -1,7 +1,7 @@
 //! Pure egui widgets for each screen: each takes a view model and returns what the trainee asked for, so they can be tested without Bevy.
 
 use bevy_egui::egui;
-use egui_plot::{Bar, BarChart, Legend, Plot};
+use egui_plot::{Bar, BarChart, Plot};
 
 /// What the trainee asked for on a screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,8 +17,10 @@ pub enum Intent {
     },
     /// Sign out.
     SignOut,
-    /// Open a scenario by id.
+    /// Open a scenario by id (resuming an unfinished attempt at it).
     Open(String),
+    /// Start a scenario afresh although an attempt at it is unfinished.
+    StartAgain(String),
     /// Resume an unfinished attempt.
     Resume(String),
     /// Go on past the content warning.
@@ -146,26 +148,28 @@ pub struct HomeView {
     pub broken: Vec<String>,
     /// A message to show, e.g. why something failed.
     pub notice: Option<String>,
+    /// Whether trainers' tools are on (the author preview button).
+    pub author: bool,
 }
 
 /// The home screen: scenarios with the trainee's status, resume, and sign out.
 pub fn home(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
     let mut intent = None;
-    ui.horizontal(|ui| {
-        ui.heading(view.course.as_deref().unwrap_or("Scenarios"));
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Sign out").clicked() {
-                intent = Some(Intent::SignOut);
-            }
-            if ui
+    // Heading and trainee on separate rows, so a long name or large text never overlaps.
+    ui.heading(view.course.as_deref().unwrap_or("Scenarios"));
+    ui.horizontal_wrapped(|ui| {
+        ui.label(&view.trainee);
+        if ui.button("Sign out").clicked() {
+            intent = Some(Intent::SignOut);
+        }
+        if view.author
+            && ui
                 .button("Author preview")
                 .on_hover_text("For trainers: any step of any scenario, and every path's score")
                 .clicked()
-            {
-                intent = Some(Intent::AuthorPreview);
-            }
-            ui.label(&view.trainee);
-        });
+        {
+            intent = Some(Intent::AuthorPreview);
+        }
     });
     if let Some(notice) = &view.notice {
         ui.colored_label(ui.visuals().warn_fg_color, notice);
@@ -185,7 +189,12 @@ pub fn home(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
             },
         );
     }
-    ui.label(egui::RichText::new("Press a scenario's number to open it.").weak());
+    ui.label(
+        egui::RichText::new(
+            "Press a scenario's number (1–9) to open or resume it, or Tab to a button.",
+        )
+        .weak(),
+    );
     let typing = ui.memory(|m| m.focused().is_some());
     egui::ScrollArea::vertical().show(ui, |ui| {
         for (n, card) in view.scenarios.iter().enumerate() {
@@ -340,7 +349,10 @@ pub fn playing(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
         });
     });
     let progress = (view.steps_done as f32 / view.steps_total.max(1) as f32).clamp(0.0, 1.0);
-    ui.add(egui::ProgressBar::new(progress).text(format!("Step {}", view.steps_done)));
+    ui.add(egui::ProgressBar::new(progress).text(format!(
+        "Step {} of about {}",
+        view.steps_done, view.steps_total
+    )));
     if let Some(notice) = &view.notice {
         ui.colored_label(ui.visuals().error_fg_color, notice);
     }
@@ -357,7 +369,12 @@ pub fn playing(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
         }
         StepView::Identify { prompt, cues } => {
             ui.strong(prompt);
-            ui.label("Indicators are prompts to ask more, never proof. Flag what concerns you (press a number key to flag or unflag).");
+            ui.label(
+                egui::RichText::new(
+                    "Number keys 1–9 flag and unflag; Tab and Space reach any item.",
+                )
+                .weak(),
+            );
             ui.add_space(8.0);
             for (n, cue) in cues.iter().enumerate() {
                 let mut flagged = cue.flagged;
@@ -395,7 +412,11 @@ pub fn playing(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
                     None => response,
                 };
                 if let Some(reason) = &option.locked {
-                    ui.label(egui::RichText::new(format!("Locked: {reason}")).weak().small());
+                    ui.label(
+                        egui::RichText::new(format!("Locked: {reason}"))
+                            .weak()
+                            .small(),
+                    );
                 }
                 if option.locked.is_none() && (response.clicked() || number_key(ui, n)) {
                     intent = Some(Intent::Choose(option.id.clone()));
@@ -546,7 +567,8 @@ pub fn debrief(ui: &mut egui::Ui, view: &DebriefView) -> Option<Intent> {
         }
         ui.label(&view.identification);
         ui.add_space(8.0);
-        ui.strong("Points upheld and breached per recommendation");
+        ui.strong("Points upheld and breached per rule");
+        ui.label(egui::RichText::new("Green above the line: upheld. Red below: breached.").weak());
         let upheld: Vec<Bar> = view
             .bars
             .iter()
@@ -569,8 +591,9 @@ pub fn debrief(ui: &mut egui::Ui, view: &DebriefView) -> Option<Intent> {
             .collect();
         let labels: Vec<String> = view.bars.iter().map(|b| b.label.clone()).collect();
         Plot::new("rules")
-            .height(200.0)
-            .legend(Legend::default())
+            .height(220.0)
+            // One grid mark per rule, so every column is labelled.
+            .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
             .allow_drag(false)
             .allow_zoom(false)
             .allow_scroll(false)
