@@ -23,6 +23,19 @@ pub struct AppOptions {
     pub settings_file: Option<PathBuf>,
     /// Trainers' tools on (`--author`).
     pub author: bool,
+    /// Send results to a learning record store in the background, if configured.
+    pub lrs: Option<BackgroundSync>,
+}
+
+/// A learning record store the app sends statements to while it runs.
+#[derive(Debug, Clone)]
+pub struct BackgroundSync {
+    /// Who statements are about and where their activities live.
+    pub config: silent_slavery_core::xapi::XapiConfig,
+    /// The LRS.
+    pub lrs: silent_slavery_core::outbox::Lrs,
+    /// Time between rounds.
+    pub interval: std::time::Duration,
 }
 
 /// Opens the window and runs until it is closed.
@@ -31,6 +44,35 @@ pub struct AppOptions {
 /// When the results store cannot be opened; the message says why and where.
 pub fn run(options: AppOptions) -> Result<AppExit, silent_slavery_core::store::StoreError> {
     let store = Store::open(&options.db)?;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sender = options.lrs.clone().map(|sync| {
+        let catalog = std::sync::Arc::new(
+            silent_slavery_core::catalog::Catalog::embedded()
+                .unwrap_or_else(|e| panic!("embedded catalogue: {e}")),
+        );
+        silent_slavery_core::outbox::spawn_background_sync(
+            options.db.clone(),
+            catalog,
+            sync.config,
+            sync.lrs,
+            silent_slavery_core::outbox::Backoff::default(),
+            sync.interval,
+            std::sync::Arc::clone(&stop),
+            |round| match round {
+                Ok(r) if r.rejected.is_empty() && r.last_error.is_none() => {
+                    info!("LRS sync: {} delivered, {} waiting", r.delivered, r.pending)
+                }
+                Ok(r) => warn!(
+                    "LRS sync: {} delivered, {} rejected, {} waiting; {}",
+                    r.delivered,
+                    r.rejected.len(),
+                    r.pending,
+                    r.last_error.unwrap_or_default()
+                ),
+                Err(e) => warn!("LRS sync failed: {e}"),
+            },
+        )
+    });
     let mut app = App::new();
     app.insert_resource(SimConfig {
         asset_root: options.asset_root.clone(),
@@ -67,5 +109,10 @@ pub fn run(options: AppOptions) -> Result<AppExit, silent_slavery_core::store::S
     .add_systems(Startup, |mut commands: Commands| {
         commands.spawn(Camera2d);
     });
-    Ok(app.run())
+    let exit = app.run();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    if let Some(sender) = sender {
+        let _ = sender.join();
+    }
+    Ok(exit)
 }

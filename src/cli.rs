@@ -73,6 +73,7 @@ fn run_app(db: Option<&Path>, author: bool) -> Result<ExitCode> {
         db,
         settings_file: silent_slavery::ui::DisplaySettings::default_file(),
         author,
+        lrs: background_sync()?,
     })
     .context("starting the app")?;
     Ok(match exit {
@@ -487,6 +488,46 @@ fn find_scenario(catalog: &Catalog, dir: &Path, id: &str) -> Result<LoadedScenar
         dir.display(),
         broken.join("\n\n")
     )
+}
+
+/// The LRS the app sends to in the background, when SILENT_SLAVERY_LRS,
+/// SILENT_SLAVERY_LRS_USER, SILENT_SLAVERY_LRS_PASSWORD_FILE and
+/// SILENT_SLAVERY_XAPI_HOME_PAGE are all set (docs/operations.md).
+fn background_sync() -> Result<Option<silent_slavery::app::BackgroundSync>> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let Some(endpoint) = var("SILENT_SLAVERY_LRS") else {
+        return Ok(None);
+    };
+    let (Some(user), Some(password_file), Some(home_page)) = (
+        var("SILENT_SLAVERY_LRS_USER"),
+        var("SILENT_SLAVERY_LRS_PASSWORD_FILE"),
+        var("SILENT_SLAVERY_XAPI_HOME_PAGE"),
+    ) else {
+        bail!(
+            "SILENT_SLAVERY_LRS is set: set SILENT_SLAVERY_LRS_USER, SILENT_SLAVERY_LRS_PASSWORD_FILE and SILENT_SLAVERY_XAPI_HOME_PAGE too"
+        );
+    };
+    let password = std::fs::read_to_string(&password_file)
+        .with_context(|| format!("reading the password file {password_file}"))?;
+    let config = XapiArgs {
+        home_page: Some(home_page),
+        activity_base: var("SILENT_SLAVERY_XAPI_ACTIVITY_BASE"),
+        pseudonymise: var("SILENT_SLAVERY_XAPI_PSEUDONYMISE_KEY_FILE").map(PathBuf::from),
+    }
+    .config()?;
+    let minutes: u64 = var("SILENT_SLAVERY_LRS_SYNC_MINUTES")
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(5);
+    Ok(Some(silent_slavery::app::BackgroundSync {
+        config,
+        lrs: outbox::Lrs::new(
+            &endpoint,
+            &user,
+            password.trim_end_matches(['\r', '\n']),
+            outbox::Backoff::default(),
+        )?,
+        interval: std::time::Duration::from_secs(minutes.max(1) * 60),
+    }))
 }
 
 /// Turns the renderer's panics on a machine with no usable graphics into a plain message:

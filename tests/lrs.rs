@@ -448,6 +448,41 @@ fn statements_round_trip_through_a_real_lrs() {
     let fixed = outbox::sync(&store, &catalog, &config(), &lrs, quick()).expect("sync");
     assert_eq!((fixed.pending, fixed.delivered), (0, refused.pending));
 
+    // The app's background sender delivers a new attempt without anyone running sync.
+    record_path(&store, &catalog, &shipped[3], 13, false);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let rounds = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&rounds);
+    let sender = outbox::spawn_background_sync(
+        db.clone(),
+        Arc::clone(&catalog),
+        config(),
+        lrs.clone(),
+        quick(),
+        Duration::from_millis(200),
+        Arc::clone(&stop),
+        move |round| seen.lock().expect("rounds").push(round.map(|r| r.pending)),
+    );
+    let newest = store
+        .all_attempts()
+        .expect("attempts")
+        .last()
+        .expect("one")
+        .id
+        .to_string();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while ralph.statements(&newest).is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the background sender delivered nothing: {:?}",
+            rounds.lock().expect("rounds")
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    sender.join().expect("the sender stops");
+    assert!(rounds.lock().expect("rounds").iter().all(Result::is_ok));
+
     // Rejected statements go again on request, and are rejected again for the same reason.
     let again = outbox::retry_rejected(&store).expect("requeue");
     assert_eq!(again, 2, "the malformed one and the conflicting one");

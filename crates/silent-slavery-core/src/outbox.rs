@@ -519,3 +519,35 @@ pub fn status_of(
         )
         .optional()?)
 }
+
+/// Sends statements in the background: every `interval`, opens its own connection to the
+/// store at `db` and runs [`sync`], until `stop` is set. What each round did is passed to
+/// `report` (for the app's log; it never contains the credentials). The app runs this so a
+/// workstation's results reach the LRS without anyone running `sync`.
+pub fn spawn_background_sync(
+    db: std::path::PathBuf,
+    catalog: std::sync::Arc<Catalog>,
+    config: XapiConfig,
+    lrs: Lrs,
+    backoff: Backoff,
+    interval: Duration,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    report: impl Fn(Result<SyncReport, String>) + Send + 'static,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        use std::sync::atomic::Ordering;
+        while !stop.load(Ordering::Relaxed) {
+            let round = Store::open(&db)
+                .map_err(|e| e.to_string())
+                .and_then(|store| {
+                    sync(&store, &catalog, &config, &lrs, backoff).map_err(|e| e.to_string())
+                });
+            report(round);
+            // Sleep in short steps so stopping is prompt.
+            let until = std::time::Instant::now() + interval;
+            while std::time::Instant::now() < until && !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    })
+}

@@ -1,0 +1,102 @@
+//! Benchmarks of what trainers feel: parsing, validating and scoring a library of scenarios, and how validation and path listing grow with scenario size (docs/performance.md).
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use silent_slavery_core::catalog::Catalog;
+use silent_slavery_core::explore;
+use silent_slavery_core::library::load_bytes;
+use silent_slavery_core::parse::ron_options;
+use silent_slavery_core::scenario::Scenario;
+
+/// A synthetic scenario of `steps` steps: a scene with two cues, an identify step, a chain
+/// of three-way decisions (two options go on, one ends the scenario early), two endings.
+pub fn synthetic(id: usize, steps: usize) -> String {
+    let decisions = steps.saturating_sub(4).max(1);
+    let mut out = format!(
+        "Scenario(id: \"synthetic_{id}\", version: 1, title: \"Synthetic {id}\", summary: \"A generated scenario.\",
+  role: PoliceResponseOfficer, setting: \"Generated\", estimated_minutes: 10, start: \"scene\", steps: [
+  Scene(id: \"scene\", text: \"{{held}} {{sector}}\", cues: [
+    Cue(id: \"held\", text: \"Someone else holds the passport.\", indicator: \"documents_held_by_other\"),
+    Cue(id: \"sector\", text: \"They work in a car wash.\", indicator: \"caution_sector_alone\"),
+  ], next: \"concerns\"),
+  Identify(id: \"concerns\", prompt: \"Which details concern you?\", next: \"d1\"),\n"
+    );
+    for d in 1..=decisions {
+        let next = if d == decisions {
+            "safe".to_owned()
+        } else {
+            format!("d{}", d + 1)
+        };
+        out.push_str(&format!(
+            "  Decision(id: \"d{d}\", prompt: \"What now?\", options: [
+    Option(id: \"good\", text: \"Speak to them alone.\", feedback: \"Right.\", next: \"{next}\", effects: [Upholds(rule: \"p1_human_rights_not_immigration\", points: 10), Upholds(rule: \"ew_separate_from_controller\", points: 10)]),
+    Option(id: \"poor\", text: \"Ask in front of the driver.\", feedback: \"No.\", next: \"{next}\", effects: [Breaches(rule: \"p1_human_rights_not_immigration\", points: 5), Breaches(rule: \"ew_separate_from_controller\", points: 5)]),
+    Option(id: \"bad\", text: \"Check status first.\", feedback: \"No.\", next: \"lost\", effects: [Breaches(rule: \"p4_separate_from_immigration_law\", points: 10, critical: true), Breaches(rule: \"ew_victim_first_not_immigration\", points: 10)]),
+  ]),\n"
+        ));
+    }
+    out.push_str(
+        "  Ending(id: \"safe\", outcome: SafeguardedAndReferred, title: \"Safe\", text: \"Referred.\"),
+  Ending(id: \"lost\", outcome: VictimLost, title: \"Lost\", text: \"Gone.\"),
+])\n",
+    );
+    out
+}
+
+fn authoring_load(c: &mut Criterion) {
+    let catalog = Catalog::embedded().expect("catalogue");
+    let library: Vec<String> = (0..1000).map(|i| synthetic(i, 50)).collect();
+    // Every generated scenario is valid: a benchmark of failures would measure nothing.
+    for text in library.iter().take(3) {
+        load_bytes("synthetic.ron", text.as_bytes(), &catalog).expect("valid");
+    }
+    let mut group = c.benchmark_group("authoring_load_1000x50");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(library.len() as u64));
+    group.bench_function("parse_only", |b| {
+        b.iter(|| {
+            for text in &library {
+                let s: Scenario = ron_options().from_str(text).expect("parses");
+                std::hint::black_box(s);
+            }
+        })
+    });
+    group.bench_function("parse_validate_best_score", |b| {
+        b.iter(|| {
+            for text in &library {
+                std::hint::black_box(
+                    load_bytes("s.ron", text.as_bytes(), &catalog).expect("valid"),
+                );
+            }
+        })
+    });
+    group.finish();
+}
+
+fn scaling(c: &mut Criterion) {
+    let catalog = Catalog::embedded().expect("catalogue");
+    let mut group = c.benchmark_group("scaling");
+    group.sample_size(10);
+    for steps in [10usize, 100, 1000, 10_000] {
+        let text = synthetic(0, steps);
+        group.throughput(Throughput::Elements(steps as u64));
+        group.bench_with_input(BenchmarkId::new("validate", steps), &text, |b, text| {
+            b.iter(|| {
+                std::hint::black_box(load_bytes("s.ron", text.as_bytes(), &catalog).expect("valid"))
+            })
+        });
+        let loaded = load_bytes("s.ron", text.as_bytes(), &catalog).expect("valid");
+        group.bench_with_input(BenchmarkId::new("paths", steps), &loaded, |b, loaded| {
+            b.iter(|| {
+                std::hint::black_box(explore::explore(
+                    &loaded.scenario,
+                    &catalog,
+                    explore::DEFAULT_PATH_LIMIT,
+                ))
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, authoring_load, scaling);
+criterion_main!(benches);
