@@ -11,9 +11,9 @@
 #   Uses target/<profile>/silent-slavery and target/<profile>/examples/bare_egui, building
 #   them first when missing (delete them to measure a fresh build).
 #   Environment: RUNS (default 5) timed starts of each program, WARMUP (default 1) untimed
-#   starts of each first (the first start fills Mesa's shader cache; it is reported apart),
-#   TIMEOUT (default 120) seconds before a run is given up, MEASURE_TMP (default
-#   /tmp/measure) for the scratch files, which are kept for inspection.
+#   starts of each first (the first fills Mesa's shader cache and, after a build, may read
+#   the binary from disk; it is reported apart), TIMEOUT (default 120) seconds before a
+#   run is given up, MEASURE_TMP (default /tmp/measure) for the scratch files (kept).
 #
 # Needs: Xvfb, xdotool, imagemagick (`import`, for a screenshot of the playing screen),
 # Mesa's Vulkan drivers, GNU time as /usr/bin/time (`apt-get install xvfb xdotool
@@ -22,10 +22,12 @@
 #
 # Startup time is wall time from a timestamp taken in the child just before exec to the
 # timestamp on the ready log line (Bevy logs to stderr); the time the script saw the line,
-# polling every 50 ms, is shown beside it. Each start gets its own Xvfb (a free display,
-# chosen by Xvfb itself), a fresh SILENT_SLAVERY_DB and XDG_CONFIG_HOME, and runs from the
-# repository root (the app reads ./scenarios). The Markdown table at the end is meant for
-# docs/performance.md. Keep the machine otherwise quiet: the load average is printed.
+# polling every 50 ms, is shown beside it. The line is logged in the first egui pass of
+# the screen, so it marks the first frame that takes input, not its pixels on screen.
+# Each start gets its own Xvfb (a free display, chosen by Xvfb itself), a fresh
+# SILENT_SLAVERY_DB and XDG_CONFIG_HOME, and runs from the repository root (the app reads
+# ./scenarios). The Markdown table at the end is meant for docs/performance.md. Keep the
+# machine otherwise quiet: the load average is printed.
 set -euo pipefail
 
 mode=${1:-release}
@@ -33,7 +35,7 @@ case "$mode" in
 release) cargo_flags=(--release) ;;
 debug) cargo_flags=() ;;
 -h | --help)
-    sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
 *)
@@ -355,13 +357,14 @@ cat <<EOF
 | Start to interactive first frame, median of $app_n / $bare_n (ms) | $app_median | $bare_median |
 | Start to interactive first frame, min (ms) | $app_min | $bare_min |
 | Ratio app / bare (medians) | $ratio | 1 |
-| First start, fresh shader cache (ms) | ${cold[app]} | ${cold[bare]} |
+| First (warm-up) start, fresh Mesa shader cache (ms) | ${cold[app]} | ${cold[bare]} |
 | Peak RSS at startup, median (MiB, GNU time) | $(mib "$app_rss") | $(mib "$bare_rss") |
 | Idle CPU over ${idle_secs} s (% of one core; app on the playing screen) | $app_cpu | $bare_cpu |
 | Peak RSS after the idle period (MiB, VmHWM) | $(mib "$app_hwm") | $(mib "$bare_hwm") |
 
 Machine: $(nproc) cores, $cpu_model, $mem_total; Xvfb 1280x900x24; adapter: $gpu.
 Load average (1, 5, 15 min) before: $load_before; after: $load_after.
+"Interactive first frame": the ready line, logged in the first egui pass of the screen.
 Idle CPU: $app_ticks ticks (app) and $bare_ticks ticks (bare) at $clk_tck ticks/s over ${app_wall} s / ${bare_wall} s.
 EOF
 if ((failed > 0)); then

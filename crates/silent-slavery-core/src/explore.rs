@@ -39,7 +39,15 @@ struct Walker {
 /// end the path there; validation reports them.
 pub fn explore(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Exploration {
     let mut out = Exploration::default();
-    let Some(start) = scenario.step_index(&scenario.start) else {
+    // Looked up on every move: a map keeps each path linear in its length.
+    let step_of: std::collections::HashMap<&str, usize> = scenario
+        .steps
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, s)| (s.id(), i))
+        .collect();
+    let Some(&start) = step_of.get(scenario.start.as_str()) else {
         return out;
     };
     let mut stack = vec![Walker {
@@ -57,8 +65,8 @@ pub fn explore(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Explorat
         let step = &scenario.steps[w.step];
         w.transcript.visited.push(step.id().to_owned());
         let goto = |w: &mut Walker, id: &str| -> bool {
-            match scenario.step_index(id) {
-                Some(i) => {
+            match step_of.get(id) {
+                Some(&i) => {
                     w.step = i;
                     true
                 }

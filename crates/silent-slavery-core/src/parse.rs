@@ -28,14 +28,30 @@ pub struct ParsedScenario {
     pub text: String,
     /// The scenario.
     pub scenario: Scenario,
-    /// Where each value starts.
-    pub locator: Locator,
+    /// Where each value starts: scanned on first use, which is only when a diagnostic is
+    /// reported, so a clean file is read once.
+    locator: std::sync::OnceLock<Locator>,
 }
 
 impl ParsedScenario {
+    /// A parsed scenario with its text.
+    pub fn new(file: &str, text: &str, scenario: Scenario) -> ParsedScenario {
+        ParsedScenario {
+            file: file.to_owned(),
+            text: text.to_owned(),
+            scenario,
+            locator: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Where each value of the text starts.
+    pub fn locator(&self) -> &Locator {
+        self.locator.get_or_init(|| Locator::scan(&self.text))
+    }
+
     /// A diagnostic at the value `path` points to.
     pub fn diagnostic(&self, path: &[crate::locate::PathSegment], problem: Problem) -> Diagnostic {
-        Diagnostic::new(&self.file, &self.text, self.locator.find(path), problem)
+        Diagnostic::new(&self.file, &self.text, self.locator().find(path), problem)
     }
 }
 
@@ -82,12 +98,7 @@ pub fn parse_scenario(file: &str, bytes: &[u8]) -> Result<ParsedScenario, Box<Di
         )));
     }
     match ron_options().from_str::<Scenario>(text) {
-        Ok(scenario) => Ok(ParsedScenario {
-            file: file.to_owned(),
-            text: text.to_owned(),
-            scenario,
-            locator: Locator::scan(text),
-        }),
+        Ok(scenario) => Ok(ParsedScenario::new(file, text, scenario)),
         Err(e) => {
             let reported = Position {
                 line: e.span.start.line.max(1),

@@ -59,7 +59,15 @@ pub struct Analysis {
 /// Builds and analyses the state graph of a scenario whose step references are valid.
 pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis {
     let mut out = Analysis::default();
-    let Some(start) = scenario.step_index(&scenario.start) else {
+    // Looked up on every move: a map keeps the walk linear in the number of moves.
+    let step_of: HashMap<&str, usize> = scenario
+        .steps
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, s)| (s.id(), i))
+        .collect();
+    let Some(&start) = step_of.get(scenario.start.as_str()) else {
         return out;
     };
     let mut flag_ids: HashMap<&str, u32> = HashMap::new();
@@ -128,7 +136,7 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
             )
         };
         let goto = |k: &Key, id: &str| {
-            scenario.step_index(id).map(|s| Key {
+            step_of.get(id).map(|&s| Key {
                 step: s,
                 ..k.clone()
             })

@@ -106,7 +106,7 @@ impl<'a> Checker<'a> {
     /// the value's start when the source spells it differently.
     fn report_within(&mut self, path: &[PathSegment], needle: &str, problem: Problem) {
         let text = &self.parsed.text;
-        let start = self.parsed.locator.find(path);
+        let start = self.parsed.locator().find(path);
         let offset = crate::locate::offset_of(text, start);
         let position = text[offset..].find(needle).map_or(start, |i| {
             crate::locate::Position::of_offset(text, offset + i)
@@ -215,7 +215,7 @@ impl<'a> Checker<'a> {
             // Point at what the author wrote: `pass_ruleset` if present, else `rulesets`.
             let written = ["pass_ruleset", "rulesets"]
                 .into_iter()
-                .find(|f| self.parsed.locator.get(&path![*f]).is_some())
+                .find(|f| self.parsed.locator().get(&path![*f]).is_some())
                 .unwrap_or("pass_ruleset");
             self.report(
                 path![written],
@@ -230,10 +230,14 @@ impl<'a> Checker<'a> {
     fn ids(&mut self) -> HashMap<String, usize> {
         let s = self.scenario();
         let mut steps: HashMap<String, usize> = HashMap::new();
-        let mut cues: HashMap<String, usize> = HashMap::new();
+        let mut cues: HashMap<String, ValuePath> = HashMap::new();
         for (i, step) in s.steps.iter().enumerate() {
             if let Some(&first) = steps.get(step.id()) {
-                let first_line = self.parsed.locator.find(&path!["steps", first, "id"]).line;
+                let first_line = self
+                    .parsed
+                    .locator()
+                    .find(&path!["steps", first, "id"])
+                    .line;
                 self.report(
                     path!["steps", i, "id"],
                     Problem::DuplicateStepId {
@@ -271,7 +275,8 @@ impl<'a> Checker<'a> {
                         }));
                     }
                     for (p, id) in cue_paths {
-                        if let Some(&first_line) = cues.get(id) {
+                        if let Some(first) = cues.get(id) {
+                            let first_line = self.parsed.locator().find(first).line;
                             self.report(
                                 p,
                                 Problem::DuplicateCueId {
@@ -280,8 +285,7 @@ impl<'a> Checker<'a> {
                                 },
                             );
                         } else {
-                            let line = self.parsed.locator.find(&p).line;
-                            cues.insert(id.to_owned(), line);
+                            cues.insert(id.to_owned(), p);
                         }
                     }
                 }
