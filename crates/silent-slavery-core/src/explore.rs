@@ -40,13 +40,7 @@ struct Walker {
 pub fn explore(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Exploration {
     let mut out = Exploration::default();
     // Looked up on every move: a map keeps each path linear in its length.
-    let step_of: std::collections::HashMap<&str, usize> = scenario
-        .steps
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, s)| (s.id(), i))
-        .collect();
+    let step_of = scenario.step_indices();
     let Some(&start) = step_of.get(scenario.start.as_str()) else {
         return out;
     };

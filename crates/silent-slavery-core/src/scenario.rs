@@ -498,6 +498,17 @@ impl Scenario {
         self.steps.iter().find(|s| s.id() == id)
     }
 
+    /// Step id → index of its first definition, for walks that look steps up on every move.
+    pub fn step_indices(&self) -> std::collections::HashMap<&str, usize> {
+        // Reversed, so the first definition of a duplicated id wins, as in `step_index`.
+        self.steps
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, s)| (s.id(), i))
+            .collect()
+    }
+
     /// Index of the step with this id.
     pub fn step_index(&self, id: &str) -> Option<usize> {
         self.steps.iter().position(|s| s.id() == id)

@@ -60,13 +60,7 @@ pub struct Analysis {
 pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis {
     let mut out = Analysis::default();
     // Looked up on every move: a map keeps the walk linear in the number of moves.
-    let step_of: HashMap<&str, usize> = scenario
-        .steps
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, s)| (s.id(), i))
-        .collect();
+    let step_of = scenario.step_indices();
     let Some(&start) = step_of.get(scenario.start.as_str()) else {
         return out;
     };
