@@ -43,6 +43,64 @@ pub fn synthetic(id: usize, steps: usize) -> String {
     out
 }
 
+/// The same branching structure as [`synthetic`] as a Yarn Spinner script: a node per
+/// decision with three options, the points kept in variables, the same two endings.
+pub fn synthetic_yarn(id: usize, steps: usize) -> String {
+    let decisions = steps.saturating_sub(4).max(1);
+    let mut out = format!(
+        "title: scene_{id}\n---\n<<declare $p1 = 0>>\n<<declare $ew = 0>>\n<<declare $critical = false>>\nNarrator: Someone else holds the passport. They work in a car wash.\n<<jump d1_{id}>>\n===\n"
+    );
+    for d in 1..=decisions {
+        let next = if d == decisions {
+            format!("safe_{id}")
+        } else {
+            format!("d{}_{id}", d + 1)
+        };
+        out.push_str(&format!(
+            "title: d{d}_{id}\n---\nWhat now?\n-> Speak to them alone.\n    Right.\n    <<set $p1 to $p1 + 10>>\n    <<set $ew to $ew + 10>>\n    <<jump {next}>>\n-> Ask in front of the driver.\n    No.\n    <<set $p1 to $p1 - 5>>\n    <<set $ew to $ew - 5>>\n    <<jump {next}>>\n-> Check status first.\n    No.\n    <<set $critical to true>>\n    <<set $ew to $ew - 10>>\n    <<jump lost_{id}>>\n===\n"
+        ));
+    }
+    out.push_str(&format!(
+        "title: safe_{id}\n---\nReferred.\n===\ntitle: lost_{id}\n---\nGone.\n===\n"
+    ));
+    out
+}
+
+/// Yarn Spinner's compiler on 100 scenarios against ours: Yarn takes about 60 ms a file
+/// here, so the full 1,000 would take ten minutes a sample.
+fn against_yarn_spinner(c: &mut Criterion) {
+    use yarnspinner::compiler::{Compiler, File};
+    let catalog = Catalog::embedded().expect("catalogue");
+    let ours: Vec<String> = (0..100).map(|i| synthetic(i, 50)).collect();
+    let yarn: Vec<String> = (0..100).map(|i| synthetic_yarn(i, 50)).collect();
+    let mut group = c.benchmark_group("authoring_load_100x50");
+    group.sample_size(10);
+    group.bench_function("silent_slavery_parse_validate_best_score", |b| {
+        b.iter(|| {
+            for text in &ours {
+                std::hint::black_box(
+                    load_bytes("s.ron", text.as_bytes(), &catalog).expect("valid"),
+                );
+            }
+        })
+    });
+    group.bench_function("yarn_spinner_compile", |b| {
+        b.iter(|| {
+            for (i, source) in yarn.iter().enumerate() {
+                let compiled = Compiler::new()
+                    .add_file(File {
+                        file_name: format!("s{i}.yarn"),
+                        source: source.clone(),
+                    })
+                    .compile();
+                assert!(compiled.is_ok(), "the Yarn script compiles");
+                std::hint::black_box(compiled.ok());
+            }
+        })
+    });
+    group.finish();
+}
+
 fn authoring_load(c: &mut Criterion) {
     let catalog = Catalog::embedded().expect("catalogue");
     let library: Vec<String> = (0..1000).map(|i| synthetic(i, 50)).collect();
@@ -114,5 +172,5 @@ fn scaling(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, authoring_load, scaling);
+criterion_group!(benches, authoring_load, against_yarn_spinner, scaling);
 criterion_main!(benches);
