@@ -27,8 +27,9 @@ pub trait AttemptLog {
         seed: u64,
     ) -> Result<Uuid, Self::Error>;
 
-    /// Records input number `seq` (from 0) of an attempt with the events it produced, and,
-    /// when it ended the attempt, the final score, all in one transaction.
+    /// Records input number `seq` (from 0) of an attempt, made at step `step`, with the
+    /// events it produced, and, when it ended the attempt, the final score, all in one
+    /// transaction.
     ///
     /// # Errors
     /// When the write does not reach the disk; nothing of this input is kept then.
@@ -36,6 +37,7 @@ pub trait AttemptLog {
         &self,
         attempt: Uuid,
         seq: u32,
+        step: &str,
         input: &Input,
         events: &[Event],
         finished: Option<&AttemptScore>,
@@ -122,7 +124,8 @@ impl RecordedAttempt {
         let mut next = self.runner.clone();
         let events = next.apply(input)?;
         let score = next.is_finished().then(|| next.score());
-        log.record_input(self.id, self.next_seq, input, &events, score.as_ref())
+        let step = self.runner.current_step();
+        log.record_input(self.id, self.next_seq, step, input, &events, score.as_ref())
             .map_err(RecordError::NotSaved)?;
         self.runner = next;
         self.next_seq += 1;

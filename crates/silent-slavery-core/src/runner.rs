@@ -382,12 +382,17 @@ impl Runner {
         }
     }
 
-    fn current_id(&self) -> String {
+    /// The id of the step on screen: the decision while its feedback shows.
+    pub fn current_step(&self) -> &str {
         let i = match self.position {
             Position::At(i) | Position::Finished(i) => i,
             Position::Feedback { step, .. } => step,
         };
-        self.scenario.scenario.steps[i].id().to_owned()
+        self.scenario.scenario.steps[i].id()
+    }
+
+    fn current_id(&self) -> String {
+        self.current_step().to_owned()
     }
 
     /// Applies one input.

@@ -536,6 +536,7 @@ impl Store {
         &self,
         attempt: Uuid,
         seq: u32,
+        step: &str,
         input: &Input,
         events: &[Event],
         finished: Option<&AttemptScore>,
@@ -565,7 +566,12 @@ impl Store {
                 given: seq,
             });
         }
-        let (kind, step) = describe(input, events, &tx, &id)?;
+        let kind = match input {
+            Input::Flag(_) => "flag",
+            Input::Unflag(_) => "unflag",
+            Input::Choose(_) => "choice",
+            Input::Continue => "continue",
+        };
         tx.execute(
             "INSERT INTO attempt_inputs (attempt_id, seq, at, kind, step, input_json, events_json)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -840,61 +846,6 @@ impl Store {
     }
 }
 
-/// The kind of an input and the step it was made at.
-fn describe(
-    input: &Input,
-    events: &[Event],
-    tx: &Transaction<'_>,
-    attempt: &str,
-) -> Result<(&'static str, String), StoreError> {
-    let kind = match input {
-        Input::Flag(_) => "flag",
-        Input::Unflag(_) => "unflag",
-        Input::Choose(_) => "choice",
-        Input::Continue => "continue",
-    };
-    let chosen_at = events.iter().find_map(|e| match e {
-        Event::OptionChosen { step, .. } => Some(step.clone()),
-        _ => None,
-    });
-    let step = match chosen_at {
-        Some(step) => step,
-        // The step of anything else is the last step presented before it.
-        None => {
-            let last: Option<String> = tx
-                .query_row(
-                    "SELECT events_json FROM attempt_inputs WHERE attempt_id = ?1
-                     AND events_json LIKE '%StepPresented%' ORDER BY seq DESC LIMIT 1",
-                    [attempt],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let presented = |json: &str| -> Option<String> {
-                let events: Vec<Event> = serde_json::from_str(json).ok()?;
-                events.iter().rev().find_map(|e| match e {
-                    Event::StepPresented { step, .. } => Some(step.clone()),
-                    _ => None,
-                })
-            };
-            match last.as_deref().and_then(presented) {
-                Some(step) => step,
-                None => tx.query_row(
-                    "SELECT v.scenario_json FROM attempts a JOIN scenario_versions v
-                     ON v.content_hash = a.content_hash WHERE a.id = ?1",
-                    [attempt],
-                    |r| {
-                        let json: String = r.get(0)?;
-                        Ok(serde_json::from_str::<Scenario>(&json)
-                            .map(|s| s.start)
-                            .unwrap_or_default())
-                    },
-                )?,
-            }
-        }
-    };
-    Ok((kind, step))
-}
-
 impl AttemptLog for Store {
     type Error = StoreError;
 
@@ -911,11 +862,12 @@ impl AttemptLog for Store {
         &self,
         attempt: Uuid,
         seq: u32,
+        step: &str,
         input: &Input,
         events: &[Event],
         finished: Option<&AttemptScore>,
     ) -> Result<(), StoreError> {
-        self.record_input_at(attempt, seq, input, events, finished, now())
+        self.record_input_at(attempt, seq, step, input, events, finished, now())
     }
 }
 

@@ -89,11 +89,20 @@ impl Fixture {
             Runner::start(Arc::clone(&self.scenario), Arc::clone(&self.catalog), 2)
                 .expect("runner");
         for (n, line) in lines.iter().enumerate() {
+            let step = runner.current_step().to_owned();
             let events = runner.apply(&input(line)).expect("applies");
             let score = runner.is_finished().then(|| runner.score());
             let at = start + Duration::seconds(10 * (n as i64 + 1));
             self.store
-                .record_input_at(id, n as u32, &input(line), &events, score.as_ref(), at)
+                .record_input_at(
+                    id,
+                    n as u32,
+                    &step,
+                    &input(line),
+                    &events,
+                    score.as_ref(),
+                    at,
+                )
                 .expect("recorded");
         }
         id

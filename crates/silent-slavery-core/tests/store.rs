@@ -250,7 +250,7 @@ fn refused_and_unsaveable_inputs_leave_the_attempt_where_it_was() {
 
     // A second writer recorded input 0 first: this one must not be written twice.
     store
-        .record_input(attempt.id, 0, &Input::Continue, &[], None)
+        .record_input(attempt.id, 0, "arrives", &Input::Continue, &[], None)
         .expect("other writer");
     let err = attempt
         .apply(&store, &Input::Continue)
