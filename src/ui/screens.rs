@@ -237,14 +237,28 @@ fn home(
     course: Res<CourseTitle>,
     mut settings: ResMut<DisplaySettings>,
     mut actions: MessageWriter<TraineeAction>,
+    mut cached: Local<Option<widgets::HomeView>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let view = match results.0.lock() {
-        Ok(store) => views::home(&session, &library, &store, course.0.clone(), config.author),
-        Err(_) => return Ok(()),
+    // The view reads the trainee's attempts from the store: only again when the session
+    // (a finished or left attempt, a new sign-in) or the library changed, not every frame.
+    if cached.is_none() || session.is_changed() || library.is_changed() {
+        *cached = match results.0.lock() {
+            Ok(store) => Some(views::home(
+                &session,
+                &library,
+                &store,
+                course.0.clone(),
+                config.author,
+            )),
+            Err(_) => return Ok(()),
+        };
+    }
+    let Some(view) = cached.as_ref() else {
+        return Ok(());
     };
     show(ctx, &mut settings, &mut actions, |ui| {
-        widgets::home(ui, &view)
+        widgets::home(ui, view)
     });
     Ok(())
 }
