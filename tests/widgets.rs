@@ -220,3 +220,26 @@ fn the_author_preview_shows_any_step_with_its_effects_and_every_path() {
     h.run();
     assert_eq!(h.state(), &Some(Intent::Back));
 }
+
+#[test]
+fn the_home_view_names_the_trainee_without_a_dangling_comma() {
+    use silent_slavery::sim::{ScenarioLibrary, Session};
+    use silent_slavery_core::store::{Store, Trainee};
+    let store = Store::open_in_memory().expect("store");
+    let library = ScenarioLibrary::default();
+    let mut session = Session::default();
+    session.trainee = Some(Trainee {
+        staff_number: "55".into(),
+        name: "C. Example".into(),
+        unit: String::new(),
+    });
+    let view = silent_slavery::ui::views::home(&session, &library, &store, None, false);
+    assert_eq!(view.trainee, "C. Example (55)");
+    session.trainee = Some(Trainee {
+        staff_number: "55".into(),
+        name: "C. Example".into(),
+        unit: "North".into(),
+    });
+    let view = silent_slavery::ui::views::home(&session, &library, &store, None, false);
+    assert_eq!(view.trainee, "C. Example (55), North");
+}

@@ -67,10 +67,14 @@ pub fn home(
         })
         .collect();
     HomeView {
-        trainee: format!(
-            "{} ({}), {}",
-            trainee.name, trainee.staff_number, trainee.unit
-        ),
+        trainee: if trainee.unit.is_empty() {
+            format!("{} ({})", trainee.name, trainee.staff_number)
+        } else {
+            format!(
+                "{} ({}), {}",
+                trainee.name, trainee.staff_number, trainee.unit
+            )
+        },
         course,
         scenarios,
         broken: library.problems().iter().map(|d| d.render()).collect(),
