@@ -43,7 +43,8 @@ pub struct Selection<'a> {
 }
 
 impl Selection<'_> {
-    fn admits(&self, attempt: &AttemptRecord, unit: &str) -> bool {
+    /// Whether an attempt by a trainee of `unit` is selected.
+    pub(crate) fn admits(&self, attempt: &AttemptRecord, unit: &str) -> bool {
         self.since.is_none_or(|since| attempt.started_at >= since)
             && self
                 .course

@@ -83,13 +83,7 @@ pub fn statements_for(
     let mut out = Vec::new();
     for attempt in store.all_attempts()? {
         let unit = units.get(&attempt.staff_number).map_or("", String::as_str);
-        if attempt.status != AttemptStatus::Finished
-            || selection.since.is_some_and(|s| attempt.started_at < s)
-            || selection
-                .course
-                .is_some_and(|c| !c.scenarios.contains(&attempt.scenario_id))
-            || selection.unit.is_some_and(|u| u != unit)
-        {
+        if attempt.status != AttemptStatus::Finished || !selection.admits(&attempt, unit) {
             continue;
         }
         out.extend(builder.statements(&attempt)?);
@@ -143,9 +137,7 @@ pub fn queue_finished_attempts(
 }
 
 fn now() -> String {
-    OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_default()
+    crate::store::timestamp(OffsetDateTime::now_utc())
 }
 
 /// How to reach a learning record store.

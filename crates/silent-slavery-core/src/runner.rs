@@ -165,15 +165,6 @@ pub enum RunnerError {
     Finished,
 }
 
-/// The closest of `candidates` to `found`, if close enough to be a typo.
-fn closest<'a>(found: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
-    candidates
-        .map(|c| (strsim::jaro_winkler(found, c), c))
-        .filter(|(score, _)| *score > 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c.to_owned())
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Position {
     At(usize),
@@ -412,7 +403,7 @@ impl Runner {
                     if scenario.scenario.cue(cue).is_none() {
                         return Err(RunnerError::UnknownCue {
                             cue: cue.clone(),
-                            suggestion: closest(
+                            suggestion: crate::validate::suggest(
                                 cue,
                                 scenario.scenario.all_cues().map(|c| c.id.as_str()),
                             ),

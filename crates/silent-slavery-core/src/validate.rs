@@ -40,7 +40,10 @@ impl Validation {
 }
 
 /// The closest of `candidates` to `found`, if it is close enough to be a likely typo.
-fn suggest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn suggest<'a>(
+    found: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(found, c), c))
