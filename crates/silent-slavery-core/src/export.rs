@@ -186,90 +186,31 @@ pub fn attempts_csv(
     Ok(rows)
 }
 
-/// One decision as exported.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct DecisionRow {
-    /// The attempt.
-    pub attempt_id: String,
-    /// The trainee.
-    pub staff_number: String,
-    /// The scenario.
-    pub scenario_id: String,
-    /// Its version.
-    pub scenario_version: u32,
-    /// Input number in the attempt.
-    pub seq: u32,
-    /// The decision step.
-    pub step: String,
-    /// The option chosen.
-    pub option: String,
-    /// Rules upheld, `rule:points` joined with `;`.
+/// What one input did, in the `decisions` export's words. The store writes it with each
+/// input (columns `option`, `upheld`, `breached`, `points` of `attempt_inputs`), so the
+/// export copies columns instead of reading every input's events back.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct DecisionSummary {
+    /// The option chosen; `None` for flags and continues.
+    pub option: Option<String>,
+    /// Rules upheld, `rule:points` joined with `;`, in event order.
     pub upheld: String,
-    /// Rules breached, `rule:points` joined with `;` (critical ones marked `!`).
+    /// Rules breached, `rule:points` joined with `;`, critical ones marked `!`.
     pub breached: String,
-    /// Net points of this choice under each ruleset, `ruleset:points` joined with `;`.
+    /// Net points under each ruleset, `ruleset:points` joined with `;`, by ruleset id.
     pub points: String,
-    /// When it was chosen, RFC 3339 UTC.
-    pub decided_at: String,
-    /// Seconds from the previous input (or the attempt's start) to this choice.
-    pub time_taken_seconds: String,
 }
 
-/// The `decisions` CSV: one row per decision made.
-///
-/// Columns as [`DecisionRow`]'s fields, in order.
-///
-/// # Errors
-/// [`ExportError`] when reading or writing fails.
-pub fn decisions_csv(
-    store: &Store,
-    selection: &Selection<'_>,
-    out: impl Write,
-    mut progress: impl FnMut(u64),
-) -> Result<u64, ExportError> {
-    let mut w = csv::Writer::from_writer(out);
-    let conn = store.connection();
-    // The window gives each input the time of the input before it (or the attempt's start),
-    // so time taken needs no second pass.
-    let mut stmt = conn.prepare(
-        "SELECT i.attempt_id, a.staff_number, a.scenario_id, a.scenario_version, i.seq, i.step,
-                i.input_json, i.events_json, i.at,
-                COALESCE(LAG(i.at) OVER (PARTITION BY i.attempt_id ORDER BY i.seq), a.started_at),
-                t.unit, a.started_at, i.kind
-         FROM attempt_inputs i
-         JOIN attempts a ON a.id = i.attempt_id
-         JOIN trainees t ON t.staff_number = a.staff_number
-         WHERE (?1 IS NULL OR a.started_at >= ?1) AND (?2 IS NULL OR t.unit = ?2)
-         ORDER BY a.started_at, i.attempt_id, i.seq",
-    )?;
-    let since = selection.since.map(crate::store::timestamp);
-    let mut rows = stmt.query(params![since, selection.unit])?;
-    let mut written = 0u64;
-    let mut header_done = false;
-    while let Some(row) = rows.next()? {
-        let kind: String = row.get(12)?;
-        if kind != "choice" {
-            continue;
-        }
-        let scenario_id: String = row.get(2)?;
-        if let Some(course) = selection.course
-            && !course.scenarios.contains(&scenario_id)
-        {
-            continue;
-        }
-        let input_json: String = row.get(6)?;
-        let events: Vec<Event> =
-            serde_json::from_str(&row.get::<_, String>(7)?).unwrap_or_default();
-        let option = serde_json::from_str::<crate::runner::Input>(&input_json)
-            .ok()
-            .and_then(|i| match i {
-                crate::runner::Input::Choose(o) => Some(o),
-                _ => None,
-            })
-            .unwrap_or_default();
+impl DecisionSummary {
+    /// The summary of an input (if it could be read) and the events it caused.
+    pub(crate) fn of(input: Option<&crate::runner::Input>, events: &[Event]) -> DecisionSummary {
+        let option = match input {
+            Some(crate::runner::Input::Choose(o)) => Some(o.clone()),
+            _ => None,
+        };
         let (mut upheld, mut breached) = (Vec::new(), Vec::new());
-        let mut points: BTreeMap<String, i64> = BTreeMap::new();
-        for e in &events {
+        let mut points: BTreeMap<&str, i64> = BTreeMap::new();
+        for e in events {
             if let Event::RuleEffect {
                 rule,
                 ruleset,
@@ -282,33 +223,16 @@ pub fn decisions_csv(
                 match effect {
                     EffectKind::Upheld => {
                         upheld.push(format!("{rule}:{p}"));
-                        *points.entry(ruleset.clone()).or_default() += p;
+                        *points.entry(ruleset).or_default() += p;
                     }
                     EffectKind::Breached => {
                         breached.push(format!("{rule}:{p}{}", if *critical { "!" } else { "" }));
-                        *points.entry(ruleset.clone()).or_default() -= p;
+                        *points.entry(ruleset).or_default() -= p;
                     }
                 }
             }
         }
-        let at: String = row.get(8)?;
-        let before: String = row.get(9)?;
-        let (at_time, before_time) = (
-            OffsetDateTime::parse(&at, &Rfc3339),
-            OffsetDateTime::parse(&before, &Rfc3339),
-        );
-        let taken = match (&at_time, &before_time) {
-            (Ok(a), Ok(b)) => format!("{:.3}", (*a - *b).as_seconds_f64()),
-            _ => String::new(),
-        };
-        let at = at_time.map(rfc3339).unwrap_or(at);
-        let record = DecisionRow {
-            attempt_id: row.get(0)?,
-            staff_number: row.get(1)?,
-            scenario_id,
-            scenario_version: row.get(3)?,
-            seq: row.get(4)?,
-            step: row.get(5)?,
+        DecisionSummary {
             option,
             upheld: upheld.join(";"),
             breached: breached.join(";"),
@@ -317,31 +241,122 @@ pub fn decisions_csv(
                 .map(|(r, p)| format!("{r}:{p}"))
                 .collect::<Vec<_>>()
                 .join(";"),
-            decided_at: at,
-            time_taken_seconds: taken,
-        };
-        header_done = true;
-        w.serialize(&record)?;
-        written += 1;
-        if written % 1024 == 0 {
-            progress(written);
         }
     }
-    if !header_done {
+}
+
+/// A stored timestamp (`YYYY-MM-DDTHH:MM:SS.mmmZ`, see [`crate::store::timestamp`]) in the
+/// RFC 3339 form the exports use, which drops trailing zeros of the fraction. Reshaping
+/// the text gives the same as parsing and formatting it, without the cost per row.
+fn stored_to_rfc3339(stored: &str) -> String {
+    let bytes = stored.as_bytes();
+    let fixed_shape = bytes.len() == 24
+        && bytes[19] == b'.'
+        && bytes[23] == b'Z'
+        && bytes[20..23].iter().all(u8::is_ascii_digit);
+    if !fixed_shape {
+        return OffsetDateTime::parse(stored, &Rfc3339).map_or_else(|_| stored.to_owned(), rfc3339);
+    }
+    let fraction = stored[20..23].trim_end_matches('0');
+    if fraction.is_empty() {
+        format!("{}Z", &stored[..19])
+    } else {
+        format!("{}.{fraction}Z", &stored[..19])
+    }
+}
+
+/// Milliseconds as seconds with three decimals, as the `time_taken_seconds` column shows.
+fn seconds_from_millis(ms: i64) -> String {
+    let sign = if ms < 0 { "-" } else { "" };
+    let ms = ms.unsigned_abs();
+    format!("{sign}{}.{:03}", ms / 1000, ms % 1000)
+}
+
+/// The `decisions` CSV: one row per decision made, oldest attempt first.
+///
+/// Columns: `attempt_id`, `staff_number`, `scenario_id`, `scenario_version`, `seq` (the
+/// input's number in the attempt), `step`, `option`, `upheld` (`rule:points` joined with
+/// `;`), `breached` (the same, critical breaches marked `!`), `points` (net points of the
+/// choice per ruleset, `ruleset:points`), `decided_at` (RFC 3339 UTC) and
+/// `time_taken_seconds` (from the previous input or the attempt's start, three decimals).
+///
+/// # Errors
+/// [`ExportError`] when reading or writing fails.
+pub fn decisions_csv(
+    store: &Store,
+    selection: &Selection<'_>,
+    out: impl Write,
+    mut progress: impl FnMut(u64),
+) -> Result<u64, ExportError> {
+    let mut w = csv::Writer::from_writer(out);
+    let conn = store.connection();
+    let mut stmt = conn.prepare(
+        "SELECT i.attempt_id, a.staff_number, a.scenario_id, a.scenario_version, i.seq, i.step,
+                i.option, i.upheld, i.breached, i.points, i.at, i.ms_since_previous
+         FROM attempt_inputs i
+         JOIN attempts a ON a.id = i.attempt_id
+         JOIN trainees t ON t.staff_number = a.staff_number
+         WHERE i.kind = 'choice'
+           AND (?1 IS NULL OR a.started_at >= ?1) AND (?2 IS NULL OR t.unit = ?2)
+         ORDER BY a.started_at, i.attempt_id, i.seq",
+    )?;
+    let since = selection.since.map(crate::store::timestamp);
+    let mut rows = stmt.query(params![since, selection.unit])?;
+    let mut written = 0u64;
+    w.write_record([
+        "attempt_id",
+        "staff_number",
+        "scenario_id",
+        "scenario_version",
+        "seq",
+        "step",
+        "option",
+        "upheld",
+        "breached",
+        "points",
+        "decided_at",
+        "time_taken_seconds",
+    ])?;
+    while let Some(row) = rows.next()? {
+        if let Some(course) = selection.course
+            && !course.scenarios.contains(&row.get::<_, String>(2)?)
+        {
+            continue;
+        }
+        // Borrowed text straight from SQLite: a row is written without copying its fields.
+        let text = |i: usize| -> Result<&str, rusqlite::Error> {
+            match row.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => Ok(""),
+                value => value.as_str().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(i, value.data_type(), Box::new(e))
+                }),
+            }
+        };
+        let version: u32 = row.get(3)?;
+        let seq: u32 = row.get(4)?;
+        let decided_at = stored_to_rfc3339(text(10)?);
+        let taken = row
+            .get::<_, Option<i64>>(11)?
+            .map(seconds_from_millis)
+            .unwrap_or_default();
         w.write_record([
-            "attempt_id",
-            "staff_number",
-            "scenario_id",
-            "scenario_version",
-            "seq",
-            "step",
-            "option",
-            "upheld",
-            "breached",
-            "points",
-            "decided_at",
-            "time_taken_seconds",
+            text(0)?,
+            text(1)?,
+            text(2)?,
+            &version.to_string(),
+            &seq.to_string(),
+            text(5)?,
+            text(6)?,
+            text(7)?,
+            text(8)?,
+            text(9)?,
+            &decided_at,
+            &taken,
         ])?;
+        written += 1;
+        if written.is_multiple_of(1024) {
+            progress(written);
+        }
     }
     progress(written);
     w.flush()?;
@@ -623,4 +638,38 @@ fn milestones(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reshaped_stored_times_match_parsing_and_formatting() {
+        let base = time::macros::datetime!(2026-11-03 09:00:59 UTC);
+        for ms in 0..1000 {
+            let at = base + time::Duration::milliseconds(ms);
+            let stored = crate::store::timestamp(at);
+            assert_eq!(stored_to_rfc3339(&stored), rfc3339(at), "{stored}");
+        }
+        // Text in another shape (written by hand, say) still goes through the parser.
+        assert_eq!(
+            stored_to_rfc3339("2026-11-03T10:00:00.5+01:00"),
+            "2026-11-03T10:00:00.5+01:00"
+        );
+        assert_eq!(stored_to_rfc3339("not a time"), "not a time");
+    }
+
+    #[test]
+    fn milliseconds_show_as_seconds_with_three_decimals() {
+        for ms in (-5_000..5_000).chain([86_400_123, i64::MIN + 1, i64::MAX]) {
+            let expected = if ms.unsigned_abs() < 1 << 50 {
+                format!("{:.3}", ms as f64 / 1000.0)
+            } else {
+                continue;
+            };
+            assert_eq!(seconds_from_millis(ms), expected, "{ms}");
+        }
+        assert_eq!(seconds_from_millis(i64::MIN), "-9223372036854775.808");
+    }
 }

@@ -107,7 +107,62 @@ CREATE TABLE xapi_outbox (
 );
 CREATE INDEX xapi_outbox_by_status ON xapi_outbox(status, created_at);
 "#,
+    // What each choice did, in the decisions export's words, written when the input is
+    // recorded so the export reads columns instead of parsing every input's events
+    // (docs/performance.md). Rows recorded before this migration are filled in by
+    // `backfill_decision_summaries`.
+    r#"
+ALTER TABLE attempt_inputs ADD COLUMN option TEXT;
+ALTER TABLE attempt_inputs ADD COLUMN upheld TEXT;
+ALTER TABLE attempt_inputs ADD COLUMN breached TEXT;
+ALTER TABLE attempt_inputs ADD COLUMN points TEXT;
+ALTER TABLE attempt_inputs ADD COLUMN ms_since_previous INTEGER;
+"#,
 ];
+
+/// Fills the decision summary columns of inputs recorded before they existed, from each
+/// input's recorded events and times (the migration that adds the columns runs this once).
+fn backfill_decision_summaries(tx: &Transaction<'_>) -> rusqlite_migration::HookResult {
+    let mut read = tx.prepare(
+        "SELECT i.attempt_id, i.seq, i.at, i.input_json, i.events_json, a.started_at,
+                LAG(i.at) OVER (PARTITION BY i.attempt_id ORDER BY i.seq)
+         FROM attempt_inputs i JOIN attempts a ON a.id = i.attempt_id",
+    )?;
+    let mut write = tx.prepare(
+        "UPDATE attempt_inputs SET option = ?3, upheld = ?4, breached = ?5, points = ?6,
+             ms_since_previous = ?7
+         WHERE attempt_id = ?1 AND seq = ?2",
+    )?;
+    let mut rows = read.query([])?;
+    while let Some(row) = rows.next()? {
+        let attempt: String = row.get(0)?;
+        let seq: i64 = row.get(1)?;
+        let at: String = row.get(2)?;
+        // A damaged row keeps empty columns, as the export always showed it.
+        let input: Option<Input> = serde_json::from_str(&row.get::<_, String>(3)?).ok();
+        let events: Vec<Event> =
+            serde_json::from_str(&row.get::<_, String>(4)?).unwrap_or_default();
+        let previous: String = row.get::<_, Option<String>>(6)?.unwrap_or(row.get(5)?);
+        let summary = crate::export::DecisionSummary::of(input.as_ref(), &events);
+        write.execute(params![
+            attempt,
+            seq,
+            summary.option,
+            summary.upheld,
+            summary.breached,
+            summary.points,
+            millis_between(&previous, &at)
+        ])?;
+    }
+    Ok(())
+}
+
+/// Milliseconds from `earlier` to `later` (stored timestamps); `None` if either is damaged.
+fn millis_between(earlier: &str, later: &str) -> Option<i64> {
+    let earlier = OffsetDateTime::parse(earlier, &Rfc3339).ok()?;
+    let later = OffsetDateTime::parse(later, &Rfc3339).ok()?;
+    i64::try_from((later - earlier).whole_milliseconds()).ok()
+}
 
 /// Why the store could not do something.
 #[derive(Debug, thiserror::Error)]
@@ -386,7 +441,18 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect()).to_latest(&mut conn)?;
+        let migrations = MIGRATIONS
+            .iter()
+            .enumerate()
+            .map(|(n, sql)| {
+                if n == 2 {
+                    M::up_with_hook(sql, backfill_decision_summaries)
+                } else {
+                    M::up(sql)
+                }
+            })
+            .collect();
+        Migrations::new(migrations).to_latest(&mut conn)?;
         Ok(Store { conn, path })
     }
 
@@ -544,16 +610,20 @@ impl Store {
     ) -> Result<(), StoreError> {
         let tx = self.write()?;
         let id = attempt.to_string();
-        let status: Option<String> = tx
-            .query_row("SELECT status FROM attempts WHERE id = ?1", [&id], |r| {
-                r.get(0)
-            })
+        let attempt_row: Option<(String, String)> = tx
+            .query_row(
+                "SELECT status, started_at FROM attempts WHERE id = ?1",
+                [&id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()?;
-        match status.as_deref() {
+        let started_at = match attempt_row {
             None => return Err(StoreError::UnknownAttempt(attempt)),
-            Some("finished") => return Err(StoreError::AttemptFinished(attempt)),
-            _ => {}
-        }
+            Some((status, _)) if status == "finished" => {
+                return Err(StoreError::AttemptFinished(attempt));
+            }
+            Some((_, started_at)) => started_at,
+        };
         let expected: u32 = tx.query_row(
             "SELECT COUNT(*) FROM attempt_inputs WHERE attempt_id = ?1",
             [&id],
@@ -566,6 +636,17 @@ impl Store {
                 given: seq,
             });
         }
+        let previous_at: String = if seq == 0 {
+            started_at
+        } else {
+            tx.query_row(
+                "SELECT at FROM attempt_inputs WHERE attempt_id = ?1 AND seq = ?2",
+                params![id, seq - 1],
+                |r| r.get(0),
+            )?
+        };
+        let at_text = timestamp(at);
+        let summary = crate::export::DecisionSummary::of(Some(input), events);
         let kind = match input {
             Input::Flag(_) => "flag",
             Input::Unflag(_) => "unflag",
@@ -573,16 +654,22 @@ impl Store {
             Input::Continue => "continue",
         };
         tx.execute(
-            "INSERT INTO attempt_inputs (attempt_id, seq, at, kind, step, input_json, events_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO attempt_inputs (attempt_id, seq, at, kind, step, input_json, events_json,
+                 option, upheld, breached, points, ms_since_previous)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 id,
                 seq,
-                timestamp(at),
+                at_text,
                 kind,
                 step,
                 to_json(input),
-                to_json(&events)
+                to_json(&events),
+                summary.option,
+                summary.upheld,
+                summary.breached,
+                summary.points,
+                millis_between(&previous_at, &at_text)
             ],
         )?;
         if let Some(score) = finished {

@@ -366,3 +366,86 @@ fn xapi_statements_follow_cmi5_rules() {
     assert_ne!(name, "1001");
     assert_eq!(name, hashed.account_name("1001"));
 }
+
+/// A store recorded before the decision summary columns existed (schema version 2) exports
+/// the same decisions once it is opened and migrated, with sub-second times shown exactly.
+#[test]
+fn a_store_from_before_the_decision_columns_exports_the_same_decisions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("results.sqlite3");
+    let catalog = Arc::new(Catalog::embedded().expect("catalogue"));
+    let scenario =
+        Arc::new(load_bytes("front_counter.ron", FIXTURE.as_bytes(), &catalog).expect("valid"));
+    let store = Store::open(&path).expect("store");
+    store
+        .upsert_trainee(&Trainee {
+            staff_number: "1001".into(),
+            name: "Ann Example".into(),
+            unit: "North".into(),
+        })
+        .expect("trainee");
+    let start = datetime!(2026-11-03 09:00 UTC);
+    let id = store
+        .start_attempt_at("1001", &scenario, 2, start)
+        .expect("started");
+    let (mut runner, _) =
+        Runner::start(Arc::clone(&scenario), Arc::clone(&catalog), 2).expect("runner");
+    // Uneven gaps, so milliseconds and trailing zeros both show up in the export.
+    let gaps_ms = [1250, 500, 7, 1000, 3120, 40, 999, 2000];
+    let mut at = start;
+    for (n, (line, gap)) in BEST.iter().zip(gaps_ms).enumerate() {
+        let step = runner.current_step().to_owned();
+        let events = runner.apply(&input(line)).expect("applies");
+        let score = runner.is_finished().then(|| runner.score());
+        at += Duration::milliseconds(gap);
+        store
+            .record_input_at(
+                id,
+                n as u32,
+                &step,
+                &input(line),
+                &events,
+                score.as_ref(),
+                at,
+            )
+            .expect("recorded");
+    }
+    let export = |store: &Store| {
+        csv(|w| {
+            export::decisions_csv(store, &Selection::default(), w, |_| {}).expect("export");
+        })
+    };
+    let recorded_now = export(&store);
+    let lines: Vec<&str> = recorded_now.lines().collect();
+    // The choices are inputs 4 and 6: at 1.25 + 0.5 + 0.007 + 1 + 3.12 s (3.12 s after the
+    // input before), and 0.999 s after input 5.
+    assert_eq!(
+        lines[1],
+        format!(
+            "{id},1001,fixture_front_counter,3,4,first,private_room,p1_human_rights_not_immigration:10;ew_independent_interpreter:5,,silent-slavery-2003:10;uk-ew-current:5,2026-11-03T09:00:05.877Z,3.120"
+        )
+    );
+    assert_eq!(
+        lines[2],
+        format!(
+            "{id},1001,fixture_front_counter,3,6,second,refer,rec_04_not_conditional_on_evidence:10;ew_informed_consent_adult_nrm:10,,silent-slavery-2003:10;uk-ew-current:10,2026-11-03T09:00:06.916Z,0.999"
+        )
+    );
+    assert_eq!(lines.len(), 3);
+
+    // Turn the file back into a version 2 store, as an older release left it.
+    store
+        .connection()
+        .execute_batch(
+            "ALTER TABLE attempt_inputs DROP COLUMN option;
+             ALTER TABLE attempt_inputs DROP COLUMN upheld;
+             ALTER TABLE attempt_inputs DROP COLUMN breached;
+             ALTER TABLE attempt_inputs DROP COLUMN points;
+             ALTER TABLE attempt_inputs DROP COLUMN ms_since_previous;
+             PRAGMA user_version = 2;",
+        )
+        .expect("downgraded");
+    drop(store);
+    let migrated = Store::open(&path).expect("reopens and migrates");
+    assert_eq!(export(&migrated), recorded_now);
+}
