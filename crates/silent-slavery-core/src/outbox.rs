@@ -1,11 +1,12 @@
 //! The xAPI outbox: statements of finished attempts, queued in the store and sent to a learning record store until it accepts or rejects each one (docs/operations.md).
 //!
 //! Statement ids are fixed when a statement is created (UUID v5 of the attempt), so sending
-//! again is idempotent. Sending goes in bounded batches; an LRS that refuses a batch because
-//! one id already exists is answered statement by statement, and a statement it already
-//! holds with the same content counts as delivered. A down, slow or 5xx-answering LRS is
-//! retried with backoff and the statements stay queued; a 4xx rejection is kept with the
-//! LRS's reason and reported, never dropped.
+//! again is idempotent. Sending goes in bounded batches, read from the queue one at a time
+//! so memory does not grow with the queue; an LRS that refuses a batch because one id
+//! already exists is answered statement by statement, and a statement it already holds with
+//! the same content counts as delivered. A down, slow or 5xx-answering LRS is retried with
+//! backoff and the statements stay queued; a 4xx rejection is kept with the LRS's reason and
+//! reported, never dropped.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -103,8 +104,15 @@ pub fn queue_finished_attempts(
     config: &XapiConfig,
 ) -> Result<usize, ExportError> {
     let conn = store.connection();
-    let queued: std::collections::BTreeSet<String> = conn
-        .prepare("SELECT DISTINCT attempt_id FROM xapi_outbox")?
+    // Only the attempts still to queue are read: the store's whole history (every attempt,
+    // every queued attempt id) would grow without bound. SQLite keeps the queued ids it
+    // compares against in its own temporary b-tree, one entry per attempt, not per statement.
+    let new: Vec<String> = conn
+        .prepare(
+            "SELECT id FROM attempts WHERE status = 'finished'
+             AND id NOT IN (SELECT DISTINCT attempt_id FROM xapi_outbox)
+             ORDER BY started_at, id",
+        )?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     let mut builder = StatementBuilder {
@@ -114,10 +122,12 @@ pub fn queue_finished_attempts(
         scenarios: BTreeMap::new(),
     };
     let mut added = 0;
-    for attempt in store.all_attempts()? {
-        if attempt.status != AttemptStatus::Finished || queued.contains(&attempt.id.to_string()) {
-            continue;
-        }
+    for id in new {
+        let id = uuid::Uuid::parse_str(&id).map_err(|e| StoreError::Damaged {
+            what: format!("attempt {id}"),
+            detail: e.to_string(),
+        })?;
+        let attempt = store.attempt(id)?;
         let statements = builder.statements(&attempt)?;
         let now = now();
         let tx =
@@ -352,6 +362,72 @@ pub fn same_statement(sent: &Value, held: &Value) -> bool {
     strip(sent) == strip(held) && time(sent) == time(held)
 }
 
+/// Where the last page of the pending queue ended.
+struct Cursor {
+    created_at: String,
+    rowid: i64,
+}
+
+/// A pending outbox row.
+struct PendingRow {
+    rowid: i64,
+    created_at: String,
+    id: String,
+    json: String,
+}
+
+/// The next [`BATCH`] pending rows after `after`, oldest first: by the time they were queued,
+/// then by the order they were inserted in (an attempt's statements in their order).
+///
+/// Two queries, because each is a range scan of the index `xapi_outbox_by_status(status,
+/// created_at)`, which ends with the rowid: the rest of `after`'s timestamp, then later ones.
+/// A single `(created_at, rowid) > (?, ?)` comparison is not a range SQLite can seek to
+/// within one timestamp, so every page would scan all rows queued at that instant again.
+fn pending_page(
+    conn: &rusqlite::Connection,
+    after: Option<&Cursor>,
+) -> Result<Vec<PendingRow>, rusqlite::Error> {
+    let row = |r: &rusqlite::Row<'_>| {
+        Ok(PendingRow {
+            rowid: r.get(0)?,
+            created_at: r.get(1)?,
+            id: r.get(2)?,
+            json: r.get(3)?,
+        })
+    };
+    let limit = BATCH as i64;
+    let Some(after) = after else {
+        return conn
+            .prepare_cached(
+                "SELECT rowid, created_at, statement_id, statement_json FROM xapi_outbox
+                 WHERE status = 'pending' ORDER BY created_at, rowid LIMIT ?1",
+            )?
+            .query_map([limit], row)?
+            .collect();
+    };
+    let mut page: Vec<PendingRow> = conn
+        .prepare_cached(
+            "SELECT rowid, created_at, statement_id, statement_json FROM xapi_outbox
+             WHERE status = 'pending' AND created_at = ?1 AND rowid > ?2
+             ORDER BY rowid LIMIT ?3",
+        )?
+        .query_map(params![after.created_at, after.rowid, limit], row)?
+        .collect::<Result<_, _>>()?;
+    if page.len() < BATCH {
+        let rest = limit - page.len() as i64;
+        let later = conn
+            .prepare_cached(
+                "SELECT rowid, created_at, statement_id, statement_json FROM xapi_outbox
+                 WHERE status = 'pending' AND created_at > ?1
+                 ORDER BY created_at, rowid LIMIT ?2",
+            )?
+            .query_map(params![after.created_at, rest], row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        page.extend(later);
+    }
+    Ok(page)
+}
+
 /// Queues new statements, then sends every pending one.
 ///
 /// # Errors
@@ -369,13 +445,6 @@ pub fn sync(
         ..SyncReport::default()
     };
     let conn = store.connection();
-    let pending: Vec<(String, String)> = conn
-        .prepare(
-            "SELECT statement_id, statement_json FROM xapi_outbox WHERE status = 'pending'
-             ORDER BY created_at, attempt_id, seq",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
     let mark = |id: &str, status: &str, error: Option<&str>| -> Result<(), SyncError> {
         conn.execute(
             "UPDATE xapi_outbox SET status = ?2, tries = tries + 1, last_error = ?3, updated_at = ?4
@@ -384,12 +453,36 @@ pub fn sync(
         )?;
         Ok(())
     };
-    'batches: for batch in pending.chunks(BATCH) {
-        let statements: Vec<Value> = batch
-            .iter()
-            .filter_map(|(_, json)| serde_json::from_str(json).ok())
-            .collect();
-        let body = Value::Array(statements.clone()).to_string();
+    // The queue is read a page at a time, so memory does not grow with it. The cursor moves
+    // past every row read whatever became of it, so a row left pending is not read again in
+    // this sync.
+    let mut after: Option<Cursor> = None;
+    'batches: loop {
+        let page = pending_page(conn, after.as_ref())?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        after = Some(Cursor {
+            created_at: last.created_at.clone(),
+            rowid: last.rowid,
+        });
+        // A row that is not JSON cannot be sent; it is kept, marked rejected with the reason,
+        // rather than sent as something else or counted as delivered.
+        let mut batch: Vec<(String, Value)> = Vec::with_capacity(page.len());
+        for row in page {
+            match serde_json::from_str::<Value>(&row.json) {
+                Ok(statement) => batch.push((row.id, statement)),
+                Err(e) => {
+                    let reason = format!("the queued statement is not valid JSON: {e}");
+                    mark(&row.id, "rejected", Some(&reason))?;
+                    report.rejected.push((row.id, reason));
+                }
+            }
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        let body = Value::Array(batch.iter().map(|(_, s)| s.clone()).collect()).to_string();
         let mut wait = backoff.first_wait;
         let mut answer = lrs.send("POST", None, Some(body.clone()));
         for _ in 1..backoff.tries {
@@ -402,19 +495,30 @@ pub fn sync(
         }
         match answer {
             Answer::Ok => {
-                for (id, _) in batch {
+                // One transaction a batch: one synchronous write to disk, not one a statement.
+                let tx = rusqlite::Transaction::new_unchecked(
+                    conn,
+                    rusqlite::TransactionBehavior::Immediate,
+                )?;
+                for (id, _) in &batch {
                     mark(id, "delivered", None)?;
-                    report.delivered += 1;
                 }
+                tx.commit()?;
+                report.delivered += batch.len();
             }
             Answer::Unavailable(reason) => {
-                for (id, _) in batch {
+                let tx = rusqlite::Transaction::new_unchecked(
+                    conn,
+                    rusqlite::TransactionBehavior::Immediate,
+                )?;
+                for (id, _) in &batch {
                     conn.execute(
                         "UPDATE xapi_outbox SET tries = tries + 1, last_error = ?2, updated_at = ?3
                          WHERE statement_id = ?1",
                         params![id, reason, now()],
                     )?;
                 }
+                tx.commit()?;
                 report.last_error = Some(reason);
                 // The LRS is not taking anything now: leave the rest for the next sync.
                 break 'batches;
@@ -422,7 +526,7 @@ pub fn sync(
             // One statement in the batch is known already, or one is bad: find out which,
             // one statement at a time.
             Answer::Conflict(_) | Answer::Rejected(_) => {
-                for ((id, _), statement) in batch.iter().zip(&statements) {
+                for (id, statement) in &batch {
                     let single = lrs.send(
                         "PUT",
                         Some(&format!("statementId={id}")),
@@ -542,4 +646,155 @@ pub fn spawn_background_sync(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader, Read, Write};
+
+    /// An in-memory store whose outbox takes rows without attempts: these tests are about
+    /// the queue alone, so the foreign key to `attempts` is switched off.
+    fn bare_store() -> Store {
+        let store = Store::open_in_memory().expect("store");
+        store
+            .connection()
+            .pragma_update(None, "foreign_keys", "OFF")
+            .expect("pragma");
+        store
+    }
+
+    fn enqueue(store: &Store, id: &str, json: &str, status: &str, created_at: &str) {
+        store
+            .connection()
+            .execute(
+                "INSERT INTO xapi_outbox
+                 (statement_id, attempt_id, seq, statement_json, status, tries, created_at, updated_at)
+                 VALUES (?1, 'a', 0, ?2, ?3, 0, ?4, ?4)",
+                params![id, json, status, created_at],
+            )
+            .expect("insert");
+    }
+
+    #[test]
+    fn pages_cover_the_pending_queue_once_oldest_first() {
+        let store = bare_store();
+        let mut expected = Vec::new();
+        // More than two pages queued at one instant, some delivered rows among them, rows
+        // queued earlier but inserted later, and a later instant.
+        for n in 0..(2 * BATCH + 13) {
+            let id = format!("t1-{n:03}");
+            let status = if n % 7 == 3 { "delivered" } else { "pending" };
+            enqueue(&store, &id, "{}", status, "2026-11-29T10:00:01.000Z");
+            if status == "pending" {
+                expected.push(id);
+            }
+        }
+        for n in 0..5 {
+            let id = format!("t0-{n}");
+            enqueue(&store, &id, "{}", "pending", "2026-11-29T10:00:00.000Z");
+            expected.insert(n, id);
+        }
+        for n in 0..(BATCH + 1) {
+            let id = format!("t2-{n:03}");
+            enqueue(&store, &id, "{}", "pending", "2026-11-29T10:00:02.000Z");
+            expected.push(id);
+        }
+        let mut read = Vec::new();
+        let mut after = None;
+        for pages in 0.. {
+            // A cursor that re-reads rows would go round for ever; fail instead.
+            assert!(pages <= expected.len() / BATCH + 1, "read so far: {read:?}");
+            let page = pending_page(store.connection(), after.as_ref()).expect("page");
+            assert!(page.len() <= BATCH);
+            let Some(last) = page.last() else { break };
+            after = Some(Cursor {
+                created_at: last.created_at.clone(),
+                rowid: last.rowid,
+            });
+            read.extend(page.into_iter().map(|row| row.id));
+        }
+        assert_eq!(read, expected);
+    }
+
+    /// A local server answering 200 to every request, keeping each request body.
+    fn accepting_lrs() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Value>>>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let bodies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = std::sync::Arc::clone(&bodies);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let mut reader = BufReader::new(stream);
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_ok()
+                    && let Ok(value) = serde_json::from_slice(&body)
+                {
+                    kept.lock().expect("bodies").push(value);
+                }
+                let _ = reader.get_mut().write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]",
+                );
+            }
+        });
+        (format!("http://127.0.0.1:{port}/xAPI/"), bodies)
+    }
+
+    #[test]
+    fn a_queued_statement_that_is_not_json_is_rejected_not_sent() {
+        let store = bare_store();
+        for n in 0..3 {
+            let json = format!(r#"{{"id":"s{n}"}}"#);
+            enqueue(
+                &store,
+                &format!("s{n}"),
+                &json,
+                "pending",
+                "2026-11-29T10:00:00Z",
+            );
+        }
+        enqueue(
+            &store,
+            "broken",
+            "{\"id\":",
+            "pending",
+            "2026-11-29T10:00:00Z",
+        );
+        let (endpoint, bodies) = accepting_lrs();
+        let backoff = Backoff {
+            tries: 1,
+            first_wait: Duration::ZERO,
+            timeout: Duration::from_secs(5),
+        };
+        let lrs = Lrs::new(&endpoint, "u", "p", backoff).expect("lrs");
+        let config = XapiConfig {
+            home_page: "https://lms.example.org".into(),
+            activity_base: "https://lms.example.org/silent-slavery".into(),
+            pseudonymise_key: None,
+        };
+        let catalog = Catalog::embedded().expect("catalogue");
+        let report = sync(&store, &catalog, &config, &lrs, backoff).expect("sync");
+        assert_eq!((report.delivered, report.pending), (3, 0), "{report:?}");
+        assert_eq!(report.rejected.len(), 1, "{report:?}");
+        assert_eq!(report.rejected[0].0, "broken");
+        assert!(report.rejected[0].1.contains("not valid JSON"));
+        let (status, _, _) = status_of(&store, "broken").expect("row").expect("kept");
+        assert_eq!(status, "rejected");
+        let sent = bodies.lock().expect("bodies").clone();
+        assert_eq!(
+            sent,
+            vec![serde_json::json!([{"id": "s0"}, {"id": "s1"}, {"id": "s2"}])]
+        );
+    }
 }
