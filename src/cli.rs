@@ -421,7 +421,7 @@ fn validate(catalog: &Catalog, paths: Vec<PathBuf>, format: Format) -> Result<Ex
                     "id": s.scenario.id,
                     "file": s.file,
                     "version": s.scenario.version,
-                    "content_hash": s.content_hash,
+                    "content_hash": s.content_hash(),
                     "bounds": s.bounds,
                 })).collect::<Vec<_>>(),
                 "errors": errors,
@@ -652,7 +652,7 @@ fn run_script(
             let out = serde_json::json!({
                 "scenario": loaded.scenario.id,
                 "version": loaded.scenario.version,
-                "content_hash": loaded.content_hash,
+                "content_hash": loaded.content_hash(),
                 "seed": seed,
                 "attempt_id": attempt_id,
                 "finished": runner.is_finished(),
@@ -928,7 +928,7 @@ fn transcript_text(loaded: &LoadedScenario, events: &[Event]) -> String {
         "{} (v{}, {})\n\n",
         s.title,
         s.version,
-        &loaded.content_hash[..12]
+        &loaded.content_hash()[..12]
     );
     for event in events {
         let line = match event {
@@ -1176,7 +1176,7 @@ fn paths(catalog: &Catalog, dir: &Path, id: &str, format: Format) -> Result<Exit
             let out = serde_json::json!({
                 "scenario": s.id,
                 "version": s.version,
-                "content_hash": loaded.content_hash,
+                "content_hash": loaded.content_hash(),
                 "bounds": loaded.bounds,
                 "truncated": exploration.truncated,
                 "paths": scored,

@@ -296,8 +296,8 @@ fn a_broken_scenario_is_listed_with_its_diagnostic_and_the_rest_stay_playable() 
         .expect("playing")
         .runner()
         .scenario()
-        .content_hash
-        .clone();
+        .content_hash()
+        .to_owned();
 
     // The trainer fixes the broken file and edits the good one while the attempt is under way.
     std::fs::write(
@@ -325,7 +325,7 @@ fn a_broken_scenario_is_listed_with_its_diagnostic_and_the_rest_stay_playable() 
         );
         let edited = library
             .scenario("fixture_front_counter")
-            .is_some_and(|s| s.content_hash != started);
+            .is_some_and(|s| s.content_hash() != started);
         if fixed && edited {
             reloaded = true;
             break;
@@ -346,7 +346,7 @@ fn a_broken_scenario_is_listed_with_its_diagnostic_and_the_rest_stay_playable() 
             .expect("still playing")
             .runner()
             .scenario()
-            .content_hash,
+            .content_hash(),
         started
     );
     send(&mut app, TraineeAction::Input(Input::Continue));

@@ -341,7 +341,7 @@ fn author(
         .min(loaded.scenario.steps.len().saturating_sub(1));
     let (paths, summary) = cache
         .0
-        .entry(loaded.content_hash.clone())
+        .entry(loaded.content_hash().to_owned())
         .or_insert_with(|| views::author_paths(loaded, &catalog.0))
         .clone();
     let view = widgets::AuthorView {

@@ -152,13 +152,14 @@ fn scaling(c: &mut Criterion) {
             })
         });
         let parsed = parse(&text);
-        let loaded = silent_slavery_core::library::LoadedScenario {
-            file: parsed.file.clone(),
-            content_hash: String::new(),
-            bounds: validate(&parsed, &catalog).bounds,
-            scenario: parsed.scenario,
-            warnings: Vec::new(),
-        };
+        let bounds = validate(&parsed, &catalog).bounds;
+        let loaded = silent_slavery_core::library::LoadedScenario::with_hash(
+            parsed.file.clone(),
+            parsed.scenario,
+            String::new(),
+            bounds,
+            Vec::new(),
+        );
         group.bench_with_input(BenchmarkId::new("paths", steps), &loaded, |b, loaded| {
             b.iter(|| {
                 std::hint::black_box(explore::explore(

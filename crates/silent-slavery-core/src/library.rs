@@ -21,20 +21,48 @@ pub struct LoadedScenario {
     pub file: String,
     /// The scenario.
     pub scenario: Scenario,
-    /// SHA-256 (hex) of the parsed scenario, so comments and white space do not change it.
-    /// Attempts are pinned to it.
-    pub content_hash: String,
+    /// SHA-256 (hex) of the parsed scenario, worked out on first use: checking a library
+    /// does not need it, and it costs as much as a fifth of the parse.
+    hash: std::sync::OnceLock<String>,
     /// Best and worst achievable raw score per ruleset, over all paths.
     pub bounds: BTreeMap<String, ScoreBounds>,
     /// Warnings from validation.
     pub warnings: Vec<Diagnostic>,
 }
 
+impl LoadedScenario {
+    /// A loaded scenario whose content hash is already known (a version pinned in the
+    /// results store, say).
+    pub fn with_hash(
+        file: String,
+        scenario: Scenario,
+        content_hash: String,
+        bounds: BTreeMap<String, ScoreBounds>,
+        warnings: Vec<Diagnostic>,
+    ) -> LoadedScenario {
+        LoadedScenario {
+            file,
+            scenario,
+            hash: std::sync::OnceLock::from(content_hash),
+            bounds,
+            warnings,
+        }
+    }
+
+    /// SHA-256 (hex, 64 characters) of the parsed scenario, so comments and white space do
+    /// not change it. Attempts are pinned to it; see [`content_hash`].
+    pub fn content_hash(&self) -> &str {
+        self.hash.get_or_init(|| content_hash(&self.scenario))
+    }
+}
+
 /// The content hash of a scenario: SHA-256 of its canonical JSON form, in hex.
 pub fn content_hash(scenario: &Scenario) -> String {
-    // Serialising plain structs of strings and numbers cannot fail.
-    let bytes = serde_json::to_vec(scenario).unwrap_or_default();
-    format!("{:x}", Sha256::digest(&bytes))
+    // The JSON goes straight into the hash, never held whole. Serialising plain structs of
+    // strings and numbers into a hasher cannot fail.
+    let mut hasher = Sha256::new();
+    let _ = serde_json::to_writer(&mut hasher, scenario);
+    format!("{:x}", hasher.finalize())
 }
 
 /// Parses and validates one file's bytes.
@@ -59,7 +87,7 @@ fn loaded(
         return Err(validation.diagnostics);
     }
     Ok(LoadedScenario {
-        content_hash: content_hash(&parsed.scenario),
+        hash: std::sync::OnceLock::new(),
         file: parsed.file,
         scenario: parsed.scenario,
         bounds: validation.bounds,
@@ -203,4 +231,28 @@ pub fn load_paths(paths: &[PathBuf], catalog: &Catalog) -> LoadReport {
         }
     }
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Attempts and exports name scenarios by this hash, so it must never change for the
+    /// same scenario: the value was computed by the first release's code (SHA-256 of
+    /// `serde_json::to_vec`).
+    #[test]
+    fn the_content_hash_of_a_scenario_is_stable() {
+        let catalog = Catalog::embedded().expect("catalogue");
+        let text = include_str!("../tests/fixtures/front_counter.ron");
+        let loaded = load_bytes("front_counter.ron", text.as_bytes(), &catalog).expect("valid");
+        let whole = serde_json::to_vec(&loaded.scenario).expect("serialises");
+        assert_eq!(
+            loaded.content_hash(),
+            format!("{:x}", Sha256::digest(&whole))
+        );
+        assert_eq!(
+            loaded.content_hash(),
+            "bb941fab00521e6af7b04a7b974debb822251ab12a9ae496ed5a108cb05f84c7"
+        );
+    }
 }

@@ -11,16 +11,17 @@ use serde::Serialize;
 /// One step in a path to a value: a struct field or a list index.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PathSegment {
-    /// A named field.
-    Field(String),
+    /// A named field. Borrowed when the name is written in our code, as almost all are:
+    /// validation builds a path for every value it checks, and most are never used.
+    Field(std::borrow::Cow<'static, str>),
     /// A position in a list or tuple, from 0.
     Index(usize),
 }
 
 impl PathSegment {
     /// A field segment.
-    pub fn field(name: &str) -> PathSegment {
-        PathSegment::Field(name.to_owned())
+    pub fn field(name: &'static str) -> PathSegment {
+        PathSegment::Field(std::borrow::Cow::Borrowed(name))
     }
 }
 
@@ -41,7 +42,7 @@ pub trait IntoSegment {
     fn into_segment(self) -> PathSegment;
 }
 
-impl IntoSegment for &str {
+impl IntoSegment for &'static str {
     fn into_segment(self) -> PathSegment {
         PathSegment::field(self)
     }
@@ -93,7 +94,11 @@ impl Locator {
     /// Scans `text` (already accepted by ron). Tolerant: on text ron would reject it records
     /// what it can and never panics.
     pub fn scan(text: &str) -> Locator {
-        let tokens = tokenize(text);
+        let mut tokens = Vec::new();
+        tokenize(text, |token, position| {
+            tokens.push((token, position));
+            true
+        });
         let mut locator = Locator::default();
         let mut path = Vec::new();
         let mut scanner = Scanner {
@@ -121,21 +126,170 @@ impl Locator {
 
 /// The first opening bracket nested deeper than `limit`, if any. Run before parsing so
 /// pathological input is refused before any recursive code sees it.
+///
+/// It reads strings, raw strings, character literals and nested comments as the locator's
+/// tokenizer does, but a byte at a time without building tokens: it runs over every file
+/// loaded, so it must cost little next to the parse itself.
 pub fn nesting_deeper_than(text: &str, limit: usize) -> Option<Position> {
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    for (token, position) in tokenize(text) {
-        match token {
-            Token::Punct('(' | '[' | '{') => {
+    let mut i = 0usize;
+    // Everything else is skipped a byte at a time without a second look.
+    while let Some(n) = bytes[i..]
+        .iter()
+        .position(|&b| NESTING_SCAN_STOPS[usize::from(b)])
+    {
+        i += n;
+        match bytes[i] {
+            b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > limit {
-                    return Some(position);
+                    return Some(Position::of_offset(text, i));
                 }
+                i += 1;
             }
-            Token::Punct(')' | ']' | '}') => depth = depth.saturating_sub(1),
-            _ => {}
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'/' => {
+                i = match bytes.get(i + 1) {
+                    Some(b'/') => memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n),
+                    Some(b'*') => after_block_comment(bytes, i + 2),
+                    _ => i + 1,
+                };
+            }
+            quote @ (b'"' | b'\'') => i = after_quoted(bytes, i + 1, quote),
+            // `r` or `b`: a raw string starts here only if a word starts here.
+            _ if in_word_before(text, i) => i += 1,
+            _ => {
+                let end = word_end(text, i);
+                let word = &bytes[i..end];
+                let raw = word == b"r"
+                    || word == b"br"
+                    || word.starts_with(b"r#")
+                    || word.starts_with(b"br#");
+                i = if raw && bytes.get(end) == Some(&b'"') {
+                    let hashes = word.iter().filter(|&&b| b == b'#').count();
+                    after_raw_string(bytes, end + 1, hashes)
+                } else {
+                    end
+                };
+            }
         }
     }
     None
+}
+
+/// Bytes the nesting scan must look at: brackets, comment starts, quotes, and the first
+/// letters of raw strings (`r"..."`, `br"..."`).
+const NESTING_SCAN_STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut n = 0;
+    let interesting = b"()[]{}/\"'rb";
+    while n < interesting.len() {
+        stops[interesting[n] as usize] = true;
+        n += 1;
+    }
+    stops
+};
+
+/// Whether the character before byte `at` belongs to a word (so a word does not start at
+/// `at`), as the tokenizer reads words: letters, digits, `_ - + .`, and `#` inside a word.
+fn in_word_before(text: &str, at: usize) -> bool {
+    // `#` continues a word but cannot start one: `x#r` is one word, `(#r` is not.
+    text[..at]
+        .trim_end_matches('#')
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '+' | '.'))
+}
+
+/// Past the end of a block comment whose opening `/*` ends just before `from`; RON block
+/// comments nest.
+fn after_block_comment(bytes: &[u8], from: usize) -> usize {
+    let mut depth = 1usize;
+    let mut i = from;
+    // Only `/` and `*` can open or close a comment: jump between them.
+    while let Some(n) = memchr::memchr2(b'/', b'*', &bytes[i..]) {
+        let at = i + n;
+        match (bytes[at], bytes.get(at + 1)) {
+            (b'/', Some(b'*')) => {
+                depth += 1;
+                i = at + 2;
+            }
+            (b'*', Some(b'/')) => {
+                depth -= 1;
+                i = at + 2;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => i = at + 1,
+        }
+    }
+    bytes.len()
+}
+
+/// Past the closing `quote` of a string or character literal opened just before `from`.
+fn after_quoted(bytes: &[u8], from: usize, quote: u8) -> usize {
+    let mut i = from;
+    while let Some(n) = memchr::memchr2(quote, b'\\', &bytes[i..]) {
+        let at = i + n;
+        if bytes[at] == quote {
+            return at + 1;
+        }
+        // A backslash escapes whatever comes next, a quote included.
+        i = at + 2;
+        if i >= bytes.len() {
+            break;
+        }
+    }
+    bytes.len()
+}
+
+/// Past the closing `"` and `hashes` hashes of a raw string opened just before `from`.
+fn after_raw_string(bytes: &[u8], from: usize, hashes: usize) -> usize {
+    let mut i = from;
+    while let Some(n) = memchr::memchr(b'"', &bytes[i..]) {
+        let at = i + n;
+        let closing = bytes[at + 1..]
+            .iter()
+            .take(hashes)
+            .take_while(|&&b| b == b'#')
+            .count();
+        if closing == hashes {
+            return at + 1 + hashes;
+        }
+        i = at + 1;
+    }
+    bytes.len()
+}
+
+/// The end of the word (identifier, number, raw-string prefix) starting at `from`, or
+/// `from` when no word starts there. Words are what the tokenizer reads as one.
+fn word_end(text: &str, from: usize) -> usize {
+    let bytes = text.as_bytes();
+    let is_word = |at: usize, first: bool| -> Option<usize> {
+        let b = *bytes.get(at)?;
+        if b.is_ascii() {
+            let word = b.is_ascii_alphanumeric()
+                || matches!(b, b'_' | b'-' | b'+' | b'.')
+                || (!first && b == b'#');
+            return word.then_some(1);
+        }
+        let c = text[at..].chars().next()?;
+        c.is_alphanumeric().then(|| c.len_utf8())
+    };
+    let Some(mut len) = is_word(from, true) else {
+        return from;
+    };
+    let mut at = from + len;
+    while let Some(n) = is_word(at, false) {
+        len = n;
+        at += len;
+    }
+    at
 }
 
 /// The byte offset of a position in `text` (clamped to the end).
@@ -167,14 +321,16 @@ pub fn skip_blank(text: &str, from: Position) -> Position {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-enum Token {
-    Ident(String),
+enum Token<'t> {
+    Ident(&'t str),
     Punct(char),
     Literal,
 }
 
-fn tokenize(text: &str) -> Vec<(Token, Position)> {
-    let mut out = Vec::new();
+/// Passes each token of `text` with its position to `emit`, until `emit` returns false.
+/// Streaming, and borrowing identifiers from the text, because it runs over every file
+/// before parsing (the nesting check) and must cost little next to the parse.
+fn tokenize<'t>(text: &'t str, mut emit: impl FnMut(Token<'t>, Position) -> bool) {
     let mut chars = text.char_indices().peekable();
     let (mut line, mut column) = (1usize, 1usize);
     // Advances one character, keeping line and column in step.
@@ -229,7 +385,11 @@ fn tokenize(text: &str) -> Vec<(Token, Position)> {
                         prev = c;
                     }
                 }
-                _ => out.push((Token::Punct('/'), here)),
+                _ => {
+                    if !emit(Token::Punct('/'), here) {
+                        return;
+                    }
+                }
             }
         } else if c == '"' || c == '\'' {
             chars.next();
@@ -245,18 +405,21 @@ fn tokenize(text: &str) -> Vec<(Token, Position)> {
                     break;
                 }
             }
-            out.push((Token::Literal, here));
+            if !emit(Token::Literal, here) {
+                return;
+            };
         } else if c.is_alphanumeric() || c == '_' || c == '-' || c == '+' || c == '.' {
-            let mut word = String::new();
+            let start = chars.peek().map_or(text.len(), |&(i, _)| i);
             while let Some(&(_, d)) = chars.peek() {
                 if d.is_alphanumeric() || d == '_' || d == '.' || d == '-' || d == '+' || d == '#' {
-                    word.push(d);
                     chars.next();
                     bump(d, &mut line, &mut column);
                 } else {
                     break;
                 }
             }
+            let end = chars.peek().map_or(text.len(), |&(i, _)| i);
+            let word = &text[start..end];
             // Raw and byte strings: r"..", r#".."#, b"..", br#".."#.
             if (word == "r" || word == "br" || word.starts_with("r#") || word.starts_with("br#"))
                 && chars.peek().is_some_and(|&(_, d)| d == '"')
@@ -278,25 +441,32 @@ fn tokenize(text: &str) -> Vec<(Token, Position)> {
                         break;
                     }
                 }
-                out.push((Token::Literal, here));
+                if !emit(Token::Literal, here) {
+                    return;
+                };
             } else if word == "b" && chars.peek().is_some_and(|&(_, d)| d == '\'' || d == '"') {
                 // A byte literal: the quote that follows is read as a literal next round.
             } else if word.starts_with(|d: char| d.is_alphabetic() || d == '_') {
-                out.push((Token::Ident(word.trim_start_matches("r#").to_owned()), here));
+                if !emit(Token::Ident(word.trim_start_matches("r#")), here) {
+                    return;
+                }
             } else {
-                out.push((Token::Literal, here));
+                if !emit(Token::Literal, here) {
+                    return;
+                };
             }
         } else {
             chars.next();
             bump(c, &mut line, &mut column);
-            out.push((Token::Punct(c), here));
+            if !emit(Token::Punct(c), here) {
+                return;
+            };
         }
     }
-    out
 }
 
 struct Scanner<'t, 'o> {
-    tokens: &'t [(Token, Position)],
+    tokens: &'t [(Token<'t>, Position)],
     at: usize,
     out: &'o mut HashMap<ValuePath, Position>,
 }
@@ -304,8 +474,8 @@ struct Scanner<'t, 'o> {
 /// Deeper than ron's own limit: text this deep was already rejected by the parser.
 const MAX_DEPTH: usize = 256;
 
-impl Scanner<'_, '_> {
-    fn peek(&self, ahead: usize) -> Option<&Token> {
+impl<'t> Scanner<'t, '_> {
+    fn peek(&self, ahead: usize) -> Option<&'t Token<'t>> {
         self.tokens.get(self.at + ahead).map(|(t, _)| t)
     }
 
@@ -352,14 +522,14 @@ impl Scanner<'_, '_> {
             }
             let before = self.at;
             let named = match (self.peek(0), self.peek(1)) {
-                (Some(Token::Ident(name)), Some(Token::Punct(':'))) if close != ']' => {
-                    Some(name.clone())
-                }
+                (Some(Token::Ident(name)), Some(Token::Punct(':'))) if close != ']' => Some(name),
                 _ => None,
             };
             if let Some(name) = named {
                 self.at += 2;
-                path.push(PathSegment::Field(name));
+                path.push(PathSegment::Field(std::borrow::Cow::Owned(
+                    (*name).to_owned(),
+                )));
             } else {
                 path.push(PathSegment::Index(index));
                 index += 1;
@@ -384,6 +554,57 @@ impl Scanner<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The nesting check as the tokenizer sees the text: what the byte scanner must agree with.
+    fn nesting_by_tokens(text: &str, limit: usize) -> Option<Position> {
+        let mut depth = 0usize;
+        let mut too_deep = None;
+        tokenize(text, |token, position| {
+            match token {
+                Token::Punct('(' | '[' | '{') => {
+                    depth += 1;
+                    if depth > limit {
+                        too_deep = Some(position);
+                        return false;
+                    }
+                }
+                Token::Punct(')' | ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            true
+        });
+        too_deep
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn the_nesting_scan_agrees_with_the_tokenizer(
+            text in "[\\[\\](){}\"'\\\\/*#rb_x1 \n\u{e9}\u{2014}\u{a0}]{0,60}",
+            limit in 0usize..5,
+        ) {
+            proptest::prop_assert_eq!(nesting_deeper_than(&text, limit), nesting_by_tokens(&text, limit));
+        }
+    }
+
+    #[test]
+    fn the_nesting_scan_skips_what_is_not_code() {
+        let cases = [
+            ("[[[", Some(Position { line: 1, column: 3 })),
+            ("[\"[[[\"]", None),
+            ("['[', '[']", None),
+            ("[r#\"[[\"#]", None),
+            ("[br##\"[\"#[\"##]", None),
+            ("[/* [[ /* [ */ [ */]", None),
+            ("[// [[[\n]", None),
+            ("[\"\\\"[[\"]", None),
+            ("[\n é[[", Some(Position { line: 2, column: 4 })),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(nesting_deeper_than(text, 2), expected, "{text}");
+            assert_eq!(nesting_by_tokens(text, 2), expected, "{text}");
+        }
+    }
 
     #[test]
     fn finds_nested_fields_and_list_items() {

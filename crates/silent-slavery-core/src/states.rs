@@ -5,7 +5,11 @@
 //! number of states grows with the scenario's real branching, not with the number of paths,
 //! so a chain of 20 three-way decisions has about 60 states and 3^20 paths.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+// foldhash rather than the standard SipHash: the keys are our own ids and small numbers,
+// not attacker-chosen, and hashing is a large part of the walk.
+use foldhash::{HashMap, HashMapExt};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
@@ -16,22 +20,70 @@ use crate::score::ScoreBounds;
 /// Most states explored before the analysis gives up and says so.
 pub const DEFAULT_STATE_LIMIT: usize = 200_000;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A state: the step, and the flags set, cues seen and cues offered so far, each a set
+/// interned in [`Sets`]. Copying and hashing four numbers keeps the walk cheap: most moves
+/// leave the sets as they were.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
     step: usize,
-    flags: BTreeSet<u32>,
-    seen: BTreeSet<u32>,
-    offered: BTreeSet<u32>,
+    flags: SetId,
+    seen: SetId,
+    offered: SetId,
+}
+
+/// An interned set of flag or cue numbers.
+type SetId = u32;
+
+/// Every distinct set met in the walk, stored once, sorted. Set 0 is the empty set.
+struct Sets {
+    ids: HashMap<Vec<u32>, SetId>,
+    sets: Vec<Vec<u32>>,
+}
+
+impl Sets {
+    fn new() -> Sets {
+        let mut ids = HashMap::new();
+        ids.insert(Vec::new(), 0);
+        Sets {
+            ids,
+            sets: vec![Vec::new()],
+        }
+    }
+
+    fn get(&self, id: SetId) -> &[u32] {
+        &self.sets[id as usize]
+    }
+
+    /// The set `id` with `extra` added: `id` itself when nothing is new.
+    fn union(&mut self, id: SetId, extra: impl IntoIterator<Item = u32>) -> SetId {
+        let mut grown: Option<Vec<u32>> = None;
+        for x in extra {
+            let current = grown.as_deref().unwrap_or(&self.sets[id as usize]);
+            if let Err(at) = current.binary_search(&x) {
+                grown
+                    .get_or_insert_with(|| self.sets[id as usize].clone())
+                    .insert(at, x);
+            }
+        }
+        let Some(set) = grown else {
+            return id;
+        };
+        if let Some(&known) = self.ids.get(&set) {
+            return known;
+        }
+        let new = self.sets.len() as SetId;
+        self.sets.push(set.clone());
+        self.ids.insert(set, new);
+        new
+    }
 }
 
 /// A move from one state to another.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Move {
-    /// Points per scenario ruleset (same order as `Scenario::rulesets`).
-    points: Vec<i64>,
     /// Whether the move breaches some rule critically.
     critical: bool,
-    /// The decision and option, for a choice.
+    /// The decision and option, for a choice; its points are in the option table.
     choice: Option<(usize, usize)>,
 }
 
@@ -57,10 +109,17 @@ pub struct Analysis {
 }
 
 /// Builds and analyses the state graph of a scenario whose step references are valid.
-pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis {
+pub fn analyse<'a>(scenario: &'a Scenario, catalog: &Catalog, limit: usize) -> Analysis {
     let mut out = Analysis::default();
     // Looked up on every move: a map keeps the walk linear in the number of moves.
-    let step_of = scenario.step_indices();
+    // Reversed, so the first definition of a duplicated id wins, as in `step_indices`.
+    let step_of: HashMap<&str, usize> = scenario
+        .steps
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, s)| (s.id(), i))
+        .collect();
     let Some(&start) = step_of.get(scenario.start.as_str()) else {
         return out;
     };
@@ -86,12 +145,21 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
         }
     }
     let rulesets = &scenario.rulesets;
-    let points_of = |effects: &[Effect]| -> (Vec<i64>, bool) {
+    // Per rule id: `None` if the catalogue does not know it (it is ignored), else the
+    // position of its ruleset among the scenario's, if there. A scenario names few rules
+    // many times over.
+    let mut rule_slots: HashMap<&str, Option<Option<usize>>> = HashMap::new();
+    let mut points_of = |effects: &'a [Effect]| -> (Vec<i64>, bool) {
         let mut points = vec![0i64; rulesets.len()];
         let mut critical = false;
         for e in effects {
-            if let Some((set, _)) = catalog.rule(e.rule()) {
-                if let Some(i) = rulesets.iter().position(|r| r == &set.id) {
+            let slot = *rule_slots.entry(e.rule()).or_insert_with(|| {
+                catalog
+                    .rule(e.rule())
+                    .map(|(set, _)| rulesets.iter().position(|r| r == &set.id))
+            });
+            if let Some(slot) = slot {
+                if let Some(i) = slot {
                     points[i] += e.signed_points();
                 }
                 critical |= e.is_critical();
@@ -100,102 +168,122 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
         (points, critical)
     };
 
+    // What each option scores, worked out once rather than on every state that offers it.
+    let mut option_points: Vec<Vec<(Vec<i64>, bool)>> = Vec::with_capacity(scenario.steps.len());
+    for step in &scenario.steps {
+        option_points.push(match step {
+            Step::Decision(d) => d.options.iter().map(|o| points_of(&o.effects)).collect(),
+            _ => Vec::new(),
+        });
+    }
+    let points = |m: &Move, r: usize| m.choice.map_or(0, |(s, o)| option_points[s][o].0[r]);
+
+    let mut sets = Sets::new();
+    // Flag names of each flag set, for routes and option locks, built once per set.
+    let mut flag_names_of: HashMap<SetId, BTreeSet<String>> = HashMap::new();
     let mut graph: DiGraph<Key, Move> = DiGraph::new();
     let mut index: HashMap<Key, NodeIndex> = HashMap::new();
     let first = Key {
         step: start,
-        flags: BTreeSet::new(),
-        seen: BTreeSet::new(),
-        offered: BTreeSet::new(),
+        flags: 0,
+        seen: 0,
+        offered: 0,
     };
-    let n = graph.add_node(first.clone());
+    let n = graph.add_node(first);
     index.insert(first, n);
     let mut queue = vec![n];
+    let mut next: Vec<(Key, Move)> = Vec::new();
     while let Some(node) = queue.pop() {
-        let key = graph[node].clone();
-        let flag_set: BTreeSet<String> = key
-            .flags
-            .iter()
-            .map(|&f| flag_names[f as usize].to_owned())
-            .collect();
-        let mut next: Vec<(Key, Move)> = Vec::new();
-        let plain = |k: Key| {
-            (
-                k,
-                Move {
-                    points: vec![0; rulesets.len()],
-                    critical: false,
-                    choice: None,
-                },
-            )
-        };
-        let goto = |k: &Key, id: &str| {
-            step_of.get(id).map(|&s| Key {
-                step: s,
-                ..k.clone()
-            })
+        let key = graph[node];
+        let flag_set = flag_names_of.entry(key.flags).or_insert_with(|| {
+            sets.get(key.flags)
+                .iter()
+                .map(|&f| flag_names[f as usize].to_owned())
+                .collect()
+        });
+        next.clear();
+        let plain = Move {
+            critical: false,
+            choice: None,
         };
         match &scenario.steps[key.step] {
             Step::Scene(scene) => {
-                let mut seen = key.seen.clone();
-                seen.extend(scene.cues.iter().filter_map(|c| cue_ids.get(c.id.as_str())));
-                let target = route(&scene.next, &scene.next_when, &flag_set);
-                let base = Key {
-                    seen,
-                    ..key.clone()
-                };
-                if scene.variants.is_empty() {
-                    next.extend(goto(&base, target).map(plain));
-                } else {
-                    for variant in &scene.variants {
-                        let mut k = base.clone();
-                        k.seen.extend(
-                            variant
-                                .cues
-                                .iter()
-                                .filter_map(|c| cue_ids.get(c.id.as_str())),
-                        );
-                        next.extend(goto(&k, target).map(plain));
+                let target = route(&scene.next, &scene.next_when, flag_set);
+                let seen = sets.union(
+                    key.seen,
+                    scene
+                        .cues
+                        .iter()
+                        .filter_map(|c| cue_ids.get(c.id.as_str()).copied()),
+                );
+                if let Some(&step) = step_of.get(target) {
+                    if scene.variants.is_empty() {
+                        next.push((Key { step, seen, ..key }, plain));
+                    } else {
+                        for variant in &scene.variants {
+                            let seen = sets.union(
+                                seen,
+                                variant
+                                    .cues
+                                    .iter()
+                                    .filter_map(|c| cue_ids.get(c.id.as_str()).copied()),
+                            );
+                            next.push((Key { step, seen, ..key }, plain));
+                        }
                     }
                 }
             }
             Step::Identify(identify) => {
-                let mut k = key.clone();
-                k.offered.extend(key.seen.iter().copied());
-                let target = route(&identify.next, &identify.next_when, &flag_set);
-                next.extend(goto(&k, target).map(plain));
+                let target = route(&identify.next, &identify.next_when, flag_set);
+                let seen = sets.get(key.seen).to_vec();
+                let offered = sets.union(key.offered, seen);
+                if let Some(&step) = step_of.get(target) {
+                    next.push((
+                        Key {
+                            step,
+                            offered,
+                            ..key
+                        },
+                        plain,
+                    ));
+                }
             }
             Step::Decision(decision) => {
-                let open: Vec<(usize, _)> = decision
+                let open: Vec<usize> = decision
                     .options
                     .iter()
                     .enumerate()
-                    .filter(|(_, o)| o.is_unlocked(&flag_set))
+                    .filter(|(_, o)| o.is_unlocked(flag_set))
+                    .map(|(o, _)| o)
                     .collect();
                 if open.is_empty() {
                     out.locked_decisions
                         .push((decision.id.clone(), flag_set.iter().cloned().collect()));
                 }
-                for (o, option) in open {
-                    let mut k = key.clone();
-                    k.flags
-                        .extend(option.sets.iter().filter_map(|f| flag_ids.get(f.as_str())));
-                    if let Some(target) = goto(&k, &option.next) {
-                        let (points, critical) = points_of(&option.effects);
-                        next.push((
-                            target,
-                            Move {
-                                points,
-                                critical,
-                                choice: Some((key.step, o)),
-                            },
-                        ));
-                    }
+                for o in open {
+                    let option = &decision.options[o];
+                    let Some(&step) = step_of.get(option.next.as_str()) else {
+                        continue;
+                    };
+                    let flags = sets.union(
+                        key.flags,
+                        option
+                            .sets
+                            .iter()
+                            .filter_map(|f| flag_ids.get(f.as_str()).copied()),
+                    );
+                    next.push((
+                        Key { step, flags, ..key },
+                        Move {
+                            critical: option_points[key.step][o].1,
+                            choice: Some((key.step, o)),
+                        },
+                    ));
                 }
             }
             Step::Ending(_) => {}
         }
-        for (k, m) in next {
+        for &(k, m) in &next {
             let target = match index.get(&k) {
                 Some(&t) => t,
                 None => {
@@ -203,7 +291,7 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
                         out.truncated = true;
                         continue;
                     }
-                    let t = graph.add_node(k.clone());
+                    let t = graph.add_node(k);
                     index.insert(k, t);
                     queue.push(t);
                     t
@@ -229,10 +317,12 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
         .collect();
     let terminal = |k: &Key| -> Option<(i64, i64)> {
         matches!(scenario.steps[k.step], Step::Ending(_)).then(|| {
-            k.offered.iter().fold((0, 0), |(best, worst), &c| {
-                let (b, w) = weights[c as usize];
-                (best + b, worst + w)
-            })
+            sets.get(k.offered)
+                .iter()
+                .fold((0, 0), |(best, worst), &c| {
+                    let (b, w) = weights[c as usize];
+                    (best + b, worst + w)
+                })
         })
     };
 
@@ -251,8 +341,8 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
         };
         let m = &graph[edge];
         if scc_of[a.index()] == scc_of[b.index()]
-            && m.points.iter().any(|p| *p != 0)
             && let Some((step, option)) = m.choice
+            && option_points[step][option].0.iter().any(|p| *p != 0)
         {
             farming.insert((step, option));
         }
@@ -292,7 +382,7 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
                         continue;
                     }
                     if let Some(after) = best[target] {
-                        offer(m.points[r] + after);
+                        offer(points(m, r) + after);
                     }
                 }
             }
@@ -301,6 +391,11 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
         best[scc_of[0]]
     };
     for (r, ruleset) in rulesets.iter().enumerate() {
+        // A ruleset listed twice has its points at its first place only (`points_of`): the
+        // later place would overwrite its bounds with a zero-point walk.
+        if out.best_without_critical.contains_key(ruleset) {
+            continue;
+        }
         let max = value(true, r, false, |t| t.0);
         let min = value(false, r, false, |t| t.1);
         if let (Some(max), Some(min)) = (max, min) {
@@ -334,8 +429,8 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
             && out.locked_decisions.is_empty()
             && reported.insert(k.step)
         {
-            let flags: Vec<String> = k
-                .flags
+            let flags: Vec<String> = sets
+                .get(k.flags)
                 .iter()
                 .map(|&f| flag_names[f as usize].to_owned())
                 .collect();

@@ -117,6 +117,8 @@ ALTER TABLE attempt_inputs ADD COLUMN upheld TEXT;
 ALTER TABLE attempt_inputs ADD COLUMN breached TEXT;
 ALTER TABLE attempt_inputs ADD COLUMN points TEXT;
 ALTER TABLE attempt_inputs ADD COLUMN ms_since_previous INTEGER;
+-- Queueing finished attempts asks which attempts have statements already.
+CREATE INDEX xapi_outbox_by_attempt ON xapi_outbox(attempt_id);
 "#,
 ];
 
@@ -564,7 +566,7 @@ impl Store {
              (content_hash, scenario_id, version, scenario_json, bounds_json, stored_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
-                scenario.content_hash,
+                scenario.content_hash(),
                 s.id,
                 s.version,
                 to_json(s),
@@ -581,7 +583,7 @@ impl Store {
                 staff_number,
                 s.id,
                 s.version,
-                scenario.content_hash,
+                scenario.content_hash(),
                 to_json(&s.rulesets),
                 s.pass_ruleset,
                 // SQLite integers are signed: the seed's 64 bits are kept as they are.
@@ -860,16 +862,16 @@ impl Store {
             })?;
         let scenario: Scenario = from_json(&what, &json)?;
         let bounds: BTreeMap<String, ScoreBounds> = from_json(&what, &bounds)?;
-        Ok(LoadedScenario {
-            file: format!(
+        Ok(LoadedScenario::with_hash(
+            format!(
                 "(stored version {})",
                 &content_hash[..content_hash.len().min(12)]
             ),
             scenario,
-            content_hash: content_hash.to_owned(),
+            content_hash.to_owned(),
             bounds,
-            warnings: Vec::new(),
-        })
+            Vec::new(),
+        ))
     }
 
     /// Brings back an unfinished attempt: the pinned scenario, the same seed, and every

@@ -1,6 +1,9 @@
 //! Semantic checks on a parsed scenario: ids, references, the step graph, flags, and that good practice can pass.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+// foldhash: the keys are the scenario's own ids, and SipHash was a large part of checking.
+use foldhash::{HashMap, HashMapExt};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Dfs, Reversed};
@@ -138,13 +141,16 @@ impl<'a> Checker<'a> {
                 },
             );
         }
-        let long: Vec<(ValuePath, usize)> = text_fields(s)
-            .into_iter()
-            .filter_map(|(p, t)| {
-                let chars = t.chars().count();
-                (chars > MAX_TEXT_CHARS).then_some((p, chars))
-            })
-            .collect();
+        let mut long: Vec<(ValuePath, usize)> = Vec::new();
+        text_fields(s, |text, path| {
+            // A text no longer in bytes than the limit cannot be longer in characters.
+            if text.len() > MAX_TEXT_CHARS {
+                let chars = text.chars().count();
+                if chars > MAX_TEXT_CHARS {
+                    long.push((path(), chars));
+                }
+            }
+        });
         for (p, chars) in long {
             self.report(
                 p,
@@ -159,35 +165,36 @@ impl<'a> Checker<'a> {
     /// Ids are written in scripts, exports and IRIs: keep them to a safe alphabet.
     fn id_syntax(&mut self) {
         let s = self.scenario();
-        let mut ids: Vec<(ValuePath, &str)> = vec![(path!["id"], &s.id)];
+        // Paths are made only for the ids reported.
+        let mut check = |id: &str, path: &dyn Fn() -> ValuePath| {
+            if !is_valid_id(id) {
+                self.report(path(), Problem::InvalidId { id: id.to_owned() });
+            }
+        };
+        check(&s.id, &|| path!["id"]);
         for (i, step) in s.steps.iter().enumerate() {
-            ids.push((path!["steps", i, "id"], step.id()));
+            check(step.id(), &|| path!["steps", i, "id"]);
             match step {
                 Step::Scene(scene) => {
                     for (j, c) in scene.cues.iter().enumerate() {
-                        ids.push((path!["steps", i, "cues", j, "id"], &c.id));
+                        check(&c.id, &|| path!["steps", i, "cues", j, "id"]);
                     }
                     for (k, v) in scene.variants.iter().enumerate() {
-                        ids.push((path!["steps", i, "variants", k, "id"], &v.id));
+                        check(&v.id, &|| path!["steps", i, "variants", k, "id"]);
                         for (j, c) in v.cues.iter().enumerate() {
-                            ids.push((path!["steps", i, "variants", k, "cues", j, "id"], &c.id));
+                            check(&c.id, &|| path!["steps", i, "variants", k, "cues", j, "id"]);
                         }
                     }
                 }
                 Step::Decision(d) => {
                     for (j, o) in d.options.iter().enumerate() {
-                        ids.push((path!["steps", i, "options", j, "id"], &o.id));
+                        check(&o.id, &|| path!["steps", i, "options", j, "id"]);
                         for (n, f) in o.sets.iter().enumerate() {
-                            ids.push((path!["steps", i, "options", j, "sets", n], f));
+                            check(f, &|| path!["steps", i, "options", j, "sets", n]);
                         }
                     }
                 }
                 Step::Identify(_) | Step::Ending(_) => {}
-            }
-        }
-        for (p, id) in ids {
-            if !is_valid_id(id) {
-                self.report(p, Problem::InvalidId { id: id.to_owned() });
             }
         }
     }
@@ -230,10 +237,10 @@ impl<'a> Checker<'a> {
     }
 
     /// Unique ids; returns step id → index of its first definition.
-    fn ids(&mut self) -> HashMap<String, usize> {
+    fn ids(&mut self) -> HashMap<&'a str, usize> {
         let s = self.scenario();
-        let mut steps: HashMap<String, usize> = HashMap::new();
-        let mut cues: HashMap<String, ValuePath> = HashMap::new();
+        let mut steps: HashMap<&'a str, usize> = HashMap::new();
+        let mut cues: HashMap<&'a str, ValuePath> = HashMap::new();
         for (i, step) in s.steps.iter().enumerate() {
             if let Some(&first) = steps.get(step.id()) {
                 let first_line = self
@@ -249,7 +256,7 @@ impl<'a> Checker<'a> {
                     },
                 );
             } else {
-                steps.insert(step.id().to_owned(), i);
+                steps.insert(step.id(), i);
             }
             match step {
                 Step::Scene(scene) => {
@@ -288,7 +295,7 @@ impl<'a> Checker<'a> {
                                 },
                             );
                         } else {
-                            cues.insert(id.to_owned(), p);
+                            cues.insert(id, p);
                         }
                     }
                 }
@@ -321,18 +328,17 @@ impl<'a> Checker<'a> {
         steps
     }
 
-    fn references(&mut self, index: &HashMap<String, usize>) {
+    fn references(&mut self, index: &HashMap<&'a str, usize>) {
         let s = self.scenario();
         let step_ids: Vec<&str> = s.steps.iter().map(Step::id).collect();
         let unknown_step = |next: &str| Problem::UnknownStep {
             next: next.to_owned(),
             suggestion: suggest(next, step_ids.iter().copied()),
         };
-        if !index.contains_key(&s.start) {
+        if !index.contains_key(s.start.as_str()) {
             self.report(path!["start"], unknown_step(&s.start));
         }
-        let tag_ids: Vec<&str> = self.catalog.tag_ids().collect();
-        let rule_ids: Vec<&str> = self.catalog.rule_ids().collect();
+        let catalog = self.catalog;
         for (i, step) in s.steps.iter().enumerate() {
             for (next, rel) in step.successors() {
                 if !index.contains_key(next) {
@@ -357,10 +363,7 @@ impl<'a> Checker<'a> {
                                     p,
                                     Problem::UnknownIndicator {
                                         id: cue.indicator.clone(),
-                                        suggestion: suggest(
-                                            &cue.indicator,
-                                            tag_ids.iter().copied(),
-                                        ),
+                                        suggestion: suggest(&cue.indicator, catalog.tag_ids()),
                                     },
                                 );
                             }
@@ -404,20 +407,17 @@ impl<'a> Checker<'a> {
                     let mut scored = false;
                     for (j, option) in decision.options.iter().enumerate() {
                         for (k, effect) in option.effects.iter().enumerate() {
-                            let p = path!["steps", i, "options", j, "effects", k, "rule"];
+                            let p = || path!["steps", i, "options", j, "effects", k, "rule"];
                             match self.catalog.rule(effect.rule()) {
                                 None => self.report(
-                                    p,
+                                    p(),
                                     Problem::UnknownRule {
                                         id: effect.rule().to_owned(),
-                                        suggestion: suggest(
-                                            effect.rule(),
-                                            rule_ids.iter().copied(),
-                                        ),
+                                        suggestion: suggest(effect.rule(), catalog.rule_ids()),
                                     },
                                 ),
                                 Some((_, rule)) if !rule.scored => self.report(
-                                    p,
+                                    p(),
                                     Problem::UnscoredRule {
                                         rule: rule.id.clone(),
                                     },
@@ -426,7 +426,7 @@ impl<'a> Checker<'a> {
                                     scored = true;
                                     if !s.rulesets.contains(&ruleset.id) {
                                         self.report(
-                                            p,
+                                            p(),
                                             Problem::RuleOutsideScenarioRulesets {
                                                 rule: effect.rule().to_owned(),
                                                 ruleset: ruleset.id.clone(),
@@ -501,7 +501,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn graph(&mut self, index: &HashMap<String, usize>) {
+    fn graph(&mut self, index: &HashMap<&'a str, usize>) {
         let s = self.scenario();
         let mut graph: DiGraph<usize, ()> = DiGraph::new();
         let nodes: Vec<NodeIndex> = (0..s.steps.len()).map(|i| graph.add_node(i)).collect();
@@ -512,7 +512,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let Some(&start) = index.get(&s.start) else {
+        let Some(&start) = index.get(s.start.as_str()) else {
             return;
         };
         let mut reachable = vec![false; s.steps.len()];
@@ -727,50 +727,51 @@ pub fn cue_markers(text: &str) -> Vec<&str> {
 }
 
 /// Every authored text field with its path.
-fn text_fields(s: &Scenario) -> Vec<(ValuePath, &str)> {
-    let mut out: Vec<(ValuePath, &str)> = vec![
-        (path!["id"], &s.id),
-        (path!["title"], &s.title),
-        (path!["summary"], &s.summary),
-        (path!["setting"], &s.setting),
-    ];
+/// Calls `each` with every text of the scenario and a way to make its path: paths are
+/// built only for the texts a check reports, as almost none are.
+fn text_fields<'s>(s: &'s Scenario, mut each: impl FnMut(&'s str, &dyn Fn() -> ValuePath)) {
+    each(&s.id, &|| path!["id"]);
+    each(&s.title, &|| path!["title"]);
+    each(&s.summary, &|| path!["summary"]);
+    each(&s.setting, &|| path!["setting"]);
     if let Some(w) = &s.content_warning {
-        out.push((path!["content_warning"], w));
+        each(w, &|| path!["content_warning"]);
     }
     for (i, step) in s.steps.iter().enumerate() {
-        out.push((path!["steps", i, "id"], step.id()));
+        each(step.id(), &|| path!["steps", i, "id"]);
         match step {
             Step::Scene(scene) => {
-                out.push((path!["steps", i, "text"], &scene.text));
+                each(&scene.text, &|| path!["steps", i, "text"]);
                 if let Some(sp) = &scene.speaker {
-                    out.push((path!["steps", i, "speaker"], sp));
+                    each(sp, &|| path!["steps", i, "speaker"]);
                 }
                 for (j, c) in scene.cues.iter().enumerate() {
-                    out.push((path!["steps", i, "cues", j, "text"], &c.text));
+                    each(&c.text, &|| path!["steps", i, "cues", j, "text"]);
                 }
                 for (k, v) in scene.variants.iter().enumerate() {
-                    out.push((path!["steps", i, "variants", k, "text"], &v.text));
+                    each(&v.text, &|| path!["steps", i, "variants", k, "text"]);
                     for (j, c) in v.cues.iter().enumerate() {
-                        out.push((path!["steps", i, "variants", k, "cues", j, "text"], &c.text));
+                        each(&c.text, &|| {
+                            path!["steps", i, "variants", k, "cues", j, "text"]
+                        });
                     }
                 }
             }
-            Step::Identify(x) => out.push((path!["steps", i, "prompt"], &x.prompt)),
+            Step::Identify(x) => each(&x.prompt, &|| path!["steps", i, "prompt"]),
             Step::Decision(d) => {
-                out.push((path!["steps", i, "prompt"], &d.prompt));
+                each(&d.prompt, &|| path!["steps", i, "prompt"]);
                 for (j, o) in d.options.iter().enumerate() {
-                    out.push((path!["steps", i, "options", j, "text"], &o.text));
-                    out.push((path!["steps", i, "options", j, "feedback"], &o.feedback));
+                    each(&o.text, &|| path!["steps", i, "options", j, "text"]);
+                    each(&o.feedback, &|| path!["steps", i, "options", j, "feedback"]);
                     if let Some(r) = &o.locked_reason {
-                        out.push((path!["steps", i, "options", j, "locked_reason"], r));
+                        each(r, &|| path!["steps", i, "options", j, "locked_reason"]);
                     }
                 }
             }
             Step::Ending(e) => {
-                out.push((path!["steps", i, "title"], &e.title));
-                out.push((path!["steps", i, "text"], &e.text));
+                each(&e.title, &|| path!["steps", i, "title"]);
+                each(&e.text, &|| path!["steps", i, "text"]);
             }
         }
     }
-    out
 }

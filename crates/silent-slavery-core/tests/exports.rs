@@ -200,7 +200,7 @@ fn every_export_has_the_documented_columns_and_values() {
         lines[0],
         "attempt_id,staff_number,name,unit,scenario_id,scenario_version,content_hash,seed,started_at,finished_at,duration_seconds,status,outcome,passed,silent-slavery-2003_scaled,silent-slavery-2003_raw,silent-slavery-2003_max,uk-ew-current_scaled,uk-ew-current_raw,uk-ew-current_max,critical_breaches"
     );
-    let hash = &f.scenario.content_hash;
+    let hash = &f.scenario.content_hash();
     assert_eq!(
         lines[1],
         format!(
@@ -328,7 +328,7 @@ fn xapi_statements_follow_cmi5_rules() {
         );
         assert_eq!(
             s["context"]["extensions"]["https://lms.example.org/silent-slavery/xapi/extensions/content-hash"],
-            f.scenario.content_hash.as_str()
+            f.scenario.content_hash()
         );
     }
     let answered = &statements[1];
@@ -442,6 +442,7 @@ fn a_store_from_before_the_decision_columns_exports_the_same_decisions() {
              ALTER TABLE attempt_inputs DROP COLUMN breached;
              ALTER TABLE attempt_inputs DROP COLUMN points;
              ALTER TABLE attempt_inputs DROP COLUMN ms_since_previous;
+             DROP INDEX xapi_outbox_by_attempt;
              PRAGMA user_version = 2;",
         )
         .expect("downgraded");

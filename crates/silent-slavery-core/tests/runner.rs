@@ -406,12 +406,12 @@ fn the_content_hash_ignores_comments_and_layout_but_not_content() {
     let base = load_bytes("a.ron", FIXTURE.as_bytes(), &catalog).expect("valid");
     let relaid = format!("// a new comment\n{}", FIXTURE.replace("    ", "  "));
     let relaid = load_bytes("b.ron", relaid.as_bytes(), &catalog).expect("valid");
-    assert_eq!(base.content_hash, relaid.content_hash);
-    assert_eq!(base.content_hash, content_hash(&base.scenario));
-    assert_eq!(base.content_hash.len(), 64);
+    assert_eq!(base.content_hash(), relaid.content_hash());
+    assert_eq!(base.content_hash(), content_hash(&base.scenario));
+    assert_eq!(base.content_hash().len(), 64);
     let edited = FIXTURE.replace("He is safe and referred.", "He is safe, and referred.");
     let edited = load_bytes("c.ron", edited.as_bytes(), &catalog).expect("valid");
-    assert_ne!(base.content_hash, edited.content_hash);
+    assert_ne!(base.content_hash(), edited.content_hash());
 }
 
 #[test]

@@ -64,7 +64,7 @@ fn a_full_attempt_lands_with_every_input_and_event() {
     assert_eq!(record.staff_number, "4521");
     assert_eq!(record.scenario_id, "fixture_front_counter");
     assert_eq!(record.scenario_version, 3);
-    assert_eq!(record.content_hash, scenario.content_hash);
+    assert_eq!(record.content_hash, scenario.content_hash());
     assert_eq!(record.seed, 2);
     assert_eq!(record.ending.as_deref(), Some("referred"));
     assert_eq!(record.passed, Some(true));
@@ -213,14 +213,14 @@ fn an_attempt_resumes_on_the_version_it_started_with() {
         .replace("id: \"refer\"", "id: \"refer_now\"")
         .replace("version: 3", "version: 4");
     let edited = load_bytes("front_counter.ron", edited.as_bytes(), &catalog).expect("valid");
-    assert_ne!(edited.content_hash, scenario.content_hash);
+    assert_ne!(edited.content_hash(), scenario.content_hash());
 
     let resumed = store
         .resume(attempt.id, Arc::clone(&catalog))
         .expect("resumes");
     assert_eq!(
-        resumed.runner.scenario().content_hash,
-        scenario.content_hash
+        resumed.runner.scenario().content_hash(),
+        scenario.content_hash()
     );
     let mut attempt = RecordedAttempt::resumed(attempt.id, resumed.runner, resumed.next_seq);
     for input in &best_inputs()[1..] {
