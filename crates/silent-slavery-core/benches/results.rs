@@ -155,6 +155,39 @@ fn bulk_store(path: &std::path::Path, attempts: usize) -> Store {
     store
 }
 
+/// Prints how long upgrading a copy of `store`, turned back into a schema version 2 store,
+/// takes: the upgrade works out every input's decision summary from its events once.
+fn upgrade_time(store: &Store, copy: &std::path::Path) {
+    store
+        .connection()
+        .execute("VACUUM INTO ?1", [copy.to_string_lossy()])
+        .expect("copied");
+    {
+        let old = rusqlite::Connection::open(copy).expect("copy opens");
+        old.execute_batch(
+            "ALTER TABLE attempt_inputs DROP COLUMN option;
+             ALTER TABLE attempt_inputs DROP COLUMN upheld;
+             ALTER TABLE attempt_inputs DROP COLUMN breached;
+             ALTER TABLE attempt_inputs DROP COLUMN points;
+             ALTER TABLE attempt_inputs DROP COLUMN ms_since_previous;
+             DROP INDEX xapi_outbox_by_attempt;
+             PRAGMA user_version = 2;",
+        )
+        .expect("downgraded");
+    }
+    let inputs: i64 = store
+        .connection()
+        .query_row("SELECT COUNT(*) FROM attempt_inputs", [], |r| r.get(0))
+        .expect("count");
+    let started = Instant::now();
+    drop(Store::open(copy).expect("upgrades"));
+    println!(
+        "upgrade from schema 2: {inputs} inputs in {:?}",
+        started.elapsed()
+    );
+    let _ = std::fs::remove_file(copy);
+}
+
 /// The decisions export against `sqlite3 -csv` printing the same rows and columns, at
 /// `SILENT_SLAVERY_BENCH_ATTEMPTS` attempts (100,000 unless set; 1,000,000 decisions).
 fn decisions_export(c: &mut Criterion) {
@@ -171,6 +204,7 @@ fn decisions_export(c: &mut Criterion) {
         "bulk store: {attempts} attempts, {decisions} decisions, built in {:?}",
         built.elapsed()
     );
+    upgrade_time(&store, &dir.path().join("version2.sqlite3"));
     let out = dir.path().join("decisions.csv");
     let written = export::decisions_csv(
         &store,

@@ -11,13 +11,20 @@ use crate::score::{self, AttemptScore, ScoreBounds, Transcript};
 /// How many complete paths are enumerated before the walk stops and says so.
 pub const DEFAULT_PATH_LIMIT: usize = 20_000;
 
+/// Most path steps the walk copies or keeps, over all paths, before it stops and says so.
+/// Long paths cost in proportion to their length: 20,000 paths of a 10,000-step scenario
+/// would need many gigabytes, so the walk stops at this many (a few hundred megabytes at
+/// most) whatever the number of paths.
+pub const STEP_BUDGET: usize = 2_000_000;
+
 /// The result of walking a scenario.
 #[derive(Debug, Clone, Default)]
 pub struct Exploration {
     /// Every complete path (start to an ending), as the transcript of a trainee who flagged
     /// every true indicator offered and no red herring.
     pub paths: Vec<Transcript>,
-    /// True when the walk stopped at its limit; `paths` is then a prefix.
+    /// True when the walk stopped at its path limit or at [`STEP_BUDGET`]; `paths` is then
+    /// a prefix.
     pub truncated: bool,
     /// Decisions reached with every option locked: (decision id, flags set then).
     pub locked_decisions: Vec<(String, Vec<String>)>,
@@ -52,7 +59,13 @@ pub fn explore(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Explorat
         on_path: HashSet::new(),
     }];
     let mut locked = BTreeSet::new();
+    // Path steps copied into branches or kept in finished paths so far.
+    let mut spent = 0usize;
     while let Some(mut w) = stack.pop() {
+        if spent > STEP_BUDGET {
+            out.truncated = true;
+            break;
+        }
         if !w.on_path.insert((w.step, w.flags.clone())) {
             continue;
         }
@@ -78,6 +91,7 @@ pub fn explore(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Explorat
                 } else {
                     // Pushed in reverse so the first variant is walked first.
                     for variant in scene.variants.iter().rev() {
+                        spent += w.transcript.visited.len();
                         let mut branch = w.clone();
                         branch
                             .seen_cues
@@ -115,6 +129,7 @@ pub fn explore(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Explorat
                     continue;
                 }
                 for option in open.into_iter().rev() {
+                    spent += w.transcript.visited.len();
                     let mut branch = w.clone();
                     branch
                         .transcript
@@ -135,6 +150,7 @@ pub fn explore(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Explorat
                     .filter(|id| is_true_indicator(scenario, catalog, id))
                     .cloned()
                     .collect();
+                spent += w.transcript.visited.len();
                 out.paths.push(w.transcript);
                 if out.paths.len() >= limit {
                     out.truncated = true;
@@ -213,4 +229,60 @@ pub fn scored_paths(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chain of `decisions` two-way decisions that both go on, so paths double with each
+    /// decision and each is as long as the chain.
+    fn long_chain(decisions: usize) -> String {
+        let mut text = String::from(
+            "Scenario(id: \"chain\", version: 1, title: \"Chain\", summary: \"A long chain.\",
+  role: PoliceResponseOfficer, setting: \"Test\", estimated_minutes: 5, start: \"d1\", steps: [\n",
+        );
+        for d in 1..=decisions {
+            let next = if d == decisions {
+                "end".to_owned()
+            } else {
+                format!("d{}", d + 1)
+            };
+            text.push_str(&format!(
+                "Decision(id: \"d{d}\", prompt: \"Now?\", options: [
+  Option(id: \"a\", text: \"A.\", feedback: \"A.\", next: \"{next}\", effects: [Upholds(rule: \"p1_human_rights_not_immigration\", points: 1)]),
+  Option(id: \"b\", text: \"B.\", feedback: \"B.\", next: \"{next}\", effects: [Breaches(rule: \"p1_human_rights_not_immigration\", points: 1)]),
+]),\n"
+            ));
+        }
+        text.push_str(
+            "Ending(id: \"end\", outcome: SafeguardedAndReferred, title: \"End\", text: \"Done.\")])",
+        );
+        text
+    }
+
+    #[test]
+    fn long_paths_stop_at_the_step_budget_not_the_memory() {
+        let catalog = Catalog::embedded().expect("catalogue");
+        let text = long_chain(5_000);
+        let scenario: Scenario = crate::parse::ron_options().from_str(&text).expect("parses");
+        let walk = explore(&scenario, &catalog, DEFAULT_PATH_LIMIT);
+        assert!(walk.truncated);
+        let kept: usize = walk.paths.iter().map(|p| p.visited.len()).sum();
+        // Each path is the whole chain; far fewer than the 20,000-path limit fit the budget.
+        assert!(walk.paths.iter().all(|p| p.visited.len() == 5_001));
+        assert!(
+            walk.paths.len() < DEFAULT_PATH_LIMIT / 10,
+            "{}",
+            walk.paths.len()
+        );
+        assert!(kept <= STEP_BUDGET, "{kept}");
+
+        // A short chain with many paths still stops at the path limit.
+        let text = long_chain(20);
+        let scenario: Scenario = crate::parse::ron_options().from_str(&text).expect("parses");
+        let walk = explore(&scenario, &catalog, DEFAULT_PATH_LIMIT);
+        assert!(walk.truncated);
+        assert_eq!(walk.paths.len(), DEFAULT_PATH_LIMIT);
+    }
 }

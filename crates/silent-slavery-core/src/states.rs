@@ -14,7 +14,7 @@ use foldhash::{HashMap, HashMapExt};
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::catalog::{Catalog, CueTag};
-use crate::scenario::{Effect, Scenario, Step, route};
+use crate::scenario::{Scenario, Step, route};
 use crate::score::ScoreBounds;
 
 /// Most states explored before the analysis gives up and says so.
@@ -109,7 +109,7 @@ pub struct Analysis {
 }
 
 /// Builds and analyses the state graph of a scenario whose step references are valid.
-pub fn analyse<'a>(scenario: &'a Scenario, catalog: &Catalog, limit: usize) -> Analysis {
+pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis {
     let mut out = Analysis::default();
     // Looked up on every move: a map keeps the walk linear in the number of moves.
     // Reversed, so the first definition of a duplicated id wins, as in `step_indices`.
@@ -145,38 +145,46 @@ pub fn analyse<'a>(scenario: &'a Scenario, catalog: &Catalog, limit: usize) -> A
         }
     }
     let rulesets = &scenario.rulesets;
+    let width = rulesets.len();
     // Per rule id: `None` if the catalogue does not know it (it is ignored), else the
     // position of its ruleset among the scenario's, if there. A scenario names few rules
     // many times over.
     let mut rule_slots: HashMap<&str, Option<Option<usize>>> = HashMap::new();
-    let mut points_of = |effects: &'a [Effect]| -> (Vec<i64>, bool) {
-        let mut points = vec![0i64; rulesets.len()];
-        let mut critical = false;
-        for e in effects {
-            let slot = *rule_slots.entry(e.rule()).or_insert_with(|| {
-                catalog
-                    .rule(e.rule())
-                    .map(|(set, _)| rulesets.iter().position(|r| r == &set.id))
-            });
-            if let Some(slot) = slot {
-                if let Some(i) = slot {
-                    points[i] += e.signed_points();
+    // What each option scores, worked out once rather than on every state that offers it,
+    // in one flat table: `width` points per option, options numbered from `option_base`.
+    let mut option_base = vec![0usize; scenario.steps.len()];
+    let mut option_points: Vec<i64> = Vec::new();
+    let mut option_critical: Vec<bool> = Vec::new();
+    for (i, step) in scenario.steps.iter().enumerate() {
+        option_base[i] = option_critical.len();
+        let Step::Decision(d) = step else {
+            continue;
+        };
+        for option in &d.options {
+            let row = option_points.len();
+            option_points.resize(row + width, 0);
+            let mut critical = false;
+            for e in &option.effects {
+                let slot = *rule_slots.entry(e.rule()).or_insert_with(|| {
+                    catalog
+                        .rule(e.rule())
+                        .map(|(set, _)| rulesets.iter().position(|r| r == &set.id))
+                });
+                if let Some(slot) = slot {
+                    if let Some(r) = slot {
+                        option_points[row + r] += e.signed_points();
+                    }
+                    critical |= e.is_critical();
                 }
-                critical |= e.is_critical();
             }
+            option_critical.push(critical);
         }
-        (points, critical)
-    };
-
-    // What each option scores, worked out once rather than on every state that offers it.
-    let mut option_points: Vec<Vec<(Vec<i64>, bool)>> = Vec::with_capacity(scenario.steps.len());
-    for step in &scenario.steps {
-        option_points.push(match step {
-            Step::Decision(d) => d.options.iter().map(|o| points_of(&o.effects)).collect(),
-            _ => Vec::new(),
-        });
     }
-    let points = |m: &Move, r: usize| m.choice.map_or(0, |(s, o)| option_points[s][o].0[r]);
+    let option_row = |(step, o): (usize, usize)| {
+        let row = (option_base[step] + o) * width;
+        &option_points[row..row + width]
+    };
+    let points = |m: &Move, r: usize| m.choice.map_or(0, |c| option_row(c)[r]);
 
     let mut sets = Sets::new();
     // Flag names of each flag set, for routes and option locks, built once per set.
@@ -275,7 +283,7 @@ pub fn analyse<'a>(scenario: &'a Scenario, catalog: &Catalog, limit: usize) -> A
                     next.push((
                         Key { step, flags, ..key },
                         Move {
-                            critical: option_points[key.step][o].1,
+                            critical: option_critical[option_base[key.step] + o],
                             choice: Some((key.step, o)),
                         },
                     ));
@@ -342,7 +350,7 @@ pub fn analyse<'a>(scenario: &'a Scenario, catalog: &Catalog, limit: usize) -> A
         let m = &graph[edge];
         if scc_of[a.index()] == scc_of[b.index()]
             && let Some((step, option)) = m.choice
-            && option_points[step][option].0.iter().any(|p| *p != 0)
+            && option_row((step, option)).iter().any(|p| *p != 0)
         {
             farming.insert((step, option));
         }

@@ -1,4 +1,4 @@
-//! Regression tests for scenarios that once hung the runner, farmed points, mis-scored huge path counts, or slipped odd ids and symlink loops past validation.
+//! Regression tests for scenarios that once hung the runner, farmed points, mis-scored huge path counts or a ruleset listed twice, or slipped odd ids and symlink loops past validation.
 
 use silent_slavery_core::catalog::Catalog;
 use silent_slavery_core::diagnostic::Problem;
@@ -112,6 +112,30 @@ fn the_best_score_is_exact_however_many_paths_there_are() {
             min: -100,
             max: 200
         }
+    );
+}
+
+#[test]
+fn a_ruleset_listed_twice_keeps_its_points_in_the_bounds() {
+    // Found by `cargo fuzz` (structured target): with the deciding ruleset listed twice, the
+    // state graph credited the points to its first place and then overwrote its bounds with
+    // those of the second place, which had none, so paths scored over the "best" score.
+    let text = scenario(
+        "d",
+        r#"Decision(id: "d", prompt: "p", options: [
+            Option(id: "good", text: "g", feedback: "f", next: "end", effects: [Upholds(rule: "p1_human_rights_not_immigration", points: 10)]),
+            Option(id: "bad", text: "b", feedback: "f", next: "end", effects: [Breaches(rule: "p1_human_rights_not_immigration", points: 5)]),
+        ]),
+        Ending(id: "end", outcome: SafeguardedAndReferred, title: "e", text: "e"),"#,
+    )
+    .replace(
+        "setting: \"x\",",
+        "setting: \"x\", rulesets: [\"silent-slavery-2003\", \"silent-slavery-2003\"],",
+    );
+    let loaded = load_bytes("twice.ron", text.as_bytes(), &catalog()).expect("valid");
+    assert_eq!(
+        loaded.bounds["silent-slavery-2003"],
+        ScoreBounds { min: -5, max: 10 }
     );
 }
 
