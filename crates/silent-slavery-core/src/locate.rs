@@ -159,34 +159,23 @@ pub fn nesting_deeper_than(text: &str, limit: usize) -> Option<Position> {
                     _ => i + 1,
                 };
             }
-            quote @ (b'"' | b'\'') => i = after_quoted(bytes, i + 1, quote),
-            // `r` or `b`: a raw string starts here only if a word starts here.
-            _ if in_word_before(text, i) => i += 1,
-            _ => {
-                let end = word_end(text, i);
-                let word = &bytes[i..end];
-                let raw = word == b"r"
-                    || word == b"br"
-                    || word.starts_with(b"r#")
-                    || word.starts_with(b"br#");
-                i = if raw && bytes.get(end) == Some(&b'"') {
-                    let hashes = word.iter().filter(|&&b| b == b'#').count();
-                    after_raw_string(bytes, end + 1, hashes)
-                } else {
-                    end
+            b'"' => {
+                i = match raw_string_hashes(text, i) {
+                    Some(hashes) => after_raw_string(bytes, i + 1, hashes),
+                    None => after_quoted(bytes, i + 1, b'"'),
                 };
             }
+            _ => i = after_quoted(bytes, i + 1, b'\''),
         }
     }
     None
 }
 
-/// Bytes the nesting scan must look at: brackets, comment starts, quotes, and the first
-/// letters of raw strings (`r"..."`, `br"..."`).
+/// Bytes the nesting scan must look at: brackets, comment starts and quotes.
 const NESTING_SCAN_STOPS: [bool; 256] = {
     let mut stops = [false; 256];
     let mut n = 0;
-    let interesting = b"()[]{}/\"'rb";
+    let interesting = b"()[]{}/\"'";
     while n < interesting.len() {
         stops[interesting[n] as usize] = true;
         n += 1;
@@ -194,15 +183,22 @@ const NESTING_SCAN_STOPS: [bool; 256] = {
     stops
 };
 
-/// Whether the character before byte `at` belongs to a word (so a word does not start at
-/// `at`), as the tokenizer reads words: letters, digits, `_ - + .`, and `#` inside a word.
-fn in_word_before(text: &str, at: usize) -> bool {
-    // `#` continues a word but cannot start one: `x#r` is one word, `(#r` is not.
-    text[..at]
-        .trim_end_matches('#')
-        .chars()
-        .next_back()
-        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '+' | '.'))
+/// If the `"` at byte `quote` opens a raw string, its number of `#`s. The tokenizer reads a
+/// raw string where a whole word `r`, `br`, `r#..` or `br#..` is followed by `"`; the word
+/// is the run of word characters just before the quote (letters, digits, `_ - + .`, and `#`
+/// after the first character).
+fn raw_string_hashes(text: &str, quote: usize) -> Option<usize> {
+    let before = &text[..quote];
+    let run_start = before
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphanumeric() || matches!(c, '_' | '-' | '+' | '.' | '#'))
+        .last()
+        .map_or(quote, |(i, _)| i);
+    // A `#` cannot start a word: leading ones are punctuation before it.
+    let word = before[run_start..].trim_start_matches('#').as_bytes();
+    let raw = word == b"r" || word == b"br" || word.starts_with(b"r#") || word.starts_with(b"br#");
+    raw.then(|| word.iter().filter(|&&b| b == b'#').count())
 }
 
 /// Past the end of a block comment whose opening `/*` ends just before `from`; RON block
@@ -264,32 +260,6 @@ fn after_raw_string(bytes: &[u8], from: usize, hashes: usize) -> usize {
         i = at + 1;
     }
     bytes.len()
-}
-
-/// The end of the word (identifier, number, raw-string prefix) starting at `from`, or
-/// `from` when no word starts there. Words are what the tokenizer reads as one.
-fn word_end(text: &str, from: usize) -> usize {
-    let bytes = text.as_bytes();
-    let is_word = |at: usize, first: bool| -> Option<usize> {
-        let b = *bytes.get(at)?;
-        if b.is_ascii() {
-            let word = b.is_ascii_alphanumeric()
-                || matches!(b, b'_' | b'-' | b'+' | b'.')
-                || (!first && b == b'#');
-            return word.then_some(1);
-        }
-        let c = text[at..].chars().next()?;
-        c.is_alphanumeric().then(|| c.len_utf8())
-    };
-    let Some(mut len) = is_word(from, true) else {
-        return from;
-    };
-    let mut at = from + len;
-    while let Some(n) = is_word(at, false) {
-        len = n;
-        at += len;
-    }
-    at
 }
 
 /// The byte offset of a position in `text` (clamped to the end).
