@@ -55,10 +55,13 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Fixture {
+        Fixture::with_store(Store::open_in_memory().expect("store"))
+    }
+
+    fn with_store(store: Store) -> Fixture {
         let catalog = Arc::new(Catalog::embedded().expect("catalogue"));
         let scenario =
             Arc::new(load_bytes("front_counter.ron", FIXTURE.as_bytes(), &catalog).expect("valid"));
-        let store = Store::open_in_memory().expect("store");
         for (staff, name, unit) in [
             ("1001", "Ann Example", "North"),
             ("1002", "Bo Example", "North"),
@@ -81,6 +84,17 @@ impl Fixture {
 
     /// Plays `lines` with seed 2, one input every 10 seconds from `start`.
     fn attempt(&self, staff: &str, start: OffsetDateTime, lines: &[&str]) -> Uuid {
+        self.attempt_with_gaps(staff, start, lines, |_| Duration::seconds(10))
+    }
+
+    /// Plays `lines` with seed 2, input `n` coming `gap(n)` after the one before.
+    fn attempt_with_gaps(
+        &self,
+        staff: &str,
+        start: OffsetDateTime,
+        lines: &[&str],
+        gap: impl Fn(usize) -> Duration,
+    ) -> Uuid {
         let id = self
             .store
             .start_attempt_at(staff, &self.scenario, 2, start)
@@ -88,11 +102,12 @@ impl Fixture {
         let (mut runner, _) =
             Runner::start(Arc::clone(&self.scenario), Arc::clone(&self.catalog), 2)
                 .expect("runner");
+        let mut at = start;
         for (n, line) in lines.iter().enumerate() {
             let step = runner.current_step().to_owned();
             let events = runner.apply(&input(line)).expect("applies");
             let score = runner.is_finished().then(|| runner.score());
-            let at = start + Duration::seconds(10 * (n as i64 + 1));
+            at += gap(n);
             self.store
                 .record_input_at(
                     id,
@@ -373,43 +388,13 @@ fn xapi_statements_follow_cmi5_rules() {
 fn a_store_from_before_the_decision_columns_exports_the_same_decisions() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("results.sqlite3");
-    let catalog = Arc::new(Catalog::embedded().expect("catalogue"));
-    let scenario =
-        Arc::new(load_bytes("front_counter.ron", FIXTURE.as_bytes(), &catalog).expect("valid"));
-    let store = Store::open(&path).expect("store");
-    store
-        .upsert_trainee(&Trainee {
-            staff_number: "1001".into(),
-            name: "Ann Example".into(),
-            unit: "North".into(),
-        })
-        .expect("trainee");
-    let start = datetime!(2026-11-03 09:00 UTC);
-    let id = store
-        .start_attempt_at("1001", &scenario, 2, start)
-        .expect("started");
-    let (mut runner, _) =
-        Runner::start(Arc::clone(&scenario), Arc::clone(&catalog), 2).expect("runner");
+    let f = Fixture::with_store(Store::open(&path).expect("store"));
     // Uneven gaps, so milliseconds and trailing zeros both show up in the export.
     let gaps_ms = [1250, 500, 7, 1000, 3120, 40, 999, 2000];
-    let mut at = start;
-    for (n, (line, gap)) in BEST.iter().zip(gaps_ms).enumerate() {
-        let step = runner.current_step().to_owned();
-        let events = runner.apply(&input(line)).expect("applies");
-        let score = runner.is_finished().then(|| runner.score());
-        at += Duration::milliseconds(gap);
-        store
-            .record_input_at(
-                id,
-                n as u32,
-                &step,
-                &input(line),
-                &events,
-                score.as_ref(),
-                at,
-            )
-            .expect("recorded");
-    }
+    let id = f.attempt_with_gaps("1001", datetime!(2026-11-03 09:00 UTC), BEST, |n| {
+        Duration::milliseconds(gaps_ms[n])
+    });
+    let store = f.store;
     let export = |store: &Store| {
         csv(|w| {
             export::decisions_csv(store, &Selection::default(), w, |_| {}).expect("export");
