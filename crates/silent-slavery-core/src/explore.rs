@@ -11,7 +11,8 @@ use crate::score::{self, AttemptScore, ScoreBounds, Transcript};
 /// How many complete paths are enumerated before the walk stops and says so.
 pub const DEFAULT_PATH_LIMIT: usize = 20_000;
 
-/// Most path steps the walk copies or keeps, over all paths, before it stops and says so.
+/// Most path steps (each counted once per flag it holds, plus one) the walk copies or keeps,
+/// over all paths, before it stops and says so.
 /// Long paths cost in proportion to their length: 20,000 paths of a 10,000-step scenario
 /// would need many gigabytes, so the walk stops at this many (a few hundred megabytes at
 /// most) whatever the number of paths.
@@ -37,6 +38,17 @@ struct Walker {
     seen_cues: BTreeSet<String>,
     transcript: Transcript,
     on_path: HashSet<(usize, BTreeSet<String>)>,
+}
+
+impl Walker {
+    /// About how many entries copying this walker copies: its path, and for each step of
+    /// it the flags held there (never more than the flags held now, as flags only grow).
+    fn copy_size(&self) -> usize {
+        self.transcript
+            .visited
+            .len()
+            .saturating_mul(1 + self.flags.len())
+    }
 }
 
 /// Enumerates complete paths through `scenario`, depth first, up to `limit`.
@@ -91,7 +103,7 @@ pub fn explore(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Explorat
                 } else {
                     // Pushed in reverse so the first variant is walked first.
                     for variant in scene.variants.iter().rev() {
-                        spent += w.transcript.visited.len();
+                        spent += w.copy_size();
                         let mut branch = w.clone();
                         branch
                             .seen_cues
@@ -129,7 +141,7 @@ pub fn explore(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Explorat
                     continue;
                 }
                 for option in open.into_iter().rev() {
-                    spent += w.transcript.visited.len();
+                    spent += w.copy_size();
                     let mut branch = w.clone();
                     branch
                         .transcript
@@ -150,7 +162,7 @@ pub fn explore(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Explorat
                     .filter(|id| is_true_indicator(scenario, catalog, id))
                     .cloned()
                     .collect();
-                spent += w.transcript.visited.len();
+                spent += w.copy_size();
                 out.paths.push(w.transcript);
                 if out.paths.len() >= limit {
                     out.truncated = true;

@@ -249,20 +249,36 @@ impl DecisionSummary {
 /// RFC 3339 form the exports use, which drops trailing zeros of the fraction. Reshaping
 /// the text gives the same as parsing and formatting it, without the cost per row.
 fn stored_to_rfc3339(stored: &str) -> String {
-    let bytes = stored.as_bytes();
-    let fixed_shape = bytes.len() == 24
-        && bytes[19] == b'.'
-        && bytes[23] == b'Z'
-        && bytes[20..23].iter().all(u8::is_ascii_digit);
-    if !fixed_shape {
-        return OffsetDateTime::parse(stored, &Rfc3339).map_or_else(|_| stored.to_owned(), rfc3339);
+    match stored_shape(stored) {
+        Some(fraction) if fraction.is_empty() => format!("{}Z", &stored[..19]),
+        Some(fraction) => format!("{}.{fraction}Z", &stored[..19]),
+        None => OffsetDateTime::parse(stored, &Rfc3339).map_or_else(|_| stored.to_owned(), rfc3339),
     }
-    let fraction = stored[20..23].trim_end_matches('0');
-    if fraction.is_empty() {
-        format!("{}Z", &stored[..19])
-    } else {
-        format!("{}.{fraction}Z", &stored[..19])
+}
+
+/// The fraction digits, trailing zeros dropped, if `stored` is exactly a valid time in the
+/// stored shape `YYYY-MM-DDTHH:MM:SS.mmmZ` (no leap second); `None` for anything else,
+/// which then goes through the parser as before.
+fn stored_shape(stored: &str) -> Option<&str> {
+    let b = stored.as_bytes();
+    let shaped = b.len() == 24
+        && [4, 7].iter().all(|&i| b[i] == b'-')
+        && b[10] == b'T'
+        && [13, 16].iter().all(|&i| b[i] == b':')
+        && b[19] == b'.'
+        && b[23] == b'Z'
+        && [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit());
+    if !shaped {
+        return None;
     }
+    let number = |from: usize, to: usize| stored[from..to].parse::<u16>().ok();
+    let month = time::Month::try_from(u8::try_from(number(5, 7)?).ok()?).ok()?;
+    let day = u8::try_from(number(8, 10)?).ok()?;
+    time::Date::from_calendar_date(i32::from(number(0, 4)?), month, day).ok()?;
+    let (hour, minute, second) = (number(11, 13)?, number(14, 16)?, number(17, 19)?);
+    (hour < 24 && minute < 60 && second < 60).then(|| stored[20..23].trim_end_matches('0'))
 }
 
 /// Milliseconds as seconds with three decimals, as the `time_taken_seconds` column shows.
@@ -658,6 +674,17 @@ mod tests {
             "2026-11-03T10:00:00.5+01:00"
         );
         assert_eq!(stored_to_rfc3339("not a time"), "not a time");
+        // Stored-length texts that are not stored times read as the parser reads them.
+        for odd in [
+            "2026-11-03 09:00:00.000Z",
+            "2026-06-30T23:59:60.000Z",
+            "2026-02-30T25:00:00.000Z",
+            "2026-13-03T09:00:00.500Z",
+        ] {
+            let parsed =
+                OffsetDateTime::parse(odd, &Rfc3339).map_or_else(|_| odd.to_owned(), rfc3339);
+            assert_eq!(stored_to_rfc3339(odd), parsed, "{odd}");
+        }
     }
 
     #[test]

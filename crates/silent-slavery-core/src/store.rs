@@ -126,29 +126,29 @@ CREATE INDEX xapi_outbox_by_attempt ON xapi_outbox(attempt_id);
 /// input's recorded events and times (the migration that adds the columns runs this once).
 fn backfill_decision_summaries(tx: &Transaction<'_>) -> rusqlite_migration::HookResult {
     let mut read = tx.prepare(
-        "SELECT i.attempt_id, i.seq, i.at, i.input_json, i.events_json, a.started_at,
+        "SELECT i.rowid, NULL, i.at, i.input_json, i.events_json, a.started_at,
                 LAG(i.at) OVER (PARTITION BY i.attempt_id ORDER BY i.seq)
          FROM attempt_inputs i JOIN attempts a ON a.id = i.attempt_id",
     )?;
     let mut write = tx.prepare(
-        "UPDATE attempt_inputs SET option = ?3, upheld = ?4, breached = ?5, points = ?6,
-             ms_since_previous = ?7
-         WHERE attempt_id = ?1 AND seq = ?2",
+        "UPDATE attempt_inputs SET option = ?2, upheld = ?3, breached = ?4, points = ?5,
+             ms_since_previous = ?6
+         WHERE rowid = ?1",
     )?;
     let mut rows = read.query([])?;
     while let Some(row) = rows.next()? {
-        let attempt: String = row.get(0)?;
-        let seq: i64 = row.get(1)?;
-        let at: String = row.get(2)?;
+        let rowid: i64 = row.get(0)?;
         // A damaged row keeps empty columns, as the export always showed it.
-        let input: Option<Input> = serde_json::from_str(&row.get::<_, String>(3)?).ok();
-        let events: Vec<Event> =
-            serde_json::from_str(&row.get::<_, String>(4)?).unwrap_or_default();
-        let previous: String = row.get::<_, Option<String>>(6)?.unwrap_or(row.get(5)?);
+        let text = |i: usize| row.get_ref(i).ok().and_then(|v| v.as_str().ok());
+        let at = text(2).unwrap_or_default().to_owned();
+        let input: Option<Input> = text(3).and_then(|t| serde_json::from_str(t).ok());
+        let events: Vec<Event> = text(4)
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or_default();
+        let previous = text(6).or(text(5)).unwrap_or_default().to_owned();
         let summary = crate::export::DecisionSummary::of(input.as_ref(), &events);
         write.execute(params![
-            attempt,
-            seq,
+            rowid,
             summary.option,
             summary.upheld,
             summary.breached,
@@ -638,6 +638,7 @@ impl Store {
                 given: seq,
             });
         }
+        // A damaged store may lack the input before: the time taken is then left empty.
         let previous_at: String = if seq == 0 {
             started_at
         } else {
@@ -645,7 +646,9 @@ impl Store {
                 "SELECT at FROM attempt_inputs WHERE attempt_id = ?1 AND seq = ?2",
                 params![id, seq - 1],
                 |r| r.get(0),
-            )?
+            )
+            .optional()?
+            .unwrap_or_default()
         };
         let at_text = timestamp(at);
         let summary = crate::export::DecisionSummary::of(Some(input), events);

@@ -418,11 +418,13 @@ fn a_store_from_before_the_decision_columns_exports_the_same_decisions() {
     );
     assert_eq!(lines.len(), 3);
 
-    // Turn the file back into a version 2 store, as an older release left it.
+    // Turn the file back into a version 2 store, as an older release left it, with one
+    // damaged row (bytes that are not text) that must not stop the upgrade.
     store
         .connection()
         .execute_batch(
-            "ALTER TABLE attempt_inputs DROP COLUMN option;
+            "UPDATE attempt_inputs SET events_json = X'FF' WHERE seq = 0;
+             ALTER TABLE attempt_inputs DROP COLUMN option;
              ALTER TABLE attempt_inputs DROP COLUMN upheld;
              ALTER TABLE attempt_inputs DROP COLUMN breached;
              ALTER TABLE attempt_inputs DROP COLUMN points;
