@@ -100,8 +100,12 @@ impl TakeShort for String {
 /// Whether to make this one thing wrong. Only scenarios drawn as "chaotic" get small
 /// mistakes everywhere; the others keep their references and ids good, so that many of
 /// them validate and the state graph, path listing and runner get exercised too.
+///
+/// `Unstructured` answers every draw with the low end once the fuzzer's bytes run out, and
+/// for `ratio` that is "yes": the mistake is the "no" side, so a short input finishes its
+/// scenario cleanly instead of making every remaining id and link wrong.
 fn oops(u: &mut Unstructured, chaos: bool, one_in: u32) -> Result<bool> {
-    Ok(chaos && u.ratio(1, one_in)?)
+    Ok(chaos && !u.ratio(one_in - 1, one_in)?)
 }
 
 /// An id: usually the given one, sometimes one that breaks the id rules.
@@ -120,6 +124,15 @@ fn id(u: &mut Unstructured, chaos: bool, good: String) -> Result<String> {
 fn flags(u: &mut Unstructured, max: usize) -> Result<Vec<String>> {
     let n = u.int_in_range(0..=max)?;
     (0..n).map(|_| Ok(pick(u, FLAGS)?.to_owned())).collect()
+}
+
+/// Flags a route or option tests: usually none, since each one tested must be set by some
+/// option for the scenario to validate.
+fn tested_flags(u: &mut Unstructured, max: usize) -> Result<Vec<String>> {
+    if u.ratio(3, 4)? {
+        return Ok(Vec::new());
+    }
+    flags(u, max)
 }
 
 /// A catalogue id: mostly a real one, sometimes one letter off (for the suggestions) or
@@ -152,10 +165,13 @@ fn step_ref(u: &mut Unstructured, chaos: bool, this: usize, steps: usize) -> Res
     if oops(u, chaos, 6)? {
         return Ok(pick(u, &["nowhere", "s", "S0", "s999"])?.to_owned());
     }
-    let target = match u.int_in_range(0..=9)? {
-        0 | 1 => u.int_in_range(0..=steps.saturating_sub(1))?,
-        _ if this + 1 < steps => u.int_in_range(this + 1..=steps - 1)?,
-        _ => steps.saturating_sub(1),
+    // Mostly the next step, so few steps are left unreachable; that is also what running
+    // out of bytes (draws of 0) gives.
+    let target = match u.int_in_range(0..=11)? {
+        _ if this + 1 >= steps => u.int_in_range(0..=steps.saturating_sub(1))?,
+        0..=5 => this + 1,
+        6..=9 => u.int_in_range(this + 1..=steps - 1)?,
+        _ => u.int_in_range(0..=steps.saturating_sub(1))?,
     };
     Ok(format!("s{target}"))
 }
@@ -165,8 +181,8 @@ fn routes(u: &mut Unstructured, chaos: bool, this: usize, steps: usize) -> Resul
     (0..n)
         .map(|_| {
             Ok(Route {
-                flags: flags(u, 2)?,
-                not_flags: flags(u, 1)?,
+                flags: tested_flags(u, 2)?,
+                not_flags: tested_flags(u, 1)?,
                 next: step_ref(u, chaos, this, steps)?,
             })
         })
@@ -251,10 +267,26 @@ fn synthetic_step(
     };
     let step_id = id(u, chaos, step_id)?;
     // The last step is usually an ending, so most scenarios have somewhere to finish.
+    // Endings in the middle are rarer: they cut the chain of main links (see `main_next`).
     let kind = if i + 1 == steps && u.ratio(7, 8)? {
         3
     } else {
-        u.int_in_range(0..=3)?
+        match u.int_in_range(0..=7)? {
+            0..=2 => 0,
+            3 => 1,
+            4..=6 => 2,
+            _ => 3,
+        }
+    };
+    // The main link of a scene, an identify step or a decision's first option: the next step
+    // when the scenario is not chaotic, so every step is reachable along one chain and the
+    // other links (routes, other options) add branches and loops.
+    let main_next = |u: &mut Unstructured| -> Result<String> {
+        if chaos || i + 1 >= steps {
+            step_ref(u, chaos, i, steps)
+        } else {
+            Ok(format!("s{}", i + 1))
+        }
     };
     Ok(match kind {
         0 => {
@@ -286,14 +318,14 @@ fn synthetic_step(
                 text: scene_text(u, chaos, &cues)?,
                 cues,
                 variants,
-                next: step_ref(u, chaos, i, steps)?,
+                next: main_next(u)?,
                 next_when: routes(u, chaos, i, steps)?,
             })
         }
         1 => Step::Identify(Identify {
             id: step_id,
             prompt: text(u)?,
-            next: step_ref(u, chaos, i, steps)?,
+            next: main_next(u)?,
             next_when: routes(u, chaos, i, steps)?,
         }),
         2 => {
@@ -309,13 +341,17 @@ fn synthetic_step(
                         id: id(u, chaos, format!("o{j}"))?,
                         text: text(u)?,
                         feedback: text(u)?,
-                        next: step_ref(u, chaos, i, steps)?,
+                        next: if j == 0 {
+                            main_next(u)?
+                        } else {
+                            step_ref(u, chaos, i, steps)?
+                        },
                         effects: (0..u.int_in_range(0..=3)?)
                             .map(|_| effect(u, chaos))
                             .collect::<Result<_>>()?,
                         sets: flags(u, 2)?,
-                        requires: flags(u, 1)?,
-                        requires_not: flags(u, 1)?,
+                        requires: tested_flags(u, 1)?,
+                        requires_not: tested_flags(u, 1)?,
                         locked_reason: if u.arbitrary()? { Some(text(u)?) } else { None },
                         counts_as: if u.ratio(1, 4)? {
                             vec![*u.choose(&[
@@ -375,23 +411,29 @@ const FORMS: &[ExploitationForm] = &[
 
 const RULESETS: &[&str] = &["silent-slavery-2003", "uk-ew-current", "made-up-ruleset"];
 
+/// The scenario's rulesets: usually both (the default, drawn on 0 so that an input out of
+/// bytes gets it), sometimes one, a duplicate, none, or one that does not exist.
 fn rulesets(u: &mut Unstructured) -> Result<Vec<String>> {
-    Ok(match u.int_in_range(0..=7)? {
-        0 => Vec::new(),
-        1 => vec![pick(u, RULESETS)?.to_owned()],
-        2 => vec!["silent-slavery-2003".into(), "silent-slavery-2003".into()],
-        3 => vec!["uk-ew-current".into()],
-        _ => vec!["silent-slavery-2003".into(), "uk-ew-current".into()],
+    Ok(match u.int_in_range(0..=9)? {
+        0..=5 => vec!["silent-slavery-2003".into(), "uk-ew-current".into()],
+        6 => vec![pick(u, RULESETS)?.to_owned()],
+        7 => vec!["silent-slavery-2003".into(), "silent-slavery-2003".into()],
+        8 => vec!["uk-ew-current".into()],
+        _ => Vec::new(),
     })
 }
 
 fn synthetic(u: &mut Unstructured) -> Result<Scenario> {
-    let chaos = u.ratio(1, 3)?;
+    // "No" is chaotic, so an input that has run out of bytes is not (see `oops`).
+    let chaos = !u.ratio(2, 3)?;
     let steps = u.int_in_range(1..=MAX_STEPS)?;
     let mut cue_n = 0;
-    let list = (0..steps)
+    let mut list = (0..steps)
         .map(|i| synthetic_step(u, chaos, i, steps, &mut cue_n))
         .collect::<Result<Vec<_>>>()?;
+    if !chaos {
+        drop_flags_never_set(&mut list);
+    }
     Ok(Scenario {
         id: id(u, chaos, "generated".to_owned())?,
         version: u.arbitrary()?,
@@ -420,6 +462,37 @@ fn synthetic(u: &mut Unstructured) -> Result<Scenario> {
         },
         steps: list,
     })
+}
+
+/// Removes tests of flags that no option sets: with six flags drawn at random most
+/// scenarios would test one, and `flag-never-set` would stop them all before the state graph.
+fn drop_flags_never_set(steps: &mut [Step]) {
+    let set: std::collections::BTreeSet<String> = steps
+        .iter()
+        .filter_map(|st| match st {
+            Step::Decision(d) => Some(d.options.iter().flat_map(|o| o.sets.iter().cloned())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let keep = |list: &mut Vec<String>| list.retain(|f| set.contains(f));
+    for st in steps {
+        match st {
+            Step::Scene(Scene { next_when, .. }) | Step::Identify(Identify { next_when, .. }) => {
+                for r in next_when {
+                    keep(&mut r.flags);
+                    keep(&mut r.not_flags);
+                }
+            }
+            Step::Decision(d) => {
+                for o in &mut d.options {
+                    keep(&mut o.requires);
+                    keep(&mut o.requires_not);
+                }
+            }
+            Step::Ending(_) => {}
+        }
+    }
 }
 
 /// Every step id a scenario names as a successor, and its start, for retargeting.
