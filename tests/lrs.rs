@@ -9,15 +9,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::library::load_paths;
 use silent_slavery_core::outbox::{self, Backoff, Lrs};
-use silent_slavery_core::store::{Store, Trainee};
 
 #[path = "support/ralph.rs"]
 mod ralph;
 
-use ralph::{PASSWORD, Ralph, USER, config, lrs_available, record_path};
+use ralph::{PASSWORD, Ralph, USER, config, lrs_available, record_path, store_with_shipped};
 
 fn quick() -> Backoff {
     Backoff {
@@ -34,23 +31,8 @@ fn statements_round_trip_through_a_real_lrs() {
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let work = tempfile::tempdir().expect("temp dir");
-    let catalog = Arc::new(Catalog::embedded().expect("catalogue"));
-    let library = load_paths(&[root.join("scenarios")], &catalog);
     let db = work.path().join("results.sqlite3");
-    let store = Store::open(&db).expect("store");
-    store
-        .upsert_trainee(&Trainee {
-            staff_number: "4521".into(),
-            name: "A. Example".into(),
-            unit: "North Response".into(),
-        })
-        .expect("trainee");
-    let shipped: Vec<_> = library
-        .scenarios
-        .iter()
-        .filter(|s| !s.file.contains("/_"))
-        .map(|s| Arc::new(s.clone()))
-        .collect();
+    let (catalog, store, shipped) = store_with_shipped(&db);
     assert!(shipped.len() >= 10);
     for (n, scenario) in shipped.iter().enumerate() {
         record_path(&store, &catalog, scenario, n as u64, false);

@@ -4,15 +4,10 @@
 //! except under CI (`CI=true`), where a missing LRS is a failure.
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::library::load_paths;
 use silent_slavery_core::outbox::{self, BATCH, Backoff, Lrs};
-use silent_slavery_core::store::{Store, Trainee};
 
 #[path = "support/fault_proxy.rs"]
 mod fault_proxy;
@@ -20,7 +15,7 @@ mod fault_proxy;
 mod ralph;
 
 use fault_proxy::{Fault, FaultProxy};
-use ralph::{PASSWORD, Ralph, USER, config, lrs_available, record_path};
+use ralph::{PASSWORD, Ralph, USER, config, lrs_available, record_path, store_with_shipped};
 
 /// The client's timeout for one request.
 const TIMEOUT: Duration = Duration::from_secs(2);
@@ -62,24 +57,8 @@ fn sync_through_a_flapping_lrs_delivers_everything_exactly_once() {
     if !lrs_available() {
         return;
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let work = tempfile::tempdir().expect("temp dir");
-    let catalog = Arc::new(Catalog::embedded().expect("catalogue"));
-    let library = load_paths(&[root.join("scenarios")], &catalog);
-    let store = Store::open(&work.path().join("results.sqlite3")).expect("store");
-    store
-        .upsert_trainee(&Trainee {
-            staff_number: "4521".into(),
-            name: "A. Example".into(),
-            unit: "North Response".into(),
-        })
-        .expect("trainee");
-    let shipped: Vec<_> = library
-        .scenarios
-        .iter()
-        .filter(|s| !s.file.contains("/_"))
-        .map(|s| Arc::new(s.clone()))
-        .collect();
+    let (catalog, store, shipped) = store_with_shipped(&work.path().join("results.sqlite3"));
     for seed in 0..3 {
         for scenario in &shipped {
             record_path(&store, &catalog, scenario, seed, false);

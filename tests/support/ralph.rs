@@ -237,6 +237,29 @@ pub fn record_path(
     }
 }
 
+/// A results store at `db` with one trainee (staff number 4521), and the shipped scenarios
+/// (templates left out).
+pub fn store_with_shipped(db: &Path) -> (Arc<Catalog>, Store, Vec<Arc<LoadedScenario>>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let catalog = Arc::new(Catalog::embedded().expect("catalogue"));
+    let library = silent_slavery_core::library::load_paths(&[root.join("scenarios")], &catalog);
+    let store = Store::open(db).expect("store");
+    store
+        .upsert_trainee(&silent_slavery_core::store::Trainee {
+            staff_number: "4521".into(),
+            name: "A. Example".into(),
+            unit: "North Response".into(),
+        })
+        .expect("trainee");
+    let shipped = library
+        .scenarios
+        .iter()
+        .filter(|s| !s.file.contains("/_"))
+        .map(|s| Arc::new(s.clone()))
+        .collect();
+    (catalog, store, shipped)
+}
+
 pub fn config() -> XapiConfig {
     XapiConfig {
         home_page: "https://lms.example.org".into(),
