@@ -120,6 +120,12 @@ pub enum Problem {
         /// The ids the catalogue has.
         known: Vec<String>,
     },
+    /// `rulesets` names the same ruleset twice.
+    #[error("ruleset `{id}` is listed twice in `rulesets`; list each ruleset once")]
+    DuplicateRuleset {
+        /// The id written twice.
+        id: String,
+    },
     /// `pass_ruleset` is not one of `rulesets`.
     #[error("`pass_ruleset` is `{id}`, which is not in this scenario's `rulesets`")]
     PassRulesetNotScored {
@@ -393,6 +399,7 @@ impl Problem {
             Problem::TooManySteps { .. } => "too-many-steps",
             Problem::ShareOutOfRange { .. } => "share-out-of-range",
             Problem::UnknownRuleset { .. } => "unknown-ruleset",
+            Problem::DuplicateRuleset { .. } => "duplicate-ruleset",
             Problem::PassRulesetNotScored { .. } => "pass-ruleset-not-scored",
             Problem::InvalidId { .. } => "invalid-id",
             Problem::DuplicateStepId { .. } => "duplicate-step-id",

@@ -211,6 +211,13 @@ impl<'a> Checker<'a> {
         }
         let known: Vec<String> = self.catalog.rulesets.keys().cloned().collect();
         for (i, id) in s.rulesets.iter().enumerate() {
+            // A ruleset listed twice would be scored, exported and reported twice.
+            if s.rulesets[..i].contains(id) {
+                self.report(
+                    path!["rulesets", i],
+                    Problem::DuplicateRuleset { id: id.clone() },
+                );
+            }
             if !self.catalog.rulesets.contains_key(id) {
                 self.report(
                     path!["rulesets", i],

@@ -132,9 +132,35 @@ fn a_ruleset_listed_twice_keeps_its_points_in_the_bounds() {
         "setting: \"x\",",
         "setting: \"x\", rulesets: [\"silent-slavery-2003\", \"silent-slavery-2003\"],",
     );
-    let loaded = load_bytes("twice.ron", text.as_bytes(), &catalog()).expect("valid");
+    // Validation now refuses the file, pointing at the second mention...
+    let refused = load_bytes("twice.ron", text.as_bytes(), &catalog()).expect_err("refused");
+    let duplicate = refused
+        .iter()
+        .find(|d| d.problem.code() == "duplicate-ruleset")
+        .expect("a duplicate-ruleset diagnostic");
+    let line = text
+        .lines()
+        .position(|l| l.contains("rulesets: ["))
+        .expect("the rulesets line")
+        + 1;
+    let column = text
+        .lines()
+        .nth(line - 1)
+        .unwrap_or_default()
+        .rfind("\"silent-slavery-2003\"")
+        .expect("second mention")
+        + 1;
     assert_eq!(
-        loaded.bounds["silent-slavery-2003"],
+        (duplicate.position.line, duplicate.position.column),
+        (line, column)
+    );
+    // ...and the state graph, which the fuzzer reached before that check existed, still
+    // keeps the points with the ruleset's first place.
+    let parsed =
+        silent_slavery_core::parse::parse_scenario("twice.ron", text.as_bytes()).expect("parses");
+    let analysis = silent_slavery_core::states::analyse(&parsed.scenario, &catalog(), 1_000);
+    assert_eq!(
+        analysis.bounds["silent-slavery-2003"],
         ScoreBounds { min: -5, max: 10 }
     );
 }
