@@ -126,7 +126,7 @@ CREATE INDEX xapi_outbox_by_attempt ON xapi_outbox(attempt_id);
 /// input's recorded events and times (the migration that adds the columns runs this once).
 fn backfill_decision_summaries(tx: &Transaction<'_>) -> rusqlite_migration::HookResult {
     let mut read = tx.prepare(
-        "SELECT i.rowid, NULL, i.at, i.input_json, i.events_json, a.started_at,
+        "SELECT i.rowid, i.at, i.input_json, i.events_json, a.started_at,
                 LAG(i.at) OVER (PARTITION BY i.attempt_id ORDER BY i.seq)
          FROM attempt_inputs i JOIN attempts a ON a.id = i.attempt_id",
     )?;
@@ -140,12 +140,12 @@ fn backfill_decision_summaries(tx: &Transaction<'_>) -> rusqlite_migration::Hook
         let rowid: i64 = row.get(0)?;
         // A damaged row keeps empty columns, as the export always showed it.
         let text = |i: usize| row.get_ref(i).ok().and_then(|v| v.as_str().ok());
-        let at = text(2).unwrap_or_default().to_owned();
-        let input: Option<Input> = text(3).and_then(|t| serde_json::from_str(t).ok());
-        let events: Vec<Event> = text(4)
+        let at = text(1).unwrap_or_default().to_owned();
+        let input: Option<Input> = text(2).and_then(|t| serde_json::from_str(t).ok());
+        let events: Vec<Event> = text(3)
             .and_then(|t| serde_json::from_str(t).ok())
             .unwrap_or_default();
-        let previous = text(6).or(text(5)).unwrap_or_default().to_owned();
+        let previous = text(5).or(text(4)).unwrap_or_default().to_owned();
         let summary = crate::export::DecisionSummary::of(input.as_ref(), &events);
         write.execute(params![
             rowid,
