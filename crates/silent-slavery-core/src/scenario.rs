@@ -97,6 +97,9 @@ pub enum Role {
     ImmigrationOfficer,
     /// Border Force officer at a port or airport.
     BorderForceOfficer,
+    /// Local authority social worker (children's or adults' services; 2003 rec 12 names
+    /// social workers beside police and immigration officers).
+    SocialWorker,
 }
 
 impl Role {
@@ -111,6 +114,7 @@ impl Role {
             Role::FrontCounterStaff => "Front counter staff",
             Role::ImmigrationOfficer => "Immigration officer",
             Role::BorderForceOfficer => "Border Force officer",
+            Role::SocialWorker => "Local authority social worker",
         }
     }
 }
@@ -477,6 +481,10 @@ pub enum Outcome {
     VictimLost,
     /// The response itself caused harm.
     HarmCaused,
+    /// Looked into with care and no exploitation found: the person was treated fairly, told
+    /// where help is, and neither treated as a victim against the facts nor punished (for
+    /// example a smuggled adult who is not exploited; 2003 principle 4).
+    NoExploitationFound,
 }
 
 impl Outcome {
@@ -488,6 +496,7 @@ impl Outcome {
             Outcome::NotIdentified => "Not identified",
             Outcome::VictimLost => "Victim lost",
             Outcome::HarmCaused => "Harm caused",
+            Outcome::NoExploitationFound => "No exploitation found, treated fairly",
         }
     }
 }

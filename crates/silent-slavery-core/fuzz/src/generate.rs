@@ -380,6 +380,7 @@ fn synthetic_step(
                 Outcome::NotIdentified,
                 Outcome::VictimLost,
                 Outcome::HarmCaused,
+                Outcome::NoExploitationFound,
             ])?,
             title: text(u)?,
             text: text(u)?,
@@ -396,6 +397,7 @@ const ROLES: &[Role] = &[
     Role::FrontCounterStaff,
     Role::ImmigrationOfficer,
     Role::BorderForceOfficer,
+    Role::SocialWorker,
 ];
 
 const FORMS: &[ExploitationForm] = &[
