@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
+use silent_slavery_core::audit;
 use silent_slavery_core::catalog::Catalog;
 use silent_slavery_core::course::{self, Course, CourseStatus};
 use silent_slavery_core::coverage::{Coverage, Gap, REQUIRED_DISTINCT_INDICATORS};
@@ -86,6 +87,16 @@ fn run_app(db: Option<&Path>, author: bool) -> Result<ExitCode> {
 enum Command {
     /// Check scenario files and report every problem as file:line:col.
     Validate {
+        /// Files or directories (default: scenarios/).
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Check that a trainee who knows nothing cannot pass: guessing strategies worked out over
+    /// every path, the chance that random play passes, the length and wording of right and
+    /// wrong options; exit 1 on any error-level finding (docs/authoring.md, "Fair options").
+    Audit {
         /// Files or directories (default: scenarios/).
         paths: Vec<PathBuf>,
         /// Output format.
@@ -306,6 +317,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     };
     match command {
         Command::Validate { paths, format } => validate(&catalog, paths, format),
+        Command::Audit { paths, format } => audit(&catalog, paths, format),
         Command::Run {
             scenario,
             seed,
@@ -410,7 +422,13 @@ fn load_library(catalog: &Catalog, mut paths: Vec<PathBuf>) -> Result<LoadReport
 }
 
 fn validate(catalog: &Catalog, paths: Vec<PathBuf>, format: Format) -> Result<ExitCode> {
-    let report = load_library(catalog, paths)?;
+    let mut report = load_library(catalog, paths)?;
+    // The audit's findings are shown too, as warnings: a scenario that plays is never
+    // refused for them here.
+    let findings = audit::audit(&report.scenarios, catalog).diagnostics(read_text);
+    report
+        .diagnostics
+        .extend(findings.into_iter().map(|d| d.as_warning()));
     let errors = report.error_count();
     match format {
         Format::Json => {
@@ -447,6 +465,184 @@ fn validate(catalog: &Catalog, paths: Vec<PathBuf>, format: Format) -> Result<Ex
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A scenario file's text, for placing findings at line and column.
+fn read_text(file: &str) -> Option<String> {
+    std::fs::read_to_string(file).ok()
+}
+
+fn audit(catalog: &Catalog, paths: Vec<PathBuf>, format: Format) -> Result<ExitCode> {
+    let report = load_library(catalog, paths)?;
+    let result = audit::audit(&report.scenarios, catalog);
+    let mut diagnostics = report.diagnostics.clone();
+    diagnostics.extend(result.diagnostics(read_text));
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .count();
+    match format {
+        Format::Json => {
+            let out = serde_json::json!({
+                "audit": result,
+                "errors": errors,
+                "warnings": diagnostics.len() - errors,
+                "diagnostics": diagnostics.iter().map(|d| d.to_record()).collect::<Vec<_>>(),
+            });
+            emit(&format!("{}\n", serde_json::to_string_pretty(&out)?))?;
+        }
+        Format::Text => emit(&audit_text(
+            &result,
+            &diagnostics,
+            report.files.len(),
+            errors,
+        )?)?,
+    }
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn audit_text(
+    result: &audit::LibraryAudit,
+    diagnostics: &[silent_slavery_core::diagnostic::Diagnostic],
+    files: usize,
+    errors: usize,
+) -> Result<String> {
+    let mut out = String::new();
+    for s in &result.scenarios {
+        writeln!(out, "{} ({})", s.id, s.file)?;
+        writeln!(
+            out,
+            "  {:<56} {:>5} {:>6}  scaled",
+            "Zero-knowledge play, every scene variant", "plays", "passed"
+        )?;
+        for strategy in &s.strategies {
+            let range = strategy
+                .scaled_range()
+                .map(|(lo, hi)| {
+                    if (hi - lo).abs() < 0.005 {
+                        format!("{lo:.2}")
+                    } else {
+                        format!("{lo:.2}–{hi:.2}")
+                    }
+                })
+                .unwrap_or_else(|| "—".to_owned());
+            let more = if strategy.truncated { "+" } else { "" };
+            let mark = if strategy.passed() > 0 { "  ERROR" } else { "" };
+            writeln!(
+                out,
+                "    {:<54} {:>4}{more:1} {:>6}  {range}{mark}",
+                strategy.label(),
+                strategy.plays.len(),
+                strategy.passed()
+            )?;
+        }
+        writeln!(
+            out,
+            "  Random play (any option, each cue flagged with probability 1/2) passes with probability {}{:.4}% ({}){}",
+            if s.random.exact { "" } else { "at most " },
+            s.random.probability * 100.0,
+            if s.random.exact {
+                "exact"
+            } else {
+                "an upper bound: too large to work out exactly"
+            },
+            if s.random.probability > audit::RANDOM_PASS_LIMIT {
+                "  ERROR"
+            } else {
+                ""
+            }
+        )?;
+        writeln!(
+            out,
+            "  {:<28} {:>7}  {:<28} {:>9} {:>6} {:>8}  near miss",
+            "Decision", "options", "best", "length", "ratio", "critical"
+        )?;
+        for d in &s.decisions {
+            writeln!(
+                out,
+                "    {:<26} {:>7}  {:<28} {:>4} of {:<2} {:>6.2} {:>8}  {}",
+                d.step,
+                d.options,
+                d.best.join(", "),
+                d.best_length_rank,
+                d.options,
+                d.length_ratio,
+                d.critical.len(),
+                if d.near_misses.is_empty() {
+                    "—".to_owned()
+                } else {
+                    d.near_misses.join(", ")
+                }
+            )?;
+        }
+        writeln!(out)?;
+    }
+    let l = &result.length;
+    writeln!(
+        out,
+        "Library: {} scenario(s), {} decision(s)",
+        result.scenarios.len(),
+        l.decisions
+    )?;
+    writeln!(
+        out,
+        "  The best option is the longest in {} of {} decisions ({:.0}%); chance {:.0}%, limit {:.0}%{}",
+        l.best_longest,
+        l.decisions,
+        l.share * 100.0,
+        l.chance * 100.0,
+        l.limit() * 100.0,
+        if l.too_often() { "  ERROR" } else { "" }
+    )?;
+    writeln!(
+        out,
+        "  Decisions with a near miss (partial credit): {:.0}%",
+        result.near_miss_share * 100.0
+    )?;
+    for in_best in [true, false] {
+        let tells: Vec<&audit::Tell> = result
+            .tells
+            .iter()
+            .filter(|t| t.in_best == in_best)
+            .collect();
+        writeln!(
+            out,
+            "  Words only {} options use (in {} or more decisions): {}",
+            if in_best { "best" } else { "wrong" },
+            audit::TELL_MIN_DECISIONS,
+            if tells.is_empty() { "none" } else { "" }
+        )?;
+        for t in tells {
+            let places: Vec<String> = t
+                .places
+                .iter()
+                .map(|(s, d, o)| format!("{s}/{d}/{o}"))
+                .collect();
+            writeln!(
+                out,
+                "    \"{}\" in {} decisions: {}",
+                t.term,
+                t.decisions,
+                places.join(", ")
+            )?;
+        }
+    }
+    if !diagnostics.is_empty() {
+        writeln!(out)?;
+        for d in diagnostics {
+            writeln!(out, "{}\n", d.render())?;
+        }
+    }
+    writeln!(
+        out,
+        "{files} file(s) audited: {errors} error(s), {} warning(s)",
+        diagnostics.len() - errors
+    )?;
+    Ok(out)
 }
 
 /// Loads one scenario by id from `dir`, or from a file path; a broken scenario's
@@ -1014,9 +1210,14 @@ fn score_text(loaded: &LoadedScenario, catalog: &Catalog, score: &AttemptScore) 
         (Some(o), false) => format!("FAILED ({})", o.label()),
     };
     out.push_str(&format!(
-        "Result: {result} — mastery {:.2} on {}, scenario {} v{}\n",
-        score.mastery_score, score.pass_ruleset, loaded.scenario.id, loaded.scenario.version
+        "Result: {result} — scenario {} v{}\n",
+        loaded.scenario.id, loaded.scenario.version
     ));
+    // Each condition of passing with the attempt's figure and the threshold, so a failed
+    // attempt says which condition failed.
+    for condition in score.pass_conditions() {
+        out.push_str(&format!("  {condition}\n"));
+    }
     out
 }
 

@@ -92,7 +92,13 @@ fn no_path_passes_while_missing_more_than_half_of_the_true_indicators() {
             let keep = (true_cues.len() - 1) / 2;
             let mut sparse = path.clone();
             sparse.flagged_cues = true_cues.into_iter().take(keep).cloned().collect();
-            let score = score::score(s, &catalog, &loaded.bounds, &sparse);
+            let score = score::score(
+                s,
+                &catalog,
+                &loaded.bounds,
+                &score::PassRule::of(s),
+                &sparse,
+            );
             assert!(score.identification.recall < 0.5);
             assert!(
                 !score.passed,
@@ -110,7 +116,7 @@ fn flagging_every_red_herring_costs_points() {
         let s = &loaded.scenario;
         let exploration = explore::explore(s, &catalog, explore::DEFAULT_PATH_LIMIT);
         let path = &exploration.paths[0];
-        let clean = score::score(s, &catalog, &loaded.bounds, path);
+        let clean = score::score(s, &catalog, &loaded.bounds, &score::PassRule::of(s), path);
         let mut stereotyped = path.clone();
         let herrings: Vec<String> = path
             .offered_cues
@@ -124,7 +130,13 @@ fn flagging_every_red_herring_costs_points() {
             .collect();
         assert!(!herrings.is_empty(), "{}: red herrings offered", s.id);
         stereotyped.flagged_cues.extend(herrings.iter().cloned());
-        let after = score::score(s, &catalog, &loaded.bounds, &stereotyped);
+        let after = score::score(
+            s,
+            &catalog,
+            &loaded.bounds,
+            &score::PassRule::of(s),
+            &stereotyped,
+        );
         assert_eq!(
             after.identification.points,
             clean.identification.points - herrings.len() as i64 * i64::from(s.caution_penalty)

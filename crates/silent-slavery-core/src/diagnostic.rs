@@ -342,6 +342,106 @@ pub enum Problem {
         /// The other file.
         other: String,
     },
+    /// A surface strategy needing no knowledge passes (audit; docs/authoring.md "Fair options").
+    #[error(
+        "a trainee who knows nothing passes this way ({strategy}): {passed} of {plays} plays pass (scaled up to {best_scaled:.2}{}); make right and wrong options alike in length and wording so the surface gives nothing away",
+        .example.as_ref().map(|e| format!(", e.g. {e}")).unwrap_or_default()
+    )]
+    GuessingPasses {
+        /// The strategy, e.g. "always the longest option, flag every cue".
+        strategy: String,
+        /// Plays (one per combination of scene variants and ties) that pass.
+        passed: usize,
+        /// Plays worked out.
+        plays: usize,
+        /// The highest scaled score among them.
+        best_scaled: f64,
+        /// The variants of one passing play, for reproducing it.
+        example: Option<String>,
+    },
+    /// Uniformly random play passes too often (audit).
+    #[error(
+        "random play (any option, each cue flagged with probability 1/2) passes with probability {:.3}%{}; the limit is {:.1}%: fewer decisions should offer more than one creditable option, or more should decide the outcome",
+        .probability * 100.0, if *.exact { "" } else { " at most" }, .limit * 100.0
+    )]
+    RandomPlayPasses {
+        /// The probability (or its upper bound).
+        probability: f64,
+        /// Whether it is exact or an upper bound.
+        exact: bool,
+        /// The limit.
+        limit: f64,
+    },
+    /// The best option is the longest in too many decisions of the library (audit).
+    #[error(
+        "the best option is the longest in {longest} of {decisions} decisions of the library ({:.0}%; chance {:.0}%, limit {:.0}%); {here} of them are in this file, the first here",
+        .share * 100.0, .chance * 100.0, .limit * 100.0
+    )]
+    BestOptionOftenLongest {
+        /// Decisions whose best option is (one of) the longest.
+        longest: usize,
+        /// Decisions audited.
+        decisions: usize,
+        /// `longest / decisions`.
+        share: f64,
+        /// The share expected by chance.
+        chance: f64,
+        /// The share above which this is reported.
+        limit: f64,
+        /// How many of them are in this file.
+        here: usize,
+    },
+    /// The best option's length stands out from the others' (audit).
+    #[error(
+        "the best option of decision `{step}` is {ratio:.2} times the mean length of the others ({best_chars} against {others_mean:.0} characters); keep it between {low} and {high} so length gives nothing away"
+    )]
+    BestOptionLengthStandsOut {
+        /// The decision.
+        step: String,
+        /// Best option length ÷ mean length of the other options.
+        ratio: f64,
+        /// The best option's length in characters.
+        best_chars: usize,
+        /// The other options' mean length in characters.
+        others_mean: f64,
+        /// Lowest ratio accepted.
+        low: f64,
+        /// Highest ratio accepted.
+        high: f64,
+    },
+    /// A word or phrase only right (or only wrong) options use (audit).
+    #[error(
+        "\"{term}\" appears only in {} options: in {decisions} decisions of the library and never in {}; a guesser learns it. Use it in both, or in neither",
+        if *.in_best { "best" } else { "wrong" }, if *.in_best { "a wrong one" } else { "a best one" }
+    )]
+    VocabularyTell {
+        /// The word or two-word phrase, case-folded.
+        term: String,
+        /// True when only best options use it; false when only wrong ones do.
+        in_best: bool,
+        /// Decisions it appears in.
+        decisions: usize,
+    },
+    /// A decision with more than one critical option (audit).
+    #[error(
+        "decision `{step}` has {count} options that breach a rule critically; as a rule keep one, and make the others near misses or ordinary mistakes"
+    )]
+    SeveralCriticalOptions {
+        /// The decision.
+        step: String,
+        /// Critical options.
+        count: usize,
+    },
+    /// An option locked in every state that reaches its decision (audit).
+    #[error(
+        "option `{option}` of decision `{step}` is locked whenever the decision is reached, so no trainee can choose it"
+    )]
+    OptionNeverUnlocked {
+        /// The decision.
+        step: String,
+        /// The option.
+        option: String,
+    },
 }
 
 fn within_text(within: &Option<String>) -> String {
@@ -374,9 +474,12 @@ impl Problem {
     /// How serious the problem is.
     pub fn severity(&self) -> Severity {
         match self {
-            Problem::RuleOutsideScenarioRulesets { .. } | Problem::AllOptionsUnscored { .. } => {
-                Severity::Warning
-            }
+            Problem::RuleOutsideScenarioRulesets { .. }
+            | Problem::AllOptionsUnscored { .. }
+            | Problem::BestOptionLengthStandsOut { .. }
+            | Problem::VocabularyTell { .. }
+            | Problem::SeveralCriticalOptions { .. }
+            | Problem::OptionNeverUnlocked { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -427,6 +530,13 @@ impl Problem {
             Problem::TrapWithFlags { .. } => "trap-with-flags",
             Problem::LoopWithPoints { .. } => "loop-with-points",
             Problem::DuplicateScenarioId { .. } => "duplicate-scenario-id",
+            Problem::GuessingPasses { .. } => "guessing-passes",
+            Problem::RandomPlayPasses { .. } => "random-play-passes",
+            Problem::BestOptionOftenLongest { .. } => "best-option-often-longest",
+            Problem::BestOptionLengthStandsOut { .. } => "best-option-length-stands-out",
+            Problem::VocabularyTell { .. } => "vocabulary-tell",
+            Problem::SeveralCriticalOptions { .. } => "several-critical-options",
+            Problem::OptionNeverUnlocked { .. } => "option-never-unlocked",
         }
     }
 }
@@ -442,6 +552,9 @@ pub struct Diagnostic {
     pub problem: Problem,
     /// The text of the offending line (without its line end), for display.
     pub source_line: String,
+    /// How serious it is here: the problem's own severity, or a warning where an error of
+    /// the audit is shown beside validation (see [`Diagnostic::as_warning`]).
+    severity: Severity,
 }
 
 impl Diagnostic {
@@ -456,14 +569,22 @@ impl Diagnostic {
         Diagnostic {
             file: file.to_owned(),
             position,
+            severity: problem.severity(),
             problem,
             source_line,
         }
     }
 
-    /// The problem's severity.
+    /// How serious the diagnostic is.
     pub fn severity(&self) -> Severity {
-        self.problem.severity()
+        self.severity
+    }
+
+    /// The same diagnostic as a warning: `validate` shows the audit's findings this way, so
+    /// a scenario that plays is never refused for them there (`audit` keeps them errors).
+    pub fn as_warning(mut self) -> Diagnostic {
+        self.severity = Severity::Warning;
+        self
     }
 
     /// `file:line:col: severity: message`, the offending line, and a caret under the column.

@@ -218,11 +218,12 @@ pub fn scored_paths(
     bounds: &BTreeMap<String, ScoreBounds>,
     exploration: &Exploration,
 ) -> Vec<ScoredPath> {
+    let rule = score::PassRule::of(scenario);
     exploration
         .paths
         .iter()
         .map(|t| {
-            let score = score::score(scenario, catalog, bounds, t);
+            let score = score::score(scenario, catalog, bounds, &rule, t);
             let upheld: BTreeSet<&str> = score
                 .rulesets
                 .iter()

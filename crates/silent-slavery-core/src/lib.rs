@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod audit;
 pub mod catalog;
 pub mod course;
 pub mod coverage;

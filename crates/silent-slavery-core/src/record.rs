@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::catalog::Catalog;
 use crate::library::LoadedScenario;
 use crate::runner::{Event, Input, Runner, RunnerError};
-use crate::score::AttemptScore;
+use crate::score::{AttemptScore, PassRule};
 
 /// Where attempts are written: the results store implements it; the app writes through it.
 pub trait AttemptLog {
@@ -15,8 +15,8 @@ pub trait AttemptLog {
     type Error: std::error::Error + Send + Sync + 'static;
 
     /// Records a new attempt by trainee `staff_number` at `scenario` with `seed`, pinning
-    /// the scenario's content, and returns the attempt's id (a UUID, which xAPI exports use
-    /// as the registration).
+    /// the scenario's content and stamping the `pass_rule` it will be judged by, and returns
+    /// the attempt's id (a UUID, which xAPI exports use as the registration).
     ///
     /// # Errors
     /// When the write does not reach the disk.
@@ -25,6 +25,7 @@ pub trait AttemptLog {
         staff_number: &str,
         scenario: &LoadedScenario,
         seed: u64,
+        pass_rule: &PassRule,
     ) -> Result<Uuid, Self::Error>;
 
     /// Records input number `seq` (from 0) of an attempt, made at step `step`, with the
@@ -78,7 +79,7 @@ impl RecordedAttempt {
     ) -> Result<(RecordedAttempt, Vec<Event>), RecordError<L::Error>> {
         let (runner, events) = Runner::start(Arc::clone(&scenario), catalog, seed)?;
         let id = log
-            .start_attempt(staff_number, &scenario, seed)
+            .start_attempt(staff_number, &scenario, seed, runner.pass_rule())
             .map_err(RecordError::NotSaved)?;
         Ok((
             RecordedAttempt {

@@ -17,7 +17,7 @@ use crate::scenario::{
     Cue, Decision, DecisionOption, Effect, Ending, Identify, Outcome, Scene, SceneVariant, Step,
     StepKind, route,
 };
-use crate::score::{self, AttemptScore, Transcript};
+use crate::score::{self, AttemptScore, PassRule, Transcript};
 
 /// Something the trainee does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -243,6 +243,7 @@ pub struct Runner {
     variant: Option<usize>,
     order: Vec<usize>,
     transcript: Transcript,
+    pass_rule: PassRule,
 }
 
 impl Runner {
@@ -262,6 +263,7 @@ impl Runner {
             .scenario
             .step_index(&scenario.scenario.start)
             .ok_or_else(|| RunnerError::MissingStep(scenario.scenario.start.clone()))?;
+        let pass_rule = PassRule::of(&scenario.scenario);
         let mut runner = Runner {
             scenario,
             catalog,
@@ -273,6 +275,7 @@ impl Runner {
             variant: None,
             order: Vec::new(),
             transcript: Transcript::default(),
+            pass_rule,
         };
         let mut events = Vec::new();
         runner.enter(start, &mut events);
@@ -304,12 +307,26 @@ impl Runner {
         matches!(self.position, Position::Finished(_))
     }
 
+    /// The conditions this attempt is judged by: the scenario's today, unless another
+    /// rule was stamped on the attempt when it started (see [`Runner::with_pass_rule`]).
+    pub fn pass_rule(&self) -> &PassRule {
+        &self.pass_rule
+    }
+
+    /// The same attempt judged by `rule`: for an attempt resumed from the results store,
+    /// the rule stamped on it when it started.
+    pub fn with_pass_rule(mut self, rule: PassRule) -> Runner {
+        self.pass_rule = rule;
+        self
+    }
+
     /// The score so far (final once finished).
     pub fn score(&self) -> AttemptScore {
         score::score(
             &self.scenario.scenario,
             &self.catalog,
             &self.scenario.bounds,
+            &self.pass_rule,
             &self.transcript,
         )
     }

@@ -48,6 +48,14 @@ pub struct Scenario {
     /// Identification points lost for each red herring (`caution_*` cue) flagged (default 5).
     #[serde(default = "default_caution_penalty")]
     pub caution_penalty: u32,
+    /// Most red herrings an attempt may flag and still pass (default 1): flagging every
+    /// cue offered must not pay (docs/scoring.md). Left out of the stored form when it is
+    /// the default, so the content hash of a scenario that does not set it is unchanged.
+    #[serde(
+        default = "default_max_red_herrings_flagged",
+        skip_serializing_if = "is_default_max_red_herrings_flagged"
+    )]
+    pub max_red_herrings_flagged: u32,
     /// Id of the first step.
     pub start: String,
     /// The steps, in any order.
@@ -76,6 +84,17 @@ fn default_mastery_score() -> f64 {
 
 fn default_min_recall() -> f64 {
     DEFAULT_MIN_RECALL
+}
+
+/// Default limit on red herrings flagged in a passing attempt.
+pub const DEFAULT_MAX_RED_HERRINGS_FLAGGED: u32 = 1;
+
+fn default_max_red_herrings_flagged() -> u32 {
+    DEFAULT_MAX_RED_HERRINGS_FLAGGED
+}
+
+fn is_default_max_red_herrings_flagged(n: &u32) -> bool {
+    *n == DEFAULT_MAX_RED_HERRINGS_FLAGGED
 }
 
 /// The trainee's role.

@@ -87,6 +87,131 @@ pub struct RulesetScore {
     pub passed: bool,
 }
 
+/// The conditions an attempt must meet to pass (docs/scoring.md). Stamped on every attempt
+/// when it starts, so a later change of rule never changes an attempt's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PassRule {
+    /// Share of the best achievable score needed, 0–1 (cmi5's mastery score).
+    pub mastery_score: f64,
+    /// Share of the true indicators offered that must be flagged, 0–1.
+    pub min_identification_recall: f64,
+    /// Most red herrings that may be flagged; `None` for attempts started before this
+    /// condition existed (no limit).
+    pub max_red_herrings_flagged: Option<u32>,
+}
+
+impl PassRule {
+    /// The rule a scenario sets today.
+    pub fn of(scenario: &Scenario) -> PassRule {
+        PassRule {
+            mastery_score: scenario.mastery_score,
+            min_identification_recall: scenario.min_identification_recall,
+            max_red_herrings_flagged: Some(scenario.max_red_herrings_flagged),
+        }
+    }
+
+    /// The rule of attempts recorded before the red-herring limit existed: the scenario's
+    /// mastery score and recall, and no limit on red herrings.
+    pub fn before_red_herring_limit(scenario: &Scenario) -> PassRule {
+        PassRule {
+            max_red_herrings_flagged: None,
+            ..PassRule::of(scenario)
+        }
+    }
+}
+
+/// One condition of passing, with the attempt's figure and the threshold it was held to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "condition", rename_all = "snake_case")]
+pub enum PassCondition {
+    /// The attempt reached an ending.
+    Finished {
+        /// Whether it did.
+        finished: bool,
+    },
+    /// The score under the deciding ruleset reaches the mastery score.
+    Mastery {
+        /// The deciding ruleset.
+        ruleset: String,
+        /// The attempt's scaled score, 0–1.
+        scaled: f64,
+        /// The mastery score, 0–1.
+        threshold: f64,
+    },
+    /// No critical breach under any ruleset.
+    NoCriticalBreach {
+        /// Critical breaches in the attempt.
+        breaches: usize,
+    },
+    /// Enough of the true indicators offered were flagged.
+    Recall {
+        /// Flagged ÷ offered true indicators, 0–1.
+        recall: f64,
+        /// The minimum, 0–1.
+        threshold: f64,
+    },
+    /// No more red herrings flagged than the limit.
+    RedHerrings {
+        /// Red herrings flagged.
+        flagged: usize,
+        /// The most allowed.
+        limit: u32,
+    },
+}
+
+impl PassCondition {
+    /// Whether the attempt meets this condition. Shares are compared with a tolerance of
+    /// 1e-9, so 0.8 exactly reaches a mastery score of 0.8.
+    pub fn met(&self) -> bool {
+        match self {
+            PassCondition::Finished { finished } => *finished,
+            PassCondition::Mastery {
+                scaled, threshold, ..
+            } => scaled + 1e-9 >= *threshold,
+            PassCondition::NoCriticalBreach { breaches } => *breaches == 0,
+            PassCondition::Recall { recall, threshold } => recall + 1e-9 >= *threshold,
+            PassCondition::RedHerrings { flagged, limit } => *flagged <= *limit as usize,
+        }
+    }
+}
+
+impl std::fmt::Display for PassCondition {
+    /// One line a trainee can read: the figure, the threshold, met or not.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mark = if self.met() { "met" } else { "NOT MET" };
+        match self {
+            PassCondition::Finished { finished } => write!(
+                f,
+                "reach an ending: {} ({mark})",
+                if *finished { "reached" } else { "not reached" }
+            ),
+            PassCondition::Mastery {
+                ruleset,
+                scaled,
+                threshold,
+            } => write!(
+                f,
+                "score under {ruleset} at least {:.0}%: {:.1}% ({mark})",
+                threshold * 100.0,
+                scaled * 100.0
+            ),
+            PassCondition::NoCriticalBreach { breaches } => {
+                write!(f, "no critical breach: {breaches} ({mark})")
+            }
+            PassCondition::Recall { recall, threshold } => write!(
+                f,
+                "true indicators flagged at least {:.0}%: {:.0}% ({mark})",
+                threshold * 100.0,
+                recall * 100.0
+            ),
+            PassCondition::RedHerrings { flagged, limit } => write!(
+                f,
+                "red herrings flagged at most {limit}: {flagged} ({mark})"
+            ),
+        }
+    }
+}
+
 /// How well the trainee identified indicators.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Identification {
@@ -119,6 +244,10 @@ pub struct AttemptScore {
     pub mastery_score: f64,
     /// Minimum identification recall applied (0–1).
     pub min_identification_recall: f64,
+    /// Most red herrings a passing attempt may flag; `None` (and absent in scores stored
+    /// before the limit existed) when there was no limit.
+    #[serde(default)]
+    pub max_red_herrings_flagged: Option<u32>,
     /// The ending's outcome, if finished.
     pub outcome: Option<Outcome>,
     /// Whether the attempt passed: it passes under `pass_ruleset` and has no critical breach
@@ -130,6 +259,48 @@ impl AttemptScore {
     /// The score under one ruleset.
     pub fn ruleset(&self, id: &str) -> Option<&RulesetScore> {
         self.rulesets.iter().find(|r| r.ruleset == id)
+    }
+
+    /// Every condition of passing with the attempt's figure and threshold, in the order
+    /// docs/scoring.md gives them; the attempt passed when all are met.
+    pub fn pass_conditions(&self) -> Vec<PassCondition> {
+        let deciding = self.ruleset(&self.pass_ruleset);
+        let mut out = vec![
+            PassCondition::Finished {
+                finished: self.outcome.is_some(),
+            },
+            PassCondition::Mastery {
+                ruleset: self.pass_ruleset.clone(),
+                scaled: deciding.map_or(0.0, |r| r.scaled),
+                threshold: self.mastery_score,
+            },
+            PassCondition::NoCriticalBreach {
+                breaches: self
+                    .rulesets
+                    .iter()
+                    .map(|r| r.critical_breaches.len())
+                    .sum(),
+            },
+            PassCondition::Recall {
+                recall: self.identification.recall,
+                threshold: self.min_identification_recall,
+            },
+        ];
+        if let Some(limit) = self.max_red_herrings_flagged {
+            out.push(PassCondition::RedHerrings {
+                flagged: self.identification.red_herrings_flagged.len(),
+                limit,
+            });
+        }
+        out
+    }
+
+    /// The conditions of passing the attempt did not meet (empty when it passed).
+    pub fn failed_conditions(&self) -> Vec<PassCondition> {
+        self.pass_conditions()
+            .into_iter()
+            .filter(|c| !c.met())
+            .collect()
     }
 }
 
@@ -247,15 +418,18 @@ pub fn scaled(raw: i64, max: i64) -> f64 {
     }
 }
 
-/// Scores an attempt against every ruleset of the scenario.
+/// Scores an attempt against every ruleset of the scenario, judging pass or fail by `rule`
+/// (normally [`PassRule::of`] the scenario; the rule stamped on a stored attempt for one
+/// played earlier).
 ///
 /// `bounds` are the per-ruleset best and worst scores from
-/// [`explore`](crate::explore::explore); a ruleset missing from it is scaled against its
+/// [`analyse`](crate::states::analyse); a ruleset missing from it is scaled against its
 /// own raw score.
 pub fn score(
     scenario: &Scenario,
     catalog: &Catalog,
     bounds: &BTreeMap<String, ScoreBounds>,
+    rule: &PassRule,
     transcript: &Transcript,
 ) -> AttemptScore {
     let identification = identification(scenario, catalog, transcript);
@@ -289,8 +463,11 @@ pub fn score(
             let scaled = scaled(raw, b.max);
             let passed = finished
                 && critical_breaches.is_empty()
-                && scaled + 1e-9 >= scenario.mastery_score
-                && identification.recall + 1e-9 >= scenario.min_identification_recall;
+                && scaled + 1e-9 >= rule.mastery_score
+                && identification.recall + 1e-9 >= rule.min_identification_recall
+                && rule.max_red_herrings_flagged.is_none_or(|limit| {
+                    identification.red_herrings_flagged.len() <= limit as usize
+                });
             RulesetScore {
                 ruleset: ruleset_id.clone(),
                 ruleset_version: catalog
@@ -321,8 +498,9 @@ pub fn score(
         pass_ruleset: scenario.pass_ruleset.clone(),
         rulesets,
         identification,
-        mastery_score: scenario.mastery_score,
-        min_identification_recall: scenario.min_identification_recall,
+        mastery_score: rule.mastery_score,
+        min_identification_recall: rule.min_identification_recall,
+        max_red_herrings_flagged: rule.max_red_herrings_flagged,
         outcome,
         passed,
     }

@@ -24,7 +24,7 @@ pub const DEFAULT_STATE_LIMIT: usize = 200_000;
 /// interned in [`Sets`]. Copying and hashing four numbers keeps the walk cheap: most moves
 /// leave the sets as they were.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct Key {
+pub(crate) struct Key {
     step: usize,
     flags: SetId,
     seen: SetId,
@@ -80,11 +80,13 @@ impl Sets {
 
 /// A move from one state to another.
 #[derive(Debug, Clone, Copy)]
-struct Move {
+pub(crate) struct Move {
     /// Whether the move breaches some rule critically.
-    critical: bool,
+    pub(crate) critical: bool,
     /// The decision and option, for a choice; its points are in the option table.
-    choice: Option<(usize, usize)>,
+    pub(crate) choice: Option<(usize, usize)>,
+    /// The scene variant drawn, for a move out of a scene with variants.
+    pub(crate) variant: Option<usize>,
 }
 
 /// What the analysis found.
@@ -108,211 +110,381 @@ pub struct Analysis {
     pub truncated: bool,
 }
 
-/// Builds and analyses the state graph of a scenario whose step references are valid.
-pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis {
-    let mut out = Analysis::default();
-    // Looked up on every move: a map keeps the walk linear in the number of moves.
-    // Reversed, so the first definition of a duplicated id wins, as in `step_indices`.
-    let step_of: HashMap<&str, usize> = scenario
-        .steps
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, s)| (s.id(), i))
-        .collect();
-    let Some(&start) = step_of.get(scenario.start.as_str()) else {
-        return out;
-    };
-    let mut flag_ids: HashMap<&str, u32> = HashMap::new();
-    let mut cue_ids: HashMap<&str, u32> = HashMap::new();
-    let mut cue_list: Vec<&str> = Vec::new();
-    for cue in scenario.all_cues() {
-        cue_ids.entry(cue.id.as_str()).or_insert_with(|| {
-            cue_list.push(cue.id.as_str());
-            (cue_list.len() - 1) as u32
-        });
-    }
-    // Every flag a state can hold is set by some option: intern them all up front.
-    let mut flag_names: Vec<&str> = Vec::new();
-    for step in &scenario.steps {
-        if let Step::Decision(d) = step {
-            for f in d.options.iter().flat_map(|o| o.sets.iter()) {
-                flag_ids.entry(f.as_str()).or_insert_with(|| {
-                    flag_names.push(f.as_str());
-                    (flag_names.len() - 1) as u32
-                });
+/// What each option scores under each of the scenario's rulesets, worked out once rather
+/// than on every state that offers it, in one flat table.
+pub(crate) struct OptionTable {
+    /// Rulesets scored, in the scenario's order (the table's columns).
+    width: usize,
+    /// Per step, the number of the step's first option in the table.
+    base: Vec<usize>,
+    /// `width` points per option.
+    points: Vec<i64>,
+    /// Whether the option breaches any rule critically.
+    critical: Vec<bool>,
+}
+
+impl OptionTable {
+    fn new(scenario: &Scenario, catalog: &Catalog) -> OptionTable {
+        let rulesets = &scenario.rulesets;
+        let width = rulesets.len();
+        // Per rule id: `None` if the catalogue does not know it (it is ignored), else the
+        // position of its ruleset among the scenario's, if there. A scenario names few rules
+        // many times over.
+        let mut rule_slots: HashMap<&str, Option<Option<usize>>> = HashMap::new();
+        let mut table = OptionTable {
+            width,
+            base: vec![0; scenario.steps.len()],
+            points: Vec::new(),
+            critical: Vec::new(),
+        };
+        for (i, step) in scenario.steps.iter().enumerate() {
+            table.base[i] = table.critical.len();
+            let Step::Decision(d) = step else {
+                continue;
+            };
+            for option in &d.options {
+                let row = table.points.len();
+                table.points.resize(row + width, 0);
+                let mut critical = false;
+                for e in &option.effects {
+                    let slot = *rule_slots.entry(e.rule()).or_insert_with(|| {
+                        catalog
+                            .rule(e.rule())
+                            .map(|(set, _)| rulesets.iter().position(|r| r == &set.id))
+                    });
+                    if let Some(slot) = slot {
+                        if let Some(r) = slot {
+                            table.points[row + r] += e.signed_points();
+                        }
+                        critical |= e.is_critical();
+                    }
+                }
+                table.critical.push(critical);
             }
         }
+        table
     }
-    let rulesets = &scenario.rulesets;
-    let width = rulesets.len();
-    // Per rule id: `None` if the catalogue does not know it (it is ignored), else the
-    // position of its ruleset among the scenario's, if there. A scenario names few rules
-    // many times over.
-    let mut rule_slots: HashMap<&str, Option<Option<usize>>> = HashMap::new();
-    // What each option scores, worked out once rather than on every state that offers it,
-    // in one flat table: `width` points per option, options numbered from `option_base`.
-    let mut option_base = vec![0usize; scenario.steps.len()];
-    let mut option_points: Vec<i64> = Vec::new();
-    let mut option_critical: Vec<bool> = Vec::new();
-    for (i, step) in scenario.steps.iter().enumerate() {
-        option_base[i] = option_critical.len();
-        let Step::Decision(d) = step else {
-            continue;
+
+    /// Points of option `o` of decision step `step`, one per ruleset.
+    pub(crate) fn row(&self, (step, o): (usize, usize)) -> &[i64] {
+        let row = (self.base[step] + o) * self.width;
+        &self.points[row..row + self.width]
+    }
+
+    /// Whether option `o` of decision step `step` breaches a rule critically.
+    pub(crate) fn critical(&self, (step, o): (usize, usize)) -> bool {
+        self.critical[self.base[step] + o]
+    }
+
+    /// Points of a move under the ruleset in column `r`: 0 for a move that is no choice.
+    pub(crate) fn points(&self, m: &Move, r: usize) -> i64 {
+        m.choice.map_or(0, |c| self.row(c)[r])
+    }
+}
+
+/// The state graph of a scenario: every state reachable from the start, and every move.
+pub(crate) struct StateGraph<'s> {
+    scenario: &'s Scenario,
+    /// States and moves; node 0 is the start.
+    pub(crate) graph: DiGraph<Key, Move>,
+    sets: Sets,
+    flag_names: Vec<&'s str>,
+    cue_list: Vec<&'s str>,
+    /// Option points and critical breaches.
+    pub(crate) options: OptionTable,
+    /// Decisions reached with every option locked: (decision id, flags set then).
+    pub(crate) locked_decisions: Vec<(String, Vec<String>)>,
+    /// True when the state limit was reached: the graph is then only part of the whole.
+    pub(crate) truncated: bool,
+}
+
+impl<'s> StateGraph<'s> {
+    /// Walks every state reachable from the start, up to `limit` states. A scenario whose
+    /// start step does not exist has an empty graph.
+    pub(crate) fn build(scenario: &'s Scenario, catalog: &Catalog, limit: usize) -> StateGraph<'s> {
+        let mut out = StateGraph {
+            scenario,
+            graph: DiGraph::new(),
+            sets: Sets::new(),
+            flag_names: Vec::new(),
+            cue_list: Vec::new(),
+            options: OptionTable::new(scenario, catalog),
+            locked_decisions: Vec::new(),
+            truncated: false,
         };
-        for option in &d.options {
-            let row = option_points.len();
-            option_points.resize(row + width, 0);
-            let mut critical = false;
-            for e in &option.effects {
-                let slot = *rule_slots.entry(e.rule()).or_insert_with(|| {
-                    catalog
-                        .rule(e.rule())
-                        .map(|(set, _)| rulesets.iter().position(|r| r == &set.id))
-                });
-                if let Some(slot) = slot {
-                    if let Some(r) = slot {
-                        option_points[row + r] += e.signed_points();
-                    }
-                    critical |= e.is_critical();
+        // Looked up on every move: a map keeps the walk linear in the number of moves.
+        // Reversed, so the first definition of a duplicated id wins, as in `step_indices`.
+        let step_of: HashMap<&str, usize> = scenario
+            .steps
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, s)| (s.id(), i))
+            .collect();
+        let Some(&start) = step_of.get(scenario.start.as_str()) else {
+            return out;
+        };
+        let mut cue_ids: HashMap<&str, u32> = HashMap::new();
+        for cue in scenario.all_cues() {
+            cue_ids.entry(cue.id.as_str()).or_insert_with(|| {
+                out.cue_list.push(cue.id.as_str());
+                (out.cue_list.len() - 1) as u32
+            });
+        }
+        // Every flag a state can hold is set by some option: intern them all up front.
+        let mut flag_ids: HashMap<&str, u32> = HashMap::new();
+        for step in &scenario.steps {
+            if let Step::Decision(d) = step {
+                for f in d.options.iter().flat_map(|o| o.sets.iter()) {
+                    flag_ids.entry(f.as_str()).or_insert_with(|| {
+                        out.flag_names.push(f.as_str());
+                        (out.flag_names.len() - 1) as u32
+                    });
                 }
             }
-            option_critical.push(critical);
         }
-    }
-    let option_row = |(step, o): (usize, usize)| {
-        let row = (option_base[step] + o) * width;
-        &option_points[row..row + width]
-    };
-    let points = |m: &Move, r: usize| m.choice.map_or(0, |c| option_row(c)[r]);
 
-    let mut sets = Sets::new();
-    // Flag names of each flag set, for routes and option locks, built once per set.
-    let mut flag_names_of: HashMap<SetId, BTreeSet<String>> = HashMap::new();
-    let mut graph: DiGraph<Key, Move> = DiGraph::new();
-    let mut index: HashMap<Key, NodeIndex> = HashMap::new();
-    let first = Key {
-        step: start,
-        flags: 0,
-        seen: 0,
-        offered: 0,
-    };
-    let n = graph.add_node(first);
-    index.insert(first, n);
-    let mut queue = vec![n];
-    let mut next: Vec<(Key, Move)> = Vec::new();
-    while let Some(node) = queue.pop() {
-        let key = graph[node];
-        let flag_set = flag_names_of.entry(key.flags).or_insert_with(|| {
-            sets.get(key.flags)
-                .iter()
-                .map(|&f| flag_names[f as usize].to_owned())
-                .collect()
-        });
-        next.clear();
-        let plain = Move {
-            critical: false,
-            choice: None,
+        let sets = &mut out.sets;
+        let graph = &mut out.graph;
+        // Flag names of each flag set, for routes and option locks, built once per set.
+        let mut flag_names_of: HashMap<SetId, BTreeSet<String>> = HashMap::new();
+        let mut index: HashMap<Key, NodeIndex> = HashMap::new();
+        let first = Key {
+            step: start,
+            flags: 0,
+            seen: 0,
+            offered: 0,
         };
-        match &scenario.steps[key.step] {
-            Step::Scene(scene) => {
-                let target = route(&scene.next, &scene.next_when, flag_set);
-                let seen = sets.union(
-                    key.seen,
-                    scene
-                        .cues
-                        .iter()
-                        .filter_map(|c| cue_ids.get(c.id.as_str()).copied()),
-                );
-                if let Some(&step) = step_of.get(target) {
-                    if scene.variants.is_empty() {
-                        next.push((Key { step, seen, ..key }, plain));
-                    } else {
-                        for variant in &scene.variants {
-                            let seen = sets.union(
-                                seen,
-                                variant
-                                    .cues
-                                    .iter()
-                                    .filter_map(|c| cue_ids.get(c.id.as_str()).copied()),
-                            );
+        let n = graph.add_node(first);
+        index.insert(first, n);
+        let mut queue = vec![n];
+        let mut next: Vec<(Key, Move)> = Vec::new();
+        while let Some(node) = queue.pop() {
+            let key = graph[node];
+            let flag_set = flag_names_of.entry(key.flags).or_insert_with(|| {
+                sets.get(key.flags)
+                    .iter()
+                    .map(|&f| out.flag_names[f as usize].to_owned())
+                    .collect()
+            });
+            next.clear();
+            let plain = Move {
+                critical: false,
+                choice: None,
+                variant: None,
+            };
+            match &scenario.steps[key.step] {
+                Step::Scene(scene) => {
+                    let target = route(&scene.next, &scene.next_when, flag_set);
+                    let seen = sets.union(
+                        key.seen,
+                        scene
+                            .cues
+                            .iter()
+                            .filter_map(|c| cue_ids.get(c.id.as_str()).copied()),
+                    );
+                    if let Some(&step) = step_of.get(target) {
+                        if scene.variants.is_empty() {
                             next.push((Key { step, seen, ..key }, plain));
+                        } else {
+                            for (v, variant) in scene.variants.iter().enumerate() {
+                                let seen = sets.union(
+                                    seen,
+                                    variant
+                                        .cues
+                                        .iter()
+                                        .filter_map(|c| cue_ids.get(c.id.as_str()).copied()),
+                                );
+                                let drawn = Move {
+                                    variant: Some(v),
+                                    ..plain
+                                };
+                                next.push((Key { step, seen, ..key }, drawn));
+                            }
                         }
                     }
                 }
-            }
-            Step::Identify(identify) => {
-                let target = route(&identify.next, &identify.next_when, flag_set);
-                let seen = sets.get(key.seen).to_vec();
-                let offered = sets.union(key.offered, seen);
-                if let Some(&step) = step_of.get(target) {
-                    next.push((
-                        Key {
-                            step,
-                            offered,
-                            ..key
-                        },
-                        plain,
-                    ));
-                }
-            }
-            Step::Decision(decision) => {
-                let open: Vec<usize> = decision
-                    .options
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, o)| o.is_unlocked(flag_set))
-                    .map(|(o, _)| o)
-                    .collect();
-                if open.is_empty() {
-                    out.locked_decisions
-                        .push((decision.id.clone(), flag_set.iter().cloned().collect()));
-                }
-                for o in open {
-                    let option = &decision.options[o];
-                    let Some(&step) = step_of.get(option.next.as_str()) else {
-                        continue;
-                    };
-                    let flags = sets.union(
-                        key.flags,
-                        option
-                            .sets
-                            .iter()
-                            .filter_map(|f| flag_ids.get(f.as_str()).copied()),
-                    );
-                    next.push((
-                        Key { step, flags, ..key },
-                        Move {
-                            critical: option_critical[option_base[key.step] + o],
-                            choice: Some((key.step, o)),
-                        },
-                    ));
-                }
-            }
-            Step::Ending(_) => {}
-        }
-        for &(k, m) in &next {
-            let target = match index.get(&k) {
-                Some(&t) => t,
-                None => {
-                    if index.len() >= limit {
-                        out.truncated = true;
-                        continue;
+                Step::Identify(identify) => {
+                    let target = route(&identify.next, &identify.next_when, flag_set);
+                    let seen = sets.get(key.seen).to_vec();
+                    let offered = sets.union(key.offered, seen);
+                    if let Some(&step) = step_of.get(target) {
+                        next.push((
+                            Key {
+                                step,
+                                offered,
+                                ..key
+                            },
+                            plain,
+                        ));
                     }
-                    let t = graph.add_node(k);
-                    index.insert(k, t);
-                    queue.push(t);
-                    t
                 }
-            };
-            graph.add_edge(node, target, m);
+                Step::Decision(decision) => {
+                    let open: Vec<usize> = decision
+                        .options
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, o)| o.is_unlocked(flag_set))
+                        .map(|(o, _)| o)
+                        .collect();
+                    if open.is_empty() {
+                        out.locked_decisions
+                            .push((decision.id.clone(), flag_set.iter().cloned().collect()));
+                    }
+                    for o in open {
+                        let option = &decision.options[o];
+                        let Some(&step) = step_of.get(option.next.as_str()) else {
+                            continue;
+                        };
+                        let flags = sets.union(
+                            key.flags,
+                            option
+                                .sets
+                                .iter()
+                                .filter_map(|f| flag_ids.get(f.as_str()).copied()),
+                        );
+                        next.push((
+                            Key { step, flags, ..key },
+                            Move {
+                                critical: out.options.critical((key.step, o)),
+                                choice: Some((key.step, o)),
+                                variant: None,
+                            },
+                        ));
+                    }
+                }
+                Step::Ending(_) => {}
+            }
+            for &(k, m) in &next {
+                let target = match index.get(&k) {
+                    Some(&t) => t,
+                    None => {
+                        if index.len() >= limit {
+                            out.truncated = true;
+                            continue;
+                        }
+                        let t = graph.add_node(k);
+                        index.insert(k, t);
+                        queue.push(t);
+                        t
+                    }
+                };
+                graph.add_edge(node, target, m);
+            }
+        }
+        out.locked_decisions.sort();
+        out.locked_decisions.dedup();
+        out
+    }
+
+    /// The start state (the graph is empty when the start step does not exist).
+    pub(crate) fn start(&self) -> Option<NodeIndex> {
+        (self.graph.node_count() > 0).then(|| NodeIndex::new(0))
+    }
+
+    /// The step index of a state.
+    pub(crate) fn step(&self, n: NodeIndex) -> usize {
+        self.graph[n].step
+    }
+
+    /// Whether a state is at an ending.
+    pub(crate) fn is_ending(&self, n: NodeIndex) -> bool {
+        matches!(self.scenario.steps[self.graph[n].step], Step::Ending(_))
+    }
+
+    /// The flags set in a state, by name.
+    pub(crate) fn flags(&self, n: NodeIndex) -> Vec<String> {
+        self.sets
+            .get(self.graph[n].flags)
+            .iter()
+            .map(|&f| self.flag_names[f as usize].to_owned())
+            .collect()
+    }
+
+    /// The interned set of cues offered for flagging in a state: equal ids, equal sets.
+    pub(crate) fn offered_set(&self, n: NodeIndex) -> u32 {
+        self.graph[n].offered
+    }
+
+    /// The cue ids offered for flagging in a state.
+    pub(crate) fn offered_cues(&self, n: NodeIndex) -> impl Iterator<Item = &'s str> + '_ {
+        self.sets
+            .get(self.graph[n].offered)
+            .iter()
+            .map(|&c| self.cue_list[c as usize])
+    }
+
+    /// The strongly connected components in reverse topological order (endings first), and
+    /// the component of each state.
+    pub(crate) fn components(&self) -> (Vec<Vec<NodeIndex>>, Vec<usize>) {
+        let sccs = petgraph::algo::tarjan_scc(&self.graph);
+        let mut scc_of = vec![0usize; self.graph.node_count()];
+        for (i, scc) in sccs.iter().enumerate() {
+            for n in scc {
+                scc_of[n.index()] = i;
+            }
+        }
+        (sccs, scc_of)
+    }
+}
+
+/// Builds and analyses the state graph of a scenario whose step references are valid.
+pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis {
+    let states = StateGraph::build(scenario, catalog, limit);
+    let mut out = Analysis {
+        states: states.graph.node_count(),
+        truncated: states.truncated,
+        locked_decisions: states.locked_decisions.clone(),
+        ..Analysis::default()
+    };
+    if states.start().is_none() {
+        return out;
+    }
+    let (sccs, scc_of) = states.components();
+    out.loops_with_points = loops_with_points(&states, &scc_of);
+    scores(&states, catalog, &sccs, &scc_of, &mut out);
+    out.traps = traps(&states, &sccs, &scc_of, &out);
+    out
+}
+
+/// Options with points on a move inside one component: they can be repeated.
+fn loops_with_points(states: &StateGraph<'_>, scc_of: &[usize]) -> Vec<(String, String)> {
+    let graph = &states.graph;
+    let mut farming = BTreeSet::new();
+    for edge in graph.edge_indices() {
+        let Some((a, b)) = graph.edge_endpoints(edge) else {
+            continue;
+        };
+        if scc_of[a.index()] == scc_of[b.index()]
+            && let Some(choice) = graph[edge].choice
+            && states.options.row(choice).iter().any(|p| *p != 0)
+        {
+            farming.insert(choice);
         }
     }
-    out.states = graph.node_count();
+    farming
+        .into_iter()
+        .filter_map(|(step, option)| match &states.scenario.steps[step] {
+            Step::Decision(d) => Some((d.id.clone(), d.options[option].id.clone())),
+            _ => None,
+        })
+        .collect()
+}
 
+/// Best and worst raw scores per ruleset, and the best without a critical breach.
+fn scores(
+    states: &StateGraph<'_>,
+    catalog: &Catalog,
+    sccs: &[Vec<NodeIndex>],
+    scc_of: &[usize],
+    out: &mut Analysis,
+) {
+    let scenario = states.scenario;
+    let graph = &states.graph;
     // Identification at an ending: best flags every true indicator offered, worst flags
     // every red herring and nothing else.
-    let weights: Vec<(i64, i64)> = cue_list
+    let weights: Vec<(i64, i64)> = states
+        .cue_list
         .iter()
         .map(|id| {
             let tag = scenario.cue(id).and_then(|c| catalog.cue_tag(&c.indicator));
@@ -325,7 +497,9 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
         .collect();
     let terminal = |k: &Key| -> Option<(i64, i64)> {
         matches!(scenario.steps[k.step], Step::Ending(_)).then(|| {
-            sets.get(k.offered)
+            states
+                .sets
+                .get(k.offered)
                 .iter()
                 .fold((0, 0), |(best, worst), &c| {
                     let (b, w) = weights[c as usize];
@@ -333,34 +507,6 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
                 })
         })
     };
-
-    let sccs = petgraph::algo::tarjan_scc(&graph);
-    let mut scc_of = vec![0usize; graph.node_count()];
-    for (i, scc) in sccs.iter().enumerate() {
-        for n in scc {
-            scc_of[n.index()] = i;
-        }
-    }
-    // Loops: a move inside one component can be repeated, so it must carry no points.
-    let mut farming = BTreeSet::new();
-    for edge in graph.edge_indices() {
-        let Some((a, b)) = graph.edge_endpoints(edge) else {
-            continue;
-        };
-        let m = &graph[edge];
-        if scc_of[a.index()] == scc_of[b.index()]
-            && let Some((step, option)) = m.choice
-            && option_row((step, option)).iter().any(|p| *p != 0)
-        {
-            farming.insert((step, option));
-        }
-    }
-    for (step, option) in farming {
-        if let Step::Decision(d) = &scenario.steps[step] {
-            out.loops_with_points
-                .push((d.id.clone(), d.options[option].id.clone()));
-        }
-    }
 
     // Dynamic programming over components in reverse topological order (tarjan_scc's order):
     // a component's value is the best exit from any of its members.
@@ -390,7 +536,7 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
                         continue;
                     }
                     if let Some(after) = best[target] {
-                        offer(points(m, r) + after);
+                        offer(states.options.points(m, r) + after);
                     }
                 }
             }
@@ -398,7 +544,7 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
         }
         best[scc_of[0]]
     };
-    for (r, ruleset) in rulesets.iter().enumerate() {
+    for (r, ruleset) in scenario.rulesets.iter().enumerate() {
         // A ruleset listed twice has its points at its first place only (`points_of`): the
         // later place would overwrite its bounds with a zero-point walk.
         if out.best_without_critical.contains_key(ruleset) {
@@ -412,12 +558,21 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
         out.best_without_critical
             .insert(ruleset.clone(), value(true, r, true, |t| t.0));
     }
+}
 
-    // Traps: states from which no ending can be reached.
+/// Steps reached in a state from which no ending can be reached, once per step.
+fn traps(
+    states: &StateGraph<'_>,
+    sccs: &[Vec<NodeIndex>],
+    scc_of: &[usize],
+    out: &Analysis,
+) -> Vec<(String, Vec<String>)> {
+    let scenario = states.scenario;
+    let graph = &states.graph;
     let mut alive = vec![false; sccs.len()];
     for (i, scc) in sccs.iter().enumerate() {
         alive[i] = scc.iter().any(|&n| {
-            terminal(&graph[n]).is_some()
+            states.is_ending(n)
                 || graph.neighbors(n).any(|t| {
                     let j = scc_of[t.index()];
                     j != i && alive[j]
@@ -425,6 +580,7 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
         });
     }
     let mut reported = BTreeSet::new();
+    let mut traps = Vec::new();
     for n in graph.node_indices() {
         let k = &graph[n];
         let dead = !alive[scc_of[n.index()]];
@@ -437,16 +593,8 @@ pub fn analyse(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Analysis
             && out.locked_decisions.is_empty()
             && reported.insert(k.step)
         {
-            let flags: Vec<String> = sets
-                .get(k.flags)
-                .iter()
-                .map(|&f| flag_names[f as usize].to_owned())
-                .collect();
-            out.traps
-                .push((scenario.steps[k.step].id().to_owned(), flags));
+            traps.push((scenario.steps[k.step].id().to_owned(), states.flags(n)));
         }
     }
-    out.locked_decisions.sort();
-    out.locked_decisions.dedup();
-    out
+    traps
 }

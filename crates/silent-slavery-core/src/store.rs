@@ -21,7 +21,7 @@ use crate::library::LoadedScenario;
 use crate::record::AttemptLog;
 use crate::runner::{Event, Input, Runner};
 use crate::scenario::Scenario;
-use crate::score::{AttemptScore, ScoreBounds};
+use crate::score::{AttemptScore, PassRule, ScoreBounds};
 
 /// Environment variable naming the store file, used when `--db` is not given.
 pub const DB_ENV: &str = "SILENT_SLAVERY_DB";
@@ -119,6 +119,12 @@ ALTER TABLE attempt_inputs ADD COLUMN points TEXT;
 ALTER TABLE attempt_inputs ADD COLUMN ms_since_previous INTEGER;
 -- Queueing finished attempts asks which attempts have statements already.
 CREATE INDEX xapi_outbox_by_attempt ON xapi_outbox(attempt_id);
+"#,
+    // The pass rule each attempt is judged by, stamped when it starts (docs/scoring.md).
+    // Attempts started before it existed keep NULL: they are judged as they always were,
+    // with no limit on red herrings flagged.
+    r#"
+ALTER TABLE attempts ADD COLUMN pass_rule TEXT;
 "#,
 ];
 
@@ -289,6 +295,9 @@ pub struct AttemptRecord {
     pub passed: Option<bool>,
     /// The full score (finished attempts only).
     pub score: Option<AttemptScore>,
+    /// The pass rule stamped when the attempt started; `None` for attempts started before
+    /// rules were stamped, which are judged with no limit on red herrings.
+    pub pass_rule: Option<PassRule>,
 }
 
 /// One stored input with the events it produced.
@@ -545,6 +554,7 @@ impl Store {
         staff_number: &str,
         scenario: &LoadedScenario,
         seed: u64,
+        pass_rule: &PassRule,
         at: OffsetDateTime,
     ) -> Result<Uuid, StoreError> {
         let id = Uuid::now_v7();
@@ -576,8 +586,8 @@ impl Store {
         )?;
         tx.execute(
             "INSERT INTO attempts (id, staff_number, scenario_id, scenario_version, content_hash,
-                 rulesets, pass_ruleset, seed, started_at, status)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'in_progress')",
+                 rulesets, pass_ruleset, seed, started_at, status, pass_rule)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'in_progress', ?10)",
             params![
                 id.to_string(),
                 staff_number,
@@ -588,7 +598,8 @@ impl Store {
                 s.pass_ruleset,
                 // SQLite integers are signed: the seed's 64 bits are kept as they are.
                 seed as i64,
-                timestamp(at)
+                timestamp(at),
+                to_json(pass_rule)
             ],
         )?;
         tx.commit()?;
@@ -747,7 +758,7 @@ impl Store {
         let sql = format!(
             "SELECT a.id, a.staff_number, a.scenario_id, a.scenario_version, a.content_hash,
                     a.rulesets, a.pass_ruleset, a.seed, a.started_at, a.finished_at, a.status,
-                    a.ending, a.passed, a.score_json
+                    a.ending, a.passed, a.score_json, a.pass_rule
              FROM attempts a WHERE {condition} ORDER BY a.started_at, a.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -765,6 +776,7 @@ impl Store {
             String,
             Option<String>,
             Option<bool>,
+            Option<String>,
             Option<String>,
         );
         let rows: Vec<Row> = stmt
@@ -784,6 +796,7 @@ impl Store {
                     r.get(11)?,
                     r.get(12)?,
                     r.get(13)?,
+                    r.get(14)?,
                 ))
             })?
             .collect::<Result<_, _>>()?;
@@ -812,6 +825,7 @@ impl Store {
                     ending: row.11,
                     passed: row.12,
                     score: row.13.as_deref().map(|s| from_json(&what, s)).transpose()?,
+                    pass_rule: row.14.as_deref().map(|s| from_json(&what, s)).transpose()?,
                 })
             })
             .collect()
@@ -893,8 +907,12 @@ impl Store {
             what: format!("attempt {attempt}"),
             detail,
         };
-        let (mut runner, mut events) =
+        let pass_rule = record
+            .pass_rule
+            .unwrap_or_else(|| PassRule::before_red_herring_limit(&scenario.scenario));
+        let (runner, mut events) =
             Runner::start(scenario, catalog, record.seed).map_err(|e| damaged(e.to_string()))?;
+        let mut runner = runner.with_pass_rule(pass_rule);
         let inputs = self.inputs(attempt)?;
         for stored in &inputs {
             let replayed = runner
@@ -946,8 +964,9 @@ impl AttemptLog for Store {
         staff_number: &str,
         scenario: &LoadedScenario,
         seed: u64,
+        pass_rule: &PassRule,
     ) -> Result<Uuid, StoreError> {
-        self.start_attempt_at(staff_number, scenario, seed, now())
+        self.start_attempt_at(staff_number, scenario, seed, pass_rule, now())
     }
 
     fn record_input(

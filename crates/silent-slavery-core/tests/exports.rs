@@ -7,6 +7,7 @@ use silent_slavery_core::course::{AttemptsCounted, Course, CourseStatus, MoveOn}
 use silent_slavery_core::export::{self, Selection};
 use silent_slavery_core::library::{LoadedScenario, load_bytes};
 use silent_slavery_core::runner::{Input, Runner};
+use silent_slavery_core::score::PassRule;
 use silent_slavery_core::store::{Store, Trainee};
 use silent_slavery_core::xapi::{self, XapiConfig};
 use time::macros::datetime;
@@ -97,7 +98,13 @@ impl Fixture {
     ) -> Uuid {
         let id = self
             .store
-            .start_attempt_at(staff, &self.scenario, 2, start)
+            .start_attempt_at(
+                staff,
+                &self.scenario,
+                2,
+                &PassRule::of(&self.scenario.scenario),
+                start,
+            )
             .expect("started");
         let (mut runner, _) =
             Runner::start(Arc::clone(&self.scenario), Arc::clone(&self.catalog), 2)
@@ -152,7 +159,13 @@ fn course_completion_follows_each_move_on_rule() {
     // 2001 has only an unfinished attempt.
     let id = f
         .store
-        .start_attempt_at("2001", &f.scenario, 2, datetime!(2026-11-05 09:00 UTC))
+        .start_attempt_at(
+            "2001",
+            &f.scenario,
+            2,
+            &PassRule::of(&f.scenario.scenario),
+            datetime!(2026-11-05 09:00 UTC),
+        )
         .expect("started");
     let standing =
         |c: &Course, staff: &str| c.standing(&f.store.attempts_of(staff).expect("attempts"));
@@ -430,6 +443,7 @@ fn a_store_from_before_the_decision_columns_exports_the_same_decisions() {
              ALTER TABLE attempt_inputs DROP COLUMN points;
              ALTER TABLE attempt_inputs DROP COLUMN ms_since_previous;
              DROP INDEX xapi_outbox_by_attempt;
+             ALTER TABLE attempts DROP COLUMN pass_rule;
              PRAGMA user_version = 2;",
         )
         .expect("downgraded");

@@ -433,7 +433,7 @@ fn a_critical_breach_under_any_ruleset_fails_the_attempt() {
         .iter()
         .find(|t| t.choices.iter().any(|(_, o)| o == "refer") && t.variants[0].1 == "injured")
         .expect("the best path");
-    let result = score::score(s, &catalog, &bounds, best);
+    let result = score::score(s, &catalog, &bounds, &score::PassRule::of(s), best);
     let r2003 = result.ruleset("silent-slavery-2003").expect("scored");
     assert!(r2003.passed, "the deciding ruleset alone would pass");
     assert_eq!(

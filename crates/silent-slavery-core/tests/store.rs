@@ -266,7 +266,12 @@ fn refused_and_unsaveable_inputs_leave_the_attempt_where_it_was() {
     assert_eq!(attempt.inputs_recorded(), 0, "the runner did not move on");
 
     assert!(matches!(
-        store.start_attempt("nobody", &attempt.runner().scenario().clone(), 1),
+        store.start_attempt(
+            "nobody",
+            &attempt.runner().scenario().clone(),
+            1,
+            attempt.runner().pass_rule()
+        ),
         Err(StoreError::UnknownTrainee(_))
     ));
 }
@@ -348,4 +353,55 @@ fn a_new_store_is_readable_by_its_owner_only() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
+}
+
+/// An attempt is judged by the pass rule stamped when it started: a new attempt carries
+/// today's rule; one recorded before rules were stamped resumes with no red-herring limit.
+#[test]
+fn the_pass_rule_is_stamped_on_the_attempt_and_an_old_attempt_resumes_under_its_own() {
+    use silent_slavery_core::score::PassRule;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("results.sqlite3");
+    let (scenario, catalog) = setup();
+    let store = Store::open(&path).expect("opens");
+    trainee(&store, "4521");
+    let (mut new, _) = RecordedAttempt::start(
+        &store,
+        "4521",
+        Arc::clone(&scenario),
+        Arc::clone(&catalog),
+        2,
+    )
+    .expect("starts");
+    new.apply(&store, &Input::Continue).expect("saved");
+    let stamped = store.attempt(new.id).expect("stored").pass_rule;
+    assert_eq!(stamped, Some(PassRule::of(&scenario.scenario)));
+    assert_eq!(stamped.and_then(|r| r.max_red_herrings_flagged), Some(1));
+    let resumed = store.resume(new.id, Arc::clone(&catalog)).expect("resumes");
+    assert_eq!(resumed.runner.pass_rule().max_red_herrings_flagged, Some(1));
+
+    // An attempt recorded before the stamp existed has none.
+    let (old, _) = RecordedAttempt::start(
+        &store,
+        "4521",
+        Arc::clone(&scenario),
+        Arc::clone(&catalog),
+        2,
+    )
+    .expect("starts");
+    drop(store);
+    let raw = rusqlite::Connection::open(&path).expect("opens");
+    raw.execute(
+        "UPDATE attempts SET pass_rule = NULL WHERE id = ?1",
+        [old.id.to_string()],
+    )
+    .expect("cleared");
+    drop(raw);
+    let store = Store::open(&path).expect("reopens");
+    assert_eq!(store.attempt(old.id).expect("stored").pass_rule, None);
+    let resumed = store.resume(old.id, catalog).expect("resumes");
+    assert_eq!(
+        resumed.runner.pass_rule(),
+        &PassRule::before_red_herring_limit(&scenario.scenario)
+    );
 }
