@@ -395,3 +395,29 @@ fn one_trainee_cannot_resume_anothers_attempt() {
     assert_eq!(screen(&app), Screen::Home);
     let _ = Arc::new(());
 }
+
+#[test]
+fn the_author_panel_lists_the_audits_findings_at_file_line_col() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let scenarios = root.path().join("scenarios");
+    std::fs::create_dir_all(&scenarios).expect("folder");
+    std::fs::write(
+        scenarios.join("gameable.ron"),
+        include_str!("../crates/silent-slavery-core/tests/fixtures/gameable.ron"),
+    )
+    .expect("write");
+    let db = root.path().join("results.sqlite3");
+    let app = app(root.path(), &db);
+    let library = app.world().resource::<ScenarioLibrary>();
+    let catalog = Catalog::embedded().expect("catalogue");
+    let findings = silent_slavery::ui::views::audit_findings(library, &catalog, root.path());
+    assert_eq!(findings.len(), 12, "{findings:#?}");
+    assert!(
+        findings[0].starts_with(
+            "scenarios/gameable.ron:6:9: warning: a trainee who knows nothing passes this way (always the longest option, flag every cue)"
+        ),
+        "{}",
+        findings[0]
+    );
+    assert!(findings.iter().all(|f| f.contains(": warning: ")));
+}

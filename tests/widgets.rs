@@ -122,6 +122,10 @@ fn the_debrief_explains_what_was_missed_and_why() {
         outcome: "Left with the driver (Victim lost)".into(),
         closing: "The minibus drives off.".into(),
         passed: false,
+        conditions: vec![
+            ("score under silent-slavery-2003 at least 80%: 9.0% (NOT MET)".into(), false),
+            ("red herrings flagged at most 1: 0 (met)".into(), true),
+        ],
         rulesets: vec![
             RulesetLine { title: "Silent Slavery conference recommendations (2003)".into(), raw: 12, max: 134, scaled: 12.0 / 134.0, decides: true, passed: false },
             RulesetLine { title: "Current practice, England & Wales".into(), raw: 20, max: 154, scaled: 20.0 / 154.0, decides: false, passed: false },
@@ -144,6 +148,8 @@ fn the_debrief_explains_what_was_missed_and_why() {
     let mut h = harness(|ui| widgets::debrief(ui, &view));
     h.run();
     h.get_by_label("NOT PASSED — Left with the driver (Victim lost)");
+    h.get_by_label("✘ score under silent-slavery-2003 at least 80%: 9.0% (NOT MET)");
+    h.get_by_label("✔ red herrings flagged at most 1: 0 (met)");
     h.get_by_label("Silent Slavery conference recommendations (2003) (decides pass or fail): 12 of 134 points (9%) — not passed");
     h.get_by_label(
         "Principle 1: Human rights first, not immigration — critical: this alone fails the attempt",
@@ -233,13 +239,13 @@ fn the_home_view_names_the_trainee_without_a_dangling_comma() {
         name: "C. Example".into(),
         unit: String::new(),
     });
-    let view = silent_slavery::ui::views::home(&session, &library, &store, None, false);
+    let view = silent_slavery::ui::views::home(&session, &library, &store, None, false, Vec::new());
     assert_eq!(view.trainee, "C. Example (55)");
     session.trainee = Some(Trainee {
         staff_number: "55".into(),
         name: "C. Example".into(),
         unit: "North".into(),
     });
-    let view = silent_slavery::ui::views::home(&session, &library, &store, None, false);
+    let view = silent_slavery::ui::views::home(&session, &library, &store, None, false, Vec::new());
     assert_eq!(view.trainee, "C. Example (55), North");
 }

@@ -235,11 +235,21 @@ fn home(
     results: Res<Results>,
     config: Res<SimConfig>,
     course: Res<CourseTitle>,
+    catalog: Res<CatalogResource>,
     mut settings: ResMut<DisplaySettings>,
     mut actions: MessageWriter<TraineeAction>,
     mut cached: Local<Option<widgets::HomeView>>,
+    mut audit: Local<Option<Vec<String>>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
+    // The audit walks every scenario: only for trainers, and only when the library changed.
+    if config.author && (audit.is_none() || library.is_changed()) {
+        *audit = Some(views::audit_findings(
+            &library,
+            &catalog.0,
+            &config.asset_root,
+        ));
+    }
     // The view reads the trainee's attempts from the store: only again when the session
     // (a finished or left attempt, a new sign-in) or the library changed, not every frame.
     if cached.is_none() || session.is_changed() || library.is_changed() {
@@ -250,6 +260,7 @@ fn home(
                 &store,
                 course.0.clone(),
                 config.author,
+                audit.clone().unwrap_or_default(),
             )),
             Err(_) => return Ok(()),
         };

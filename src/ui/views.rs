@@ -20,6 +20,7 @@ pub fn home(
     store: &Store,
     course: Option<String>,
     author: bool,
+    audit: Vec<String>,
 ) -> HomeView {
     let trainee = session
         .trainee
@@ -78,9 +79,26 @@ pub fn home(
         course,
         scenarios,
         broken: library.problems().iter().map(|d| d.render()).collect(),
+        audit,
         notice: session.notice.clone(),
         author,
     }
+}
+
+/// The assessment audit of the playable scenarios, rendered as warnings at file:line:col
+/// (as `silent-slavery validate` shows them), for the author panel. Files are read from
+/// `asset_root` to place each finding.
+pub fn audit_findings(
+    library: &ScenarioLibrary,
+    catalog: &Catalog,
+    asset_root: &std::path::Path,
+) -> Vec<String> {
+    let playable = library.playable();
+    silent_slavery_core::audit::audit(playable.iter().map(|s| &**s), catalog)
+        .diagnostics(|file| std::fs::read_to_string(asset_root.join(file)).ok())
+        .into_iter()
+        .map(|d| d.as_warning().render())
+        .collect()
 }
 
 /// A scene's text with each `{cue}` replaced by the cue's words, and unplaced cues after it.
@@ -270,6 +288,11 @@ pub fn debrief(finished: &FinishedAttempt, catalog: &Catalog) -> DebriefView {
         }),
         closing: ending.map_or(String::new(), |e| e.text.clone()),
         passed: score.passed,
+        conditions: score
+            .pass_conditions()
+            .into_iter()
+            .map(|c| (c.to_string(), c.met()))
+            .collect(),
         rulesets,
         bars,
         missed,

@@ -146,6 +146,9 @@ pub struct HomeView {
     pub scenarios: Vec<ScenarioCard>,
     /// Scenario files that did not load, as rendered diagnostics (for trainers).
     pub broken: Vec<String>,
+    /// The assessment audit's findings on the playable scenarios, as rendered warnings
+    /// (author mode only; empty for trainees).
+    pub audit: Vec<String>,
     /// A message to show, e.g. why something failed.
     pub notice: Option<String>,
     /// Whether trainers' tools are on (the author preview button).
@@ -186,6 +189,25 @@ pub fn home(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
                 for d in &view.broken {
                     ui.monospace(d);
                 }
+            },
+        );
+    }
+    if !view.audit.is_empty() {
+        let heading = format!(
+            "Author panel: {} audit warning(s): could a trainee who knows nothing pass? (silent-slavery audit)",
+            view.audit.len()
+        );
+        ui.collapsing(
+            egui::RichText::new(heading).color(ui.visuals().warn_fg_color),
+            |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("audit")
+                    .max_height(240.0)
+                    .show(ui, |ui| {
+                        for d in &view.audit {
+                            ui.monospace(d);
+                        }
+                    });
             },
         );
     }
@@ -509,6 +531,9 @@ pub struct DebriefView {
     pub closing: String,
     /// Passed overall.
     pub passed: bool,
+    /// Each condition of passing with the trainee's figure and the threshold, and whether
+    /// it was met ("red herrings flagged at most 1: 3 (NOT MET)").
+    pub conditions: Vec<(String, bool)>,
     /// Score per ruleset.
     pub rulesets: Vec<RulesetLine>,
     /// Chart bars, one per rule touched (deciding ruleset first).
@@ -549,6 +574,16 @@ pub fn debrief(ui: &mut egui::Ui, view: &DebriefView) -> Option<Intent> {
                 .color(colour),
         );
         ui.label(&view.closing);
+        ui.add_space(8.0);
+        ui.label(egui::RichText::new("To pass, every condition must be met:").strong());
+        for (condition, met) in &view.conditions {
+            let text = egui::RichText::new(format!("{} {condition}", if *met { "✔" } else { "✘" }));
+            if *met {
+                ui.label(text);
+            } else {
+                ui.label(text.strong().color(ui.visuals().error_fg_color));
+            }
+        }
         ui.add_space(8.0);
         for r in &view.rulesets {
             let decides = if r.decides {

@@ -457,9 +457,12 @@ fn decision_items(scenario: &Scenario, catalog: &Catalog, index: usize) -> Vec<I
 /// Audits a library: every scenario's guessing strategies and random play, every decision
 /// as an item, and the length cue and tell-tale words over the whole library. Templates
 /// (files named `_*.ron`) are left out, as trainees never play them.
-pub fn audit(scenarios: &[LoadedScenario], catalog: &Catalog) -> LibraryAudit {
+pub fn audit<'a>(
+    scenarios: impl IntoIterator<Item = &'a LoadedScenario>,
+    catalog: &Catalog,
+) -> LibraryAudit {
     let played: Vec<&LoadedScenario> = scenarios
-        .iter()
+        .into_iter()
         .filter(|s| !crate::coverage::is_template(&s.file))
         .collect();
     audit_played(&played, catalog)
