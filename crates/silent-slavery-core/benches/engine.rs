@@ -131,6 +131,45 @@ fn authoring_load(c: &mut Criterion) {
     group.finish();
 }
 
+/// The assessment audit against validation, on the same library: parsing, validating and
+/// scoring every file (what `validate` and the app's loading do) against auditing the loaded
+/// library (docs/performance.md: audit costs at most 2× validate). Measured on the shipped
+/// library and on the 1,000 synthetic scenarios.
+fn audit_against_validate(c: &mut Criterion) {
+    let catalog = Catalog::embedded().expect("catalogue");
+    let shipped: Vec<(String, Vec<u8>)> = silent_slavery_core::library::scenario_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios"),
+    )
+    .into_iter()
+    .map(|p| {
+        let bytes = std::fs::read(&p).expect("readable");
+        (p.display().to_string(), bytes)
+    })
+    .collect();
+    let synthetic: Vec<(String, Vec<u8>)> = (0..1000)
+        .map(|i| (format!("s{i}.ron"), synthetic(i, 50).into_bytes()))
+        .collect();
+    for (name, files) in [("shipped", &shipped), ("synthetic_1000x50", &synthetic)] {
+        let load = || -> Vec<silent_slavery_core::library::LoadedScenario> {
+            files
+                .iter()
+                .map(|(file, bytes)| load_bytes(file, bytes, &catalog).expect("valid"))
+                .collect()
+        };
+        let loaded = load();
+        let mut group = c.benchmark_group(format!("audit_vs_validate_{name}"));
+        group.sample_size(10);
+        group.throughput(Throughput::Elements(files.len() as u64));
+        group.bench_function("parse_validate_best_score", |b| {
+            b.iter(|| std::hint::black_box(load()))
+        });
+        group.bench_function("audit", |b| {
+            b.iter(|| std::hint::black_box(silent_slavery_core::audit::audit(&loaded, &catalog)))
+        });
+        group.finish();
+    }
+}
+
 fn scaling(c: &mut Criterion) {
     let catalog = Catalog::embedded().expect("catalogue");
     let mut group = c.benchmark_group("scaling");
@@ -173,5 +212,11 @@ fn scaling(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, authoring_load, against_yarn_spinner, scaling);
+criterion_group!(
+    benches,
+    authoring_load,
+    against_yarn_spinner,
+    audit_against_validate,
+    scaling
+);
 criterion_main!(benches);
