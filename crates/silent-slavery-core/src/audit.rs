@@ -288,17 +288,21 @@ impl LibraryAudit {
 /// Terms of an option text: its words and two-word phrases, case-folded, stop words left
 /// out (NLTK's English list), each once.
 pub fn terms(text: &str) -> BTreeSet<String> {
-    let stop = stop_words();
-    let words: Vec<String> = text
-        .unicode_words()
-        .map(|w| w.to_lowercase().replace('\u{2019}', "'"))
-        .filter(|w| !stop.contains(w.as_str()))
-        .collect();
+    let words = words(text);
     let mut out: BTreeSet<String> = words.iter().cloned().collect();
     for pair in words.windows(2) {
         out.insert(format!("{} {}", pair[0], pair[1]));
     }
     out
+}
+
+/// A text's words, case-folded, stop words left out, in order.
+fn words(text: &str) -> Vec<String> {
+    let stop = stop_words();
+    text.unicode_words()
+        .map(|w| w.to_lowercase().replace('\u{2019}', "'"))
+        .filter(|w| !stop.contains(w.as_str()))
+        .collect()
 }
 
 fn stop_words() -> &'static std::collections::HashSet<&'static str> {
@@ -313,11 +317,55 @@ fn stop_words() -> &'static std::collections::HashSet<&'static str> {
     })
 }
 
+/// Terms of the whole library, each stored once and known by its number: words first, and
+/// each two-word phrase by the numbers of its words, so no phrase is spelt out twice.
+#[derive(Default)]
+struct Terms {
+    words: FoldMap<String, u32>,
+    pairs: FoldMap<(u32, u32), u32>,
+    names: Vec<String>,
+}
+
+impl Terms {
+    /// The numbers of a text's terms (as [`terms`] gives them), sorted, each once.
+    fn of(&mut self, text: &str) -> Vec<u32> {
+        let mut ids: Vec<u32> = words(text)
+            .into_iter()
+            .map(|w| match self.words.get(&w) {
+                Some(&id) => id,
+                None => {
+                    let id = self.names.len() as u32;
+                    self.names.push(w.clone());
+                    self.words.insert(w, id);
+                    id
+                }
+            })
+            .collect();
+        let pairs: Vec<(u32, u32)> = ids.windows(2).map(|p| (p[0], p[1])).collect();
+        for (a, b) in pairs {
+            let id = match self.pairs.get(&(a, b)) {
+                Some(&id) => id,
+                None => {
+                    let id = self.names.len() as u32;
+                    let name = format!("{} {}", self.names[a as usize], self.names[b as usize]);
+                    self.names.push(name);
+                    self.pairs.insert((a, b), id);
+                    id
+                }
+            };
+            ids.push(id);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
 /// An option's place and what the audit needs of it.
 struct OptionItem {
     id: String,
     chars: usize,
-    terms: BTreeSet<String>,
+    terms: Vec<u32>,
 }
 
 /// A decision as an item of the library.
@@ -336,17 +384,17 @@ struct Item {
 /// learns from the decision in front of it (leave one decision out), as a trainee who has
 /// played the rest of the library would not have seen this item's key.
 pub struct VocabularyModel {
-    best: HashMap<String, f64>,
-    wrong: HashMap<String, f64>,
+    best: Vec<f64>,
+    wrong: Vec<f64>,
     best_total: f64,
     wrong_total: f64,
 }
 
 impl VocabularyModel {
-    fn new(items: &[Item]) -> VocabularyModel {
+    fn new(items: &[Item], terms: usize) -> VocabularyModel {
         let mut model = VocabularyModel {
-            best: HashMap::new(),
-            wrong: HashMap::new(),
+            best: vec![0.0; terms],
+            wrong: vec![0.0; terms],
             best_total: 0.0,
             wrong_total: 0.0,
         };
@@ -358,21 +406,20 @@ impl VocabularyModel {
 
     fn add(&mut self, item: &Item, sign: f64) {
         for (o, option) in item.options.iter().enumerate() {
-            let is_best = item.best.contains(&o);
-            let (counts, total) = if is_best {
+            let (counts, total) = if item.best.contains(&o) {
                 (&mut self.best, &mut self.best_total)
             } else {
                 (&mut self.wrong, &mut self.wrong_total)
             };
             *total += sign;
-            for t in &option.terms {
-                *counts.entry(t.clone()).or_default() += sign;
+            for &t in &option.terms {
+                counts[t as usize] += sign;
             }
         }
     }
 
     /// The score of an option's terms.
-    fn score(&self, terms: &BTreeSet<String>) -> f64 {
+    fn score(&self, terms: &[u32]) -> f64 {
         let all = self.best_total + self.wrong_total;
         if self.best_total <= 0.0 || self.wrong_total <= 0.0 || all <= 0.0 {
             return 0.0;
@@ -381,9 +428,9 @@ impl VocabularyModel {
         let prior = (p / (1.0 - p)).ln();
         terms
             .iter()
-            .map(|t| {
-                let b = self.best.get(t).copied().unwrap_or(0.0).max(0.0);
-                let w = self.wrong.get(t).copied().unwrap_or(0.0).max(0.0);
+            .map(|&t| {
+                let b = self.best[t as usize].max(0.0);
+                let w = self.wrong[t as usize].max(0.0);
                 ((b + p) / (w + 1.0 - p)).ln() - prior
             })
             .sum()
@@ -416,7 +463,12 @@ fn option_key(
     (critical, deciding, all)
 }
 
-fn decision_items(scenario: &Scenario, catalog: &Catalog, index: usize) -> Vec<Item> {
+fn decision_items(
+    scenario: &Scenario,
+    catalog: &Catalog,
+    index: usize,
+    vocabulary: &mut Terms,
+) -> Vec<Item> {
     scenario
         .steps
         .iter()
@@ -445,7 +497,7 @@ fn decision_items(scenario: &Scenario, catalog: &Catalog, index: usize) -> Vec<I
                     .map(|o| OptionItem {
                         id: o.id.clone(),
                         chars: o.text.chars().count(),
-                        terms: terms(&o.text),
+                        terms: vocabulary.of(&o.text),
                     })
                     .collect(),
                 best,
@@ -469,11 +521,17 @@ pub fn audit<'a>(
 }
 
 fn audit_played(scenarios: &[&LoadedScenario], catalog: &Catalog) -> LibraryAudit {
+    let mut library_terms = Terms::default();
     let mut items: Vec<Item> = Vec::new();
     for (i, loaded) in scenarios.iter().enumerate() {
-        items.extend(decision_items(&loaded.scenario, catalog, i));
+        items.extend(decision_items(
+            &loaded.scenario,
+            catalog,
+            i,
+            &mut library_terms,
+        ));
     }
-    let mut model = VocabularyModel::new(&items);
+    let mut model = VocabularyModel::new(&items, library_terms.names.len());
     // The guesser's score of every option, each decision judged by what the rest of the
     // library taught.
     let mut vocabulary: HashMap<(usize, usize), Vec<f64>> = HashMap::new();
@@ -647,7 +705,7 @@ fn audit_played(scenarios: &[&LoadedScenario], catalog: &Catalog) -> LibraryAudi
         }
     }
 
-    let tells = tells(scenarios, &items);
+    let tells = tells(scenarios, &items, &library_terms);
     for tell in &tells {
         // Once per file, at the first option that uses it.
         let mut files_done = BTreeSet::new();
@@ -866,15 +924,15 @@ fn never_unlocked(graph: &StateGraph<'_>, step: usize, d: &Decision) -> Vec<Stri
         .collect()
 }
 
-fn tells(scenarios: &[&LoadedScenario], items: &[Item]) -> Vec<Tell> {
-    // term -> (places in best options, places in wrong options)
+fn tells(scenarios: &[&LoadedScenario], items: &[Item], vocabulary: &Terms) -> Vec<Tell> {
+    // Per term number: (places in best options, places in wrong options).
     type Places = Vec<(usize, usize, usize)>;
-    let mut seen: BTreeMap<&str, (Places, Places)> = BTreeMap::new();
+    let mut seen: Vec<(Places, Places)> = vec![(Vec::new(), Vec::new()); vocabulary.names.len()];
     for (k, item) in items.iter().enumerate() {
         for (o, option) in item.options.iter().enumerate() {
             let best = item.best.contains(&o);
-            for t in &option.terms {
-                let entry = seen.entry(t.as_str()).or_default();
+            for &t in &option.terms {
+                let entry = &mut seen[t as usize];
                 if best {
                     entry.0.push((k, item.step, o));
                 } else {
@@ -884,7 +942,7 @@ fn tells(scenarios: &[&LoadedScenario], items: &[Item]) -> Vec<Tell> {
         }
     }
     let mut out: Vec<Tell> = Vec::new();
-    for (term, (best, wrong)) in &seen {
+    for (term, (best, wrong)) in vocabulary.names.iter().zip(&seen) {
         for (in_best, places, others) in [(true, best, wrong), (false, wrong, best)] {
             if !others.is_empty() {
                 continue;
@@ -894,7 +952,7 @@ fn tells(scenarios: &[&LoadedScenario], items: &[Item]) -> Vec<Tell> {
                 continue;
             }
             out.push(Tell {
-                term: (*term).to_owned(),
+                term: term.clone(),
                 in_best,
                 places: places
                     .iter()
@@ -1120,9 +1178,19 @@ fn random_play(loaded: &LoadedScenario, catalog: &Catalog, graph: &StateGraph<'_
         .bounds
         .get(&scenario.pass_ruleset)
         .map_or(0, |b| b.max);
+    let threshold = pass_threshold(max, rule.mastery_score);
+    let mut tables: FoldMap<u32, IdentificationTable> = FoldMap::default();
     if !graph.truncated
-        && let Some(p) = forward(graph, scenario, column, true, |offered, points| {
-            identification_pass_chance(scenario, catalog, &rule, max, offered, points)
+        && let Some(p) = forward(graph, scenario, column, true, |n, points| {
+            let Some(threshold) = threshold else {
+                return 0.0;
+            };
+            tables
+                .entry(graph.offered_set(n))
+                .or_insert_with(|| {
+                    IdentificationTable::new(scenario, catalog, &rule, graph.offered_cues(n))
+                })
+                .chance(points, threshold, i64::from(scenario.caution_penalty))
         })
     {
         return RandomPlay {
@@ -1138,26 +1206,137 @@ fn random_play(loaded: &LoadedScenario, catalog: &Catalog, graph: &StateGraph<'_
     }
 }
 
+/// Maps keyed by our own small numbers: foldhash, as in the state graph.
+type FoldMap<K, V> = foldhash::HashMap<K, V>;
+
+/// The lowest raw score that reaches the mastery score against `max` (as
+/// [`score::scaled`] and the pass rule compare them); `None` when none does.
+fn pass_threshold(max: i64, mastery: f64) -> Option<i64> {
+    let passes = |raw: i64| score::scaled(raw, max) + 1e-9 >= mastery;
+    let (mut lo, mut hi) = (-(1i64 << 40), max.max(0) + 1);
+    if !passes(hi) {
+        return None;
+    }
+    if passes(lo) {
+        return Some(lo);
+    }
+    // Passing grows with the raw score: the first raw that passes lies in (lo, hi].
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if passes(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(hi)
+}
+
+/// For one set of cues offered, what random flags (each cue with probability ½) give.
+struct IdentificationTable {
+    /// `tail[s]`: the chance that the true indicators flagged weigh at least `s` points and
+    /// are enough for the recall condition.
+    tail: Vec<f64>,
+    /// `herrings[j]`: the chance that exactly `j` red herrings are flagged, 0 for a `j` over
+    /// the limit.
+    herrings: Vec<f64>,
+}
+
+impl IdentificationTable {
+    fn new<'a>(
+        scenario: &Scenario,
+        catalog: &Catalog,
+        rule: &PassRule,
+        offered: impl Iterator<Item = &'a str>,
+    ) -> IdentificationTable {
+        let mut weights = Vec::new();
+        let mut herrings = 0usize;
+        for id in offered {
+            match scenario.cue(id).and_then(|c| catalog.cue_tag(&c.indicator)) {
+                Some(CueTag::Indicator(i)) => weights.push(i.weight.points().max(0) as usize),
+                Some(CueTag::Caution(_)) => herrings += 1,
+                None => {}
+            }
+        }
+        let k = weights.len();
+        let top: usize = weights.iter().sum();
+        // ways[f][w]: the chance that f indicators are flagged with total weight w.
+        let mut ways = vec![vec![0.0f64; top + 1]; k + 1];
+        ways[0][0] = 1.0;
+        for (done, &w) in weights.iter().enumerate() {
+            for f in (0..=done).rev() {
+                for s in (0..=top).rev() {
+                    let here = ways[f][s];
+                    if here == 0.0 {
+                        continue;
+                    }
+                    ways[f][s] = here * 0.5;
+                    ways[f + 1][s + w] += here * 0.5;
+                }
+            }
+        }
+        let mut tail = vec![0.0f64; top + 2];
+        for (f, row) in ways.iter().enumerate() {
+            let recall = if k == 0 { 1.0 } else { f as f64 / k as f64 };
+            if recall + 1e-9 < rule.min_identification_recall {
+                continue;
+            }
+            for (s, &p) in row.iter().enumerate() {
+                tail[s] += p;
+            }
+        }
+        for s in (0..=top).rev() {
+            tail[s] += tail[s + 1];
+        }
+        let herrings = (0..=herrings)
+            .map(|j| {
+                if rule
+                    .max_red_herrings_flagged
+                    .is_some_and(|limit| j > limit as usize)
+                {
+                    0.0
+                } else {
+                    binomial(herrings, j) * 0.5f64.powi(herrings as i32)
+                }
+            })
+            .collect();
+        IdentificationTable { tail, herrings }
+    }
+
+    /// The chance that an attempt with `points` decision points passes, given the lowest
+    /// passing raw score and the points lost per red herring.
+    fn chance(&self, points: i64, threshold: i64, penalty: i64) -> f64 {
+        self.herrings
+            .iter()
+            .enumerate()
+            .map(|(j, &pj)| {
+                // Indicator points needed: threshold - points + penalty for each herring.
+                let need = threshold - points + penalty * j as i64;
+                let at = need.max(0) as usize;
+                pj * self.tail.get(at).copied().unwrap_or(0.0)
+            })
+            .sum()
+    }
+}
+
 /// Pushes probability mass from the start through the state graph, dropping paths with a
-/// critical breach, and sums `at_ending(offered cues, decision points)` weighted by the
-/// chance of reaching each ending with those points. With `track_points` false every path
-/// carries 0 points. `None` when the distributions outgrow [`RANDOM_PLAY_BUDGET`].
+/// critical breach, and sums `at_ending(state, decision points)` weighted by the chance of
+/// reaching each ending with those points. With `track_points` false every path carries 0
+/// points. `None` when the distributions outgrow [`RANDOM_PLAY_BUDGET`].
 fn forward(
     graph: &StateGraph<'_>,
     scenario: &Scenario,
     column: usize,
     track_points: bool,
-    mut at_ending: impl FnMut(Vec<&str>, i64) -> f64,
+    mut at_ending: impl FnMut(NodeIndex, i64) -> f64,
 ) -> Option<f64> {
     let start = graph.start()?;
     let (sccs, _) = graph.components();
     let g = &graph.graph;
-    let mut mass: HashMap<NodeIndex, HashMap<i64, f64>> = HashMap::new();
+    let mut mass: FoldMap<NodeIndex, FoldMap<i64, f64>> = FoldMap::default();
     mass.entry(start).or_default().insert(0, 1.0);
     let mut held = 1usize;
     let mut total = 0.0;
-    // Memo of the ending chance per (offered set, points).
-    let mut memo: HashMap<(u32, i64), f64> = HashMap::new();
     // The chance of each move out of a state.
     let chances = |n: NodeIndex| -> Vec<(NodeIndex, Move, f64)> {
         let edges: Vec<(NodeIndex, Move)> = g.edges(n).map(|e| (e.target(), *e.weight())).collect();
@@ -1189,12 +1368,11 @@ fn forward(
         }
     };
     for scc in sccs.iter().rev() {
-        let inside: BTreeSet<NodeIndex> = scc.iter().copied().collect();
         let cyclic = scc.len() > 1 || g.contains_edge(scc[0], scc[0]);
         // Mass waiting at each member; in a cycle it goes round until what is left is
         // negligible (each round leaves by at least one exit, as validation refuses cycles
         // with no way out).
-        let mut pending: HashMap<NodeIndex, HashMap<i64, f64>> = HashMap::new();
+        let mut pending: FoldMap<NodeIndex, FoldMap<i64, f64>> = FoldMap::default();
         for &n in scc {
             if let Some(d) = mass.remove(&n) {
                 held = held.saturating_sub(d.len());
@@ -1204,15 +1382,11 @@ fn forward(
         let mut rounds = 0;
         while !pending.is_empty() {
             rounds += 1;
-            let mut next_round: HashMap<NodeIndex, HashMap<i64, f64>> = HashMap::new();
+            let mut next_round: FoldMap<NodeIndex, FoldMap<i64, f64>> = FoldMap::default();
             for (n, dist) in pending {
                 if graph.is_ending(n) {
-                    let offered_id = graph.offered_set(n);
                     for (&d, &p) in &dist {
-                        let chance = *memo
-                            .entry((offered_id, d))
-                            .or_insert_with(|| at_ending(graph.offered_cues(n).collect(), d));
-                        total += p * chance;
+                        total += p * at_ending(n, d);
                     }
                     continue;
                 }
@@ -1221,7 +1395,7 @@ fn forward(
                         continue;
                     }
                     let shift = points(&m);
-                    let (bucket, counted) = if inside.contains(&target) && cyclic {
+                    let (bucket, counted) = if cyclic && scc.contains(&target) {
                         (next_round.entry(target).or_default(), false)
                     } else {
                         (mass.entry(target).or_default(), true)
@@ -1246,73 +1420,6 @@ fn forward(
         }
     }
     Some(total.min(1.0))
-}
-
-/// The chance that random flags (each cue offered flagged with probability ½) make an
-/// attempt with `points` decision points under the deciding ruleset pass: score, recall
-/// and the red-herring limit all met.
-fn identification_pass_chance(
-    scenario: &Scenario,
-    catalog: &Catalog,
-    rule: &PassRule,
-    max: i64,
-    offered: Vec<&str>,
-    points: i64,
-) -> f64 {
-    let mut weights = Vec::new();
-    let mut herrings = 0usize;
-    for id in offered {
-        match scenario.cue(id).and_then(|c| catalog.cue_tag(&c.indicator)) {
-            Some(CueTag::Indicator(i)) => weights.push(i.weight.points()),
-            Some(CueTag::Caution(_)) => herrings += 1,
-            None => {}
-        }
-    }
-    let k = weights.len();
-    // ways[f][w]: the chance that f indicators are flagged with total weight w.
-    let top: i64 = weights.iter().sum();
-    let width = (top + 1) as usize;
-    let mut ways = vec![vec![0.0f64; width]; k + 1];
-    ways[0][0] = 1.0;
-    for (done, &w) in weights.iter().enumerate() {
-        for f in (0..=done).rev() {
-            for s in (0..width).rev() {
-                let here = ways[f][s];
-                if here == 0.0 {
-                    continue;
-                }
-                ways[f][s] = here * 0.5;
-                ways[f + 1][s + w as usize] += here * 0.5;
-            }
-        }
-    }
-    let penalty = i64::from(scenario.caution_penalty);
-    let mut chance = 0.0;
-    for j in 0..=herrings {
-        if rule
-            .max_red_herrings_flagged
-            .is_some_and(|limit| j > limit as usize)
-        {
-            continue;
-        }
-        let herring_chance = binomial(herrings, j) * 0.5f64.powi(herrings as i32);
-        for (f, row) in ways.iter().enumerate() {
-            let recall = if k == 0 { 1.0 } else { f as f64 / k as f64 };
-            if recall + 1e-9 < rule.min_identification_recall {
-                continue;
-            }
-            for (s, &p) in row.iter().enumerate() {
-                if p == 0.0 {
-                    continue;
-                }
-                let raw = points + s as i64 - penalty * j as i64;
-                if score::scaled(raw, max) + 1e-9 >= rule.mastery_score {
-                    chance += p * herring_chance;
-                }
-            }
-        }
-    }
-    chance
 }
 
 fn binomial(n: usize, k: usize) -> f64 {

@@ -544,14 +544,19 @@ impl Scenario {
 
     /// Every cue of a scene: its own and every variant's.
     pub fn all_cues(&self) -> impl Iterator<Item = &Cue> {
-        self.steps.iter().flat_map(|s| match s {
-            Step::Scene(scene) => scene
-                .cues
-                .iter()
-                .chain(scene.variants.iter().flat_map(|v| v.cues.iter()))
-                .collect::<Vec<_>>(),
-            _ => Vec::new(),
-        })
+        // No allocation: scoring looks cues up by id many times per attempt.
+        self.steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Scene(scene) => Some(scene),
+                _ => None,
+            })
+            .flat_map(|scene| {
+                scene
+                    .cues
+                    .iter()
+                    .chain(scene.variants.iter().flat_map(|v| v.cues.iter()))
+            })
     }
 
     /// The cue with this id.
