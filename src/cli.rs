@@ -1260,9 +1260,26 @@ fn coverage(catalog: &Catalog, paths: Vec<PathBuf>, format: Format) -> Result<Ex
 
 fn coverage_text(coverage: &Coverage, gaps: &[Gap], errors: usize) -> Result<String> {
     let mut out = String::new();
-    writeln!(out, "Scenarios:")?;
-    for (n, id) in coverage.scenarios.iter().enumerate() {
-        writeln!(out, "  {:>2} {id}", n + 1)?;
+    writeln!(
+        out,
+        "Scenarios (role; forms of exploitation; outcomes its endings record):"
+    )?;
+    for (n, p) in coverage.profiles.iter().enumerate() {
+        let forms: Vec<String> = p.forms.iter().map(|f| format!("{f:?}")).collect();
+        let outcomes: Vec<&str> = p.outcomes.iter().map(|o| o.label()).collect();
+        writeln!(
+            out,
+            "  {:>2} {:<30} {}; {}; {}",
+            n + 1,
+            p.id,
+            p.role.label(),
+            if forms.is_empty() {
+                "—".to_owned()
+            } else {
+                forms.join(", ")
+            },
+            outcomes.join(", ")
+        )?;
     }
     let header: String = (1..=coverage.scenarios.len())
         .map(|n| format!("{:>3}", n))
@@ -1332,7 +1349,7 @@ fn coverage_text(coverage: &Coverage, gaps: &[Gap], errors: usize) -> Result<Str
     if gaps.is_empty() {
         writeln!(
             out,
-            "\nCoverage complete: every scored rule upheld and breached, every difference from 2003 shown, {} indicators.",
+            "\nCoverage complete: every scored rule upheld and breached in at least 2 scenarios, every difference from 2003 shown, {} indicators, police, immigration and social-care roles, a scenario that can end with no exploitation found.",
             coverage.distinct_indicators()
         )?;
     } else {

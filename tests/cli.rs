@@ -169,17 +169,21 @@ fn run_plays_a_scripted_best_path_to_a_pass() {
     );
     assert!(stdout.contains("[the_stop] Scene\n  variant: exhausted_man\n[stop_concerns] Identify\n  flag dawn_run\n"), "{stdout}");
     assert!(
-        stdout.contains("  choose dtn_door_open\n    +10 rec_04_not_conditional_on_evidence\n"),
+        stdout.contains("  choose dtn_door_open\n    +15 rec_04_not_conditional_on_evidence\n"),
         "{stdout}"
     );
     assert!(
         stdout.contains(
-            "silent-slavery-2003 (decides pass/fail): 134 of 134 points, scaled 1.00: pass"
+            "silent-slavery-2003 (decides pass/fail): 185 of 185 points, scaled 1.00: pass"
         ),
         "{stdout}"
     );
     assert!(
-        stdout.contains("uk-ew-current: 154 of 154 points, scaled 1.00: pass"),
+        stdout.contains("uk-ew-current: 160 of 160 points, scaled 1.00: pass"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  red herrings flagged at most 1: 0 (met)\n"),
         "{stdout}"
     );
     assert!(
@@ -219,7 +223,7 @@ fn run_in_json_replays_identically_for_the_same_seed() {
             r2003["raw"].as_i64(),
             r2003["max"].as_i64()
         ),
-        (Some("silent-slavery-2003"), Some(134), Some(134))
+        (Some("silent-slavery-2003"), Some(185), Some(185))
     );
     assert_eq!(a["score"]["identification"]["recall"], 1.0);
 }
@@ -343,7 +347,16 @@ fn coverage_exits_one_and_names_the_gaps_of_a_thin_library() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("no scenario has an option that upholds `rec_11_transition_at_18`"),
+        stdout
+            .contains("`rec_11_transition_at_18` is upheld in 0 scenario(s); the library needs 2"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("`p1_human_rights_not_immigration` is upheld in 1 scenario(s) (roadside_minibus_dawn); the library needs 2"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("no scenario is played as social care staff"),
         "{stdout}"
     );
     assert!(
@@ -413,11 +426,25 @@ fn run_with_a_store_records_the_attempt_and_report_and_export_read_it() {
         text.contains("  Completed: 0\n  In progress: 1\n    4521"),
         "{text}"
     );
-    assert!(text.contains("1 of 12 done"), "{text}");
+    assert!(text.contains("1 of 14 done"), "{text}");
 
     let json = stdout_json(cli().args(["report", "--format", "json", "--db"]).arg(&db));
-    assert_eq!(json[0]["trainees"][0]["status"], "in_progress");
-    assert_eq!(json[0]["trainees"][0]["scenarios_done"], 1);
+    let course = |id: &str| {
+        json.as_array()
+            .expect("courses")
+            .iter()
+            .find(|c| c["course"] == id)
+            .unwrap_or_else(|| panic!("{id} in {json:#}"))
+            .clone()
+    };
+    let frontline = course("frontline");
+    assert_eq!(frontline["trainees"][0]["status"], "in_progress");
+    assert_eq!(frontline["trainees"][0]["scenarios_done"], 1);
+    // The roadside stop is a police scenario: not in the immigration and social-care course.
+    assert_eq!(
+        course("border_and_care")["trainees"][0]["status"],
+        "not_started"
+    );
 
     let csv = dir.path().join("attempts.csv");
     cli()
@@ -429,7 +456,7 @@ fn run_with_a_store_records_the_attempt_and_report_and_export_read_it() {
         .success();
     let text = std::fs::read_to_string(&csv).expect("written");
     assert_eq!(text.lines().count(), 2);
-    assert!(text.lines().nth(1).is_some_and(|l| l.contains(",4521,A. Example,North Response,roadside_minibus_dawn,1,")));
+    assert!(text.lines().nth(1).is_some_and(|l| l.contains(",4521,A. Example,North Response,roadside_minibus_dawn,2,")));
 
     // xAPI needs a homePage; without one nothing is written.
     let json_out = dir.path().join("x.json");

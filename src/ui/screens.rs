@@ -55,7 +55,12 @@ fn redraw_on_change(
 fn find_course(config: Res<SimConfig>, mut title: ResMut<CourseTitle>) {
     let dir = config.asset_root.join(&config.scenarios).join("courses");
     let (courses, _) = silent_slavery_core::course::load_courses(&dir);
-    title.0 = courses.into_iter().next().map(|c| c.title);
+    // With several courses, the heading names the widest: the home screen lists every
+    // scenario, whichever course it belongs to.
+    title.0 = courses
+        .into_iter()
+        .max_by_key(|c| (c.scenarios.len(), std::cmp::Reverse(c.id.clone())))
+        .map(|c| c.title);
 }
 
 /// Turns an intent into a message (or a settings change).

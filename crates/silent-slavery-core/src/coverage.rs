@@ -6,10 +6,49 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, CueTag};
 use crate::library::LoadedScenario;
-use crate::scenario::{Effect, Step};
+use crate::scenario::{Effect, ExploitationForm, Outcome, Role, Step};
 
 /// Distinct true indicators the shipped library must show as cues.
 pub const REQUIRED_DISTINCT_INDICATORS: usize = 60;
+
+/// Scenarios in which every scored rule must be upheld, and in which it must be breached.
+pub const REQUIRED_SCENARIOS_PER_RULE: usize = 2;
+
+/// The frontline roles the 2003 conference's recommendations address (rec 12: police,
+/// immigration officers and social services workers), each of which the library must let
+/// trainees play.
+pub const ROLE_GROUPS: [(&str, &[Role]); 3] = [
+    (
+        "police",
+        &[
+            Role::PoliceResponseOfficer,
+            Role::RoadsPolicingOfficer,
+            Role::PoliceSearchTeam,
+            Role::CustodyOfficer,
+            Role::Investigator,
+            Role::FrontCounterStaff,
+        ],
+    ),
+    (
+        "immigration",
+        &[Role::ImmigrationOfficer, Role::BorderForceOfficer],
+    ),
+    ("social care", &[Role::SocialWorker]),
+];
+
+/// What one scenario is about: who the trainee is, the forms of exploitation, and the
+/// outcomes its endings can record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScenarioProfile {
+    /// Scenario id.
+    pub id: String,
+    /// The trainee's role.
+    pub role: Role,
+    /// Forms of exploitation.
+    pub forms: Vec<ExploitationForm>,
+    /// The outcomes of its endings, each once, in outcome order.
+    pub outcomes: BTreeSet<Outcome>,
+}
 
 /// How one rule is exercised across the library.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -45,12 +84,36 @@ pub struct IndicatorCoverage {
 /// Something the library does not yet cover.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 pub enum Gap {
-    /// No option anywhere upholds a scored rule.
-    #[error("no scenario has an option that upholds `{0}`")]
-    NeverUpheld(String),
-    /// No option anywhere breaches a scored rule.
-    #[error("no scenario has an option that breaches `{0}`")]
-    NeverBreached(String),
+    /// Too few scenarios have an option that upholds a scored rule.
+    #[error("`{rule}` is upheld in {} scenario(s){}; the library needs {required}", .found.len(), scenarios_text(.found))]
+    TooRarelyUpheld {
+        /// The rule.
+        rule: String,
+        /// The scenarios that uphold it.
+        found: Vec<String>,
+        /// The minimum.
+        required: usize,
+    },
+    /// Too few scenarios have an option that breaches a scored rule.
+    #[error("`{rule}` is breached in {} scenario(s){}; the library needs {required}", .found.len(), scenarios_text(.found))]
+    TooRarelyBreached {
+        /// The rule.
+        rule: String,
+        /// The scenarios that breach it.
+        found: Vec<String>,
+        /// The minimum.
+        required: usize,
+    },
+    /// No scenario is played in one of the roles the 2003 recommendations address.
+    #[error(
+        "no scenario is played as {0} staff (2003 rec 12 names police, immigration officers and social workers)"
+    )]
+    RoleMissing(String),
+    /// No scenario can end with the conclusion that the person was not exploited.
+    #[error(
+        "no scenario can end `NoExploitationFound`: the library never asks the trainee to tell smuggling or independent work from trafficking (2003 principle 4)"
+    )]
+    NoNotExploitedEnding,
     /// No option shows where today's practice differs from 2003.
     #[error("no option names both `{rule}` and the 2003 rule it updates ({})", .differs_from.join(" or "))]
     DifferenceNotShown {
@@ -69,11 +132,21 @@ pub enum Gap {
     },
 }
 
+fn scenarios_text(found: &[String]) -> String {
+    if found.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", found.join(", "))
+    }
+}
+
 /// The coverage matrix of a library.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Coverage {
     /// Scenario ids, in the order given.
     pub scenarios: Vec<String>,
+    /// Each scenario's role, forms and outcomes, in the same order.
+    pub profiles: Vec<ScenarioProfile>,
     /// Every rule of every ruleset, in ruleset then catalogue order.
     pub rules: Vec<RuleCoverage>,
     /// Every indicator of the catalogue, in catalogue order.
@@ -152,6 +225,23 @@ impl Coverage {
             .collect();
         Coverage {
             scenarios: counted.iter().map(|s| s.scenario.id.clone()).collect(),
+            profiles: counted
+                .iter()
+                .map(|s| ScenarioProfile {
+                    id: s.scenario.id.clone(),
+                    role: s.scenario.role,
+                    forms: s.scenario.forms.clone(),
+                    outcomes: s
+                        .scenario
+                        .steps
+                        .iter()
+                        .filter_map(|step| match step {
+                            Step::Ending(e) => Some(e.outcome),
+                            _ => None,
+                        })
+                        .collect(),
+                })
+                .collect(),
             rules,
             indicators,
         }
@@ -165,16 +255,27 @@ impl Coverage {
             .count()
     }
 
-    /// What the library lacks: every scored rule upheld and breached somewhere, every
-    /// then-and-now difference shown, and at least `required_indicators` indicators.
+    /// What the library lacks: every scored rule upheld and breached in
+    /// [`REQUIRED_SCENARIOS_PER_RULE`] scenarios, every then-and-now difference shown, at
+    /// least `required_indicators` indicators, every role group of [`ROLE_GROUPS`] played,
+    /// and a scenario that can end with no exploitation found.
     pub fn gaps(&self, required_indicators: usize) -> Vec<Gap> {
         let mut gaps = Vec::new();
+        let required = REQUIRED_SCENARIOS_PER_RULE;
         for rule in self.rules.iter().filter(|r| r.scored) {
-            if rule.upheld_in.is_empty() {
-                gaps.push(Gap::NeverUpheld(rule.rule.clone()));
+            if rule.upheld_in.len() < required {
+                gaps.push(Gap::TooRarelyUpheld {
+                    rule: rule.rule.clone(),
+                    found: rule.upheld_in.iter().cloned().collect(),
+                    required,
+                });
             }
-            if rule.breached_in.is_empty() {
-                gaps.push(Gap::NeverBreached(rule.rule.clone()));
+            if rule.breached_in.len() < required {
+                gaps.push(Gap::TooRarelyBreached {
+                    rule: rule.rule.clone(),
+                    found: rule.breached_in.iter().cloned().collect(),
+                    required,
+                });
             }
             if !rule.differs_from.is_empty() && rule.difference_shown_in.is_empty() {
                 gaps.push(Gap::DifferenceNotShown {
@@ -189,6 +290,18 @@ impl Coverage {
                 found,
                 required: required_indicators,
             });
+        }
+        for (group, roles) in ROLE_GROUPS {
+            if !self.profiles.iter().any(|p| roles.contains(&p.role)) {
+                gaps.push(Gap::RoleMissing(group.to_owned()));
+            }
+        }
+        if !self
+            .profiles
+            .iter()
+            .any(|p| p.outcomes.contains(&Outcome::NoExploitationFound))
+        {
+            gaps.push(Gap::NoNotExploitedEnding);
         }
         gaps
     }
