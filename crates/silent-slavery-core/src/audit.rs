@@ -544,11 +544,16 @@ fn audit_played(scenarios: &[&LoadedScenario], catalog: &Catalog) -> LibraryAudi
         model.add(item, 1.0);
     }
 
+    // Each scenario's items, in order: the library can hold thousands of scenarios.
+    let mut by_scenario: Vec<Vec<usize>> = vec![Vec::new(); scenarios.len()];
+    for (k, item) in items.iter().enumerate() {
+        by_scenario[item.scenario].push(k);
+    }
     let mut findings = Vec::new();
     let mut out_scenarios = Vec::new();
     for (i, loaded) in scenarios.iter().enumerate() {
         let scenario = &loaded.scenario;
-        let own: Vec<&Item> = items.iter().filter(|it| it.scenario == i).collect();
+        let own: Vec<&Item> = by_scenario[i].iter().map(|&k| &items[k]).collect();
         let graph = StateGraph::build(scenario, catalog, DEFAULT_STATE_LIMIT);
         let scores = |step: usize, o: usize| -> f64 {
             vocabulary
@@ -678,9 +683,10 @@ fn audit_played(scenarios: &[&LoadedScenario], catalog: &Catalog) -> LibraryAudi
     if length.too_often() {
         // Once per file, at its first decision whose best option is the longest.
         for (i, loaded) in scenarios.iter().enumerate() {
-            let here: Vec<&Item> = items
+            let here: Vec<&Item> = by_scenario[i]
                 .iter()
-                .filter(|it| it.scenario == i && best_is_longest(it))
+                .map(|&k| &items[k])
+                .filter(|it| best_is_longest(it))
                 .collect();
             if let Some(first) = here.first() {
                 findings.push(Finding {
@@ -706,26 +712,17 @@ fn audit_played(scenarios: &[&LoadedScenario], catalog: &Catalog) -> LibraryAudi
     }
 
     let tells = tells(scenarios, &items, &library_terms);
-    for tell in &tells {
+    for (tell, at) in &tells {
         // Once per file, at the first option that uses it.
         let mut files_done = BTreeSet::new();
-        for (scenario_id, step_id, option_id) in &tell.places {
-            let Some((i, loaded)) = scenarios
-                .iter()
-                .enumerate()
-                .find(|(_, l)| &l.scenario.id == scenario_id)
-            else {
-                continue;
-            };
-            if !files_done.insert(i) {
+        for &(k, o) in at {
+            let item = &items[k];
+            if !files_done.insert(item.scenario) {
                 continue;
             }
-            let Some((step, o)) = option_place(&loaded.scenario, step_id, option_id) else {
-                continue;
-            };
             findings.push(Finding {
-                file: loaded.file.clone(),
-                path: path!["steps", step, "options", o, "text"],
+                file: scenarios[item.scenario].file.clone(),
+                path: path!["steps", item.step, "options", o, "text"],
                 problem: Problem::VocabularyTell {
                     term: tell.term.clone(),
                     in_best: tell.in_best,
@@ -734,6 +731,7 @@ fn audit_played(scenarios: &[&LoadedScenario], catalog: &Catalog) -> LibraryAudi
             });
         }
     }
+    let tells: Vec<Tell> = tells.into_iter().map(|(t, _)| t).collect();
 
     let with_near_miss = out_scenarios
         .iter()
@@ -774,14 +772,6 @@ fn step_of_path(path: &ValuePath) -> usize {
         Some(crate::locate::PathSegment::Index(i)) => *i + 1,
         _ => 0,
     }
-}
-
-fn option_place(scenario: &Scenario, step_id: &str, option_id: &str) -> Option<(usize, usize)> {
-    let step = scenario.step_index(step_id)?;
-    let Step::Decision(d) = &scenario.steps[step] else {
-        return None;
-    };
-    Some((step, d.options.iter().position(|o| o.id == option_id)?))
 }
 
 fn mean(xs: &[usize]) -> f64 {
@@ -924,7 +914,13 @@ fn never_unlocked(graph: &StateGraph<'_>, step: usize, d: &Decision) -> Vec<Stri
         .collect()
 }
 
-fn tells(scenarios: &[&LoadedScenario], items: &[Item], vocabulary: &Terms) -> Vec<Tell> {
+/// Words and phrases only best (or only wrong) options use, each with the (item, option)
+/// places it appears at.
+fn tells(
+    scenarios: &[&LoadedScenario],
+    items: &[Item],
+    vocabulary: &Terms,
+) -> Vec<(Tell, Vec<(usize, usize)>)> {
     // Per term number: (places in best options, places in wrong options).
     type Places = Vec<(usize, usize, usize)>;
     let mut seen: Vec<(Places, Places)> = vec![(Vec::new(), Vec::new()); vocabulary.names.len()];
@@ -941,7 +937,7 @@ fn tells(scenarios: &[&LoadedScenario], items: &[Item], vocabulary: &Terms) -> V
             }
         }
     }
-    let mut out: Vec<Tell> = Vec::new();
+    let mut out: Vec<(Tell, Vec<(usize, usize)>)> = Vec::new();
     for (term, (best, wrong)) in vocabulary.names.iter().zip(&seen) {
         for (in_best, places, others) in [(true, best, wrong), (false, wrong, best)] {
             if !others.is_empty() {
@@ -951,35 +947,40 @@ fn tells(scenarios: &[&LoadedScenario], items: &[Item], vocabulary: &Terms) -> V
             if decisions.len() < TELL_MIN_DECISIONS {
                 continue;
             }
-            out.push(Tell {
-                term: term.clone(),
-                in_best,
-                places: places
-                    .iter()
-                    .map(|&(k, step, o)| {
-                        let item = &items[k];
-                        let scenario = &scenarios[item.scenario].scenario;
-                        (
-                            scenario.id.clone(),
-                            scenario.steps[step].id().to_owned(),
-                            item.options[o].id.clone(),
-                        )
-                    })
-                    .collect(),
-                decisions: decisions.len(),
-            });
+            let at = places.iter().map(|&(k, _, o)| (k, o)).collect();
+            out.push((
+                Tell {
+                    term: term.clone(),
+                    in_best,
+                    places: places
+                        .iter()
+                        .map(|&(k, step, o)| {
+                            let item = &items[k];
+                            let scenario = &scenarios[item.scenario].scenario;
+                            (
+                                scenario.id.clone(),
+                                scenario.steps[step].id().to_owned(),
+                                item.options[o].id.clone(),
+                            )
+                        })
+                        .collect(),
+                    decisions: decisions.len(),
+                },
+                at,
+            ));
         }
     }
     // A phrase is left out when one of its words is already a tell of the same kind in the
     // same decisions: it says nothing more.
     let words: BTreeMap<(&str, bool), usize> = out
         .iter()
+        .map(|(t, _)| t)
         .filter(|t| !t.term.contains(' '))
         .map(|t| ((t.term.as_str(), t.in_best), t.decisions))
         .collect();
     let redundant: Vec<bool> = out
         .iter()
-        .map(|t| {
+        .map(|(t, _)| {
             t.term.contains(' ')
                 && t.term.split(' ').any(|w| {
                     words
@@ -988,13 +989,13 @@ fn tells(scenarios: &[&LoadedScenario], items: &[Item], vocabulary: &Terms) -> V
                 })
         })
         .collect();
-    let mut kept: Vec<Tell> = out
+    let mut kept: Vec<(Tell, Vec<(usize, usize)>)> = out
         .into_iter()
         .zip(redundant)
         .filter(|(_, r)| !r)
         .map(|(t, _)| t)
         .collect();
-    kept.sort_by(|a, b| {
+    kept.sort_by(|(a, _), (b, _)| {
         b.decisions
             .cmp(&a.decisions)
             .then_with(|| b.in_best.cmp(&a.in_best))
@@ -1180,8 +1181,12 @@ fn random_play(loaded: &LoadedScenario, catalog: &Catalog, graph: &StateGraph<'_
         .map_or(0, |b| b.max);
     let threshold = pass_threshold(max, rule.mastery_score);
     let mut tables: FoldMap<u32, IdentificationTable> = FoldMap::default();
+    // Mass that can no longer reach the pass mark, even with the best choices and every
+    // indicator flagged from here on, is dropped early: it would count 0 at every ending.
+    let future = best_future(graph, scenario, catalog, column);
+    let prune = threshold.map(|t| (future.as_slice(), t));
     if !graph.truncated
-        && let Some(p) = forward(graph, scenario, column, true, |n, points| {
+        && let Some(p) = forward(graph, scenario, column, prune, |n, points| {
             let Some(threshold) = threshold else {
                 return 0.0;
             };
@@ -1199,7 +1204,7 @@ fn random_play(loaded: &LoadedScenario, catalog: &Catalog, graph: &StateGraph<'_
         };
     }
     // Too large: the chance of finishing with no critical breach bounds it from above.
-    let bound = forward(graph, scenario, column, false, |_, _| 1.0).unwrap_or(1.0);
+    let bound = forward(graph, scenario, column, None, |_, _| 1.0).unwrap_or(1.0);
     RandomPlay {
         probability: bound,
         exact: false,
@@ -1319,17 +1324,65 @@ impl IdentificationTable {
     }
 }
 
+/// The most points still to be had from each state on a path with no critical breach:
+/// decision points under the deciding ruleset plus every true indicator offered by the
+/// ending flagged. `i64::MIN / 4` where no ending can be reached without a critical breach.
+fn best_future(
+    graph: &StateGraph<'_>,
+    scenario: &Scenario,
+    catalog: &Catalog,
+    column: usize,
+) -> Vec<i64> {
+    const NONE: i64 = i64::MIN / 4;
+    let (sccs, scc_of) = graph.components();
+    let g = &graph.graph;
+    let mut identification: FoldMap<u32, i64> = FoldMap::default();
+    let mut by_scc = vec![NONE; sccs.len()];
+    for (i, scc) in sccs.iter().enumerate() {
+        let mut best = NONE;
+        for &n in scc {
+            if graph.is_ending(n) {
+                let most = *identification
+                    .entry(graph.offered_set(n))
+                    .or_insert_with(|| {
+                        graph
+                            .offered_cues(n)
+                            .filter_map(|id| scenario.cue(id))
+                            .filter_map(|c| match catalog.cue_tag(&c.indicator) {
+                                Some(CueTag::Indicator(i)) => Some(i.weight.points()),
+                                _ => None,
+                            })
+                            .sum()
+                    });
+                best = best.max(most);
+            }
+            for e in g.edges(n) {
+                let j = scc_of[e.target().index()];
+                if j == i || e.weight().critical || by_scc[j] == NONE {
+                    continue;
+                }
+                best = best.max(graph.options.points(e.weight(), column) + by_scc[j]);
+            }
+        }
+        by_scc[i] = best;
+    }
+    (0..g.node_count()).map(|n| by_scc[scc_of[n]]).collect()
+}
+
 /// Pushes probability mass from the start through the state graph, dropping paths with a
 /// critical breach, and sums `at_ending(state, decision points)` weighted by the chance of
-/// reaching each ending with those points. With `track_points` false every path carries 0
-/// points. `None` when the distributions outgrow [`RANDOM_PLAY_BUDGET`].
+/// reaching each ending with those points. With `prune` (each state's [`best_future`] and
+/// the lowest passing raw score) points are tracked and mass that cannot pass any more is
+/// dropped; without it every path carries 0 points. `None` when the distributions outgrow
+/// [`RANDOM_PLAY_BUDGET`].
 fn forward(
     graph: &StateGraph<'_>,
     scenario: &Scenario,
     column: usize,
-    track_points: bool,
+    prune: Option<(&[i64], i64)>,
     mut at_ending: impl FnMut(NodeIndex, i64) -> f64,
 ) -> Option<f64> {
+    let track_points = prune.is_some();
     let start = graph.start()?;
     let (sccs, _) = graph.components();
     let g = &graph.graph;
@@ -1395,12 +1448,20 @@ fn forward(
                         continue;
                     }
                     let shift = points(&m);
+                    let viable = |d: i64| {
+                        prune.is_none_or(|(future, threshold)| {
+                            d + shift + future[target.index()] >= threshold
+                        })
+                    };
+                    if !dist.keys().any(|&d| viable(d)) {
+                        continue;
+                    }
                     let (bucket, counted) = if cyclic && scc.contains(&target) {
                         (next_round.entry(target).or_default(), false)
                     } else {
                         (mass.entry(target).or_default(), true)
                     };
-                    for (&d, &p) in &dist {
+                    for (&d, &p) in dist.iter().filter(|(d, _)| viable(**d)) {
                         let slot = bucket.entry(d + shift).or_insert(0.0);
                         if *slot == 0.0 && counted {
                             held += 1;
