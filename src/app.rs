@@ -7,9 +7,9 @@ use bevy::prelude::*;
 use bevy::window::WindowResolution;
 use bevy::winit::WinitSettings;
 use bevy_egui::EguiPlugin;
-use silent_slavery_core::store::Store;
+use silent_slavery_results::store::Store;
 
-use crate::sim::{Results, SimConfig, SimPlugin};
+use crate::sim::{CatalogResource, Results, SimConfig, SimPlugin};
 use crate::ui::{DisplaySettings, UiPlugin};
 
 /// How the app is started.
@@ -23,6 +23,9 @@ pub struct AppOptions {
     pub settings_file: Option<PathBuf>,
     /// Trainers' tools on (`--author`).
     pub author: bool,
+    /// The indicator and ruleset catalogue (the built-in one, or `--catalog DIR`), loaded
+    /// once and shared with everything that scores.
+    pub catalog: std::sync::Arc<silent_slavery_scenario::model::catalog::Catalog>,
     /// Send results to a learning record store in the background, if configured.
     pub lrs: Option<BackgroundSync>,
 }
@@ -31,9 +34,9 @@ pub struct AppOptions {
 #[derive(Debug, Clone)]
 pub struct BackgroundSync {
     /// Who statements are about and where their activities live.
-    pub config: silent_slavery_core::xapi::XapiConfig,
+    pub config: silent_slavery_results::xapi::statements::XapiConfig,
     /// The LRS.
-    pub lrs: silent_slavery_core::outbox::Lrs,
+    pub lrs: silent_slavery_results::xapi::outbox::Lrs,
     /// Time between rounds.
     pub interval: std::time::Duration,
 }
@@ -42,20 +45,16 @@ pub struct BackgroundSync {
 ///
 /// # Errors
 /// When the results store cannot be opened; the message says why and where.
-pub fn run(options: AppOptions) -> Result<AppExit, silent_slavery_core::store::StoreError> {
+pub fn run(options: AppOptions) -> Result<AppExit, silent_slavery_results::store::StoreError> {
     let store = Store::open(&options.db)?;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let sender = options.lrs.clone().map(|sync| {
-        let catalog = std::sync::Arc::new(
-            silent_slavery_core::catalog::Catalog::embedded()
-                .unwrap_or_else(|e| panic!("embedded catalogue: {e}")),
-        );
-        silent_slavery_core::outbox::spawn_background_sync(
+        silent_slavery_results::xapi::outbox::spawn_background_sync(
             options.db.clone(),
-            catalog,
+            std::sync::Arc::clone(&options.catalog),
             sync.config,
             sync.lrs,
-            silent_slavery_core::outbox::Backoff::default(),
+            silent_slavery_results::xapi::outbox::Backoff::default(),
             sync.interval,
             std::sync::Arc::clone(&stop),
             |round| match round {
@@ -80,6 +79,7 @@ pub fn run(options: AppOptions) -> Result<AppExit, silent_slavery_core::store::S
         author: options.author,
     })
     .insert_resource(Results(Mutex::new(store)))
+    .insert_resource(CatalogResource(options.catalog))
     .insert_resource(DisplaySettings::load(options.settings_file))
     // Reactive: an idle workstation waiting for a click draws nothing.
     .insert_resource(WinitSettings::desktop_app())

@@ -1,6 +1,7 @@
 //! Entry point of the `silent-slavery` program: the desktop app with no arguments, the command line with a subcommand.
 
 mod cli;
+mod launch;
 
 use std::process::ExitCode;
 

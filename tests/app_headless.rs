@@ -9,10 +9,11 @@ use bevy::state::app::StatesPlugin;
 use silent_slavery::sim::{
     LibraryEntry, Results, ScenarioLibrary, Screen, Session, SimConfig, SimPlugin, TraineeAction,
 };
-use silent_slavery_core::catalog::{Catalog, CueTag};
-use silent_slavery_core::explore;
-use silent_slavery_core::runner::{Input, View};
-use silent_slavery_core::store::{AttemptStatus, Store};
+use silent_slavery_results::attempt::AttemptStatus;
+use silent_slavery_results::store::Store;
+use silent_slavery_scenario::analysis::paths as explore;
+use silent_slavery_scenario::model::catalog::{Catalog, CueTag};
+use silent_slavery_scenario::play::runner::{Input, View};
 
 fn app(root: &Path, db: &Path) -> App {
     let mut app = App::new();
@@ -245,7 +246,7 @@ fn a_broken_scenario_is_listed_with_its_diagnostic_and_the_rest_stay_playable() 
     let root = tempfile::tempdir().expect("temp dir");
     let scenarios = root.path().join("scenarios");
     std::fs::create_dir_all(&scenarios).expect("folder");
-    let fixture = include_str!("../crates/silent-slavery-core/tests/fixtures/front_counter.ron");
+    let fixture = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
     std::fs::write(scenarios.join("good.ron"), fixture).expect("write");
     std::fs::write(
         scenarios.join("broken.ron"),
@@ -403,14 +404,15 @@ fn the_author_panel_lists_the_audits_findings_at_file_line_col() {
     std::fs::create_dir_all(&scenarios).expect("folder");
     std::fs::write(
         scenarios.join("gameable.ron"),
-        include_str!("../crates/silent-slavery-core/tests/fixtures/gameable.ron"),
+        include_str!("../crates/scenario/tests/fixtures/gameable.ron"),
     )
     .expect("write");
     let db = root.path().join("results.sqlite3");
     let app = app(root.path(), &db);
     let library = app.world().resource::<ScenarioLibrary>();
     let catalog = Catalog::embedded().expect("catalogue");
-    let findings = silent_slavery::ui::views::audit_findings(library, &catalog, root.path());
+    let findings =
+        silent_slavery::ui::screens::home::audit_findings(library, &catalog, root.path());
     assert_eq!(findings.len(), 12, "{findings:#?}");
     assert!(
         findings[0].starts_with(

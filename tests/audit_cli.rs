@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use assert_cmd::Command;
 use serde_json::Value;
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::library;
-use silent_slavery_core::runner::{Input, Runner, View};
+use silent_slavery_scenario::library;
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::play::runner::{Input, Runner, View};
 
 fn cli() -> Command {
     let mut cmd = Command::cargo_bin("silent-slavery").expect("binary built");
@@ -27,7 +27,7 @@ fn stdout_json(cmd: &mut Command) -> Value {
     })
 }
 
-const FIXTURES: &str = "crates/silent-slavery-core/tests/fixtures";
+const FIXTURES: &str = "crates/scenario/tests/fixtures";
 
 /// Plays one attempt choosing by `measure` (highest wins; the first shown of equals) and
 /// flagging every cue shown or none, and returns the script of what it did.

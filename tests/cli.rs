@@ -298,8 +298,8 @@ fn graph_writes_dot_with_every_step() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/airport_minor_non_parent.ron"),
     )
     .expect("scenario");
-    let catalog = silent_slavery_core::catalog::Catalog::embedded().expect("catalogue");
-    let loaded = silent_slavery_core::library::load_bytes("a.ron", text.as_bytes(), &catalog)
+    let catalog = silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue");
+    let loaded = silent_slavery_scenario::library::load_bytes("a.ron", text.as_bytes(), &catalog)
         .expect("valid");
     for step in &loaded.scenario.steps {
         assert!(

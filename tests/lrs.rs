@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use silent_slavery_core::outbox::{self, Backoff, Lrs};
+use silent_slavery_results::xapi::outbox::{self, Backoff, Lrs};
 
 #[path = "support/ralph.rs"]
 mod ralph;
@@ -109,8 +109,9 @@ fn statements_round_trip_through_a_real_lrs() {
     }
 
     // Sending everything again changes nothing at the LRS and counts as delivered.
-    store
-        .connection()
+    // A second connection to the same file: the store's SQL stays behind its methods.
+    rusqlite::Connection::open(store.path().expect("a file store"))
+        .expect("opens")
         .execute("UPDATE xapi_outbox SET status = 'pending'", [])
         .expect("requeue");
     let lrs = Lrs::new(&ralph.endpoint(), USER, PASSWORD, quick()).expect("lrs");
@@ -131,8 +132,9 @@ fn statements_round_trip_through_a_real_lrs() {
 
     // A statement the LRS refuses is kept with its reason and reported, never dropped.
     let bad_id = "7f1a3c2e-5b4d-4e6f-8a9b-0c1d2e3f4a5b";
-    store
-        .connection()
+    // A second connection to the same file: the store's SQL stays behind its methods.
+    rusqlite::Connection::open(store.path().expect("a file store"))
+        .expect("opens")
         .execute(
             "INSERT INTO xapi_outbox (statement_id, attempt_id, seq, statement_json, status, tries, created_at, updated_at)
              VALUES (?1, ?2, 99, ?3, 'pending', 0, '2026-11-29T00:00:00Z', '2026-11-29T00:00:00Z')",
@@ -161,8 +163,9 @@ fn statements_round_trip_through_a_real_lrs() {
     let held_id = statements[0]["id"].as_str().expect("id").to_owned();
     let mut changed = statements[0].clone();
     changed["timestamp"] = Value::String("2020-01-01T00:00:00Z".into());
-    store
-        .connection()
+    // A second connection to the same file: the store's SQL stays behind its methods.
+    rusqlite::Connection::open(store.path().expect("a file store"))
+        .expect("opens")
         .execute(
             "UPDATE xapi_outbox SET status = 'pending', statement_json = ?2 WHERE statement_id = ?1",
             rusqlite::params![held_id, changed.to_string()],

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::Value;
-use silent_slavery_core::outbox::{self, BATCH, Backoff, Lrs};
+use silent_slavery_results::xapi::outbox::{self, BATCH, Backoff, Lrs};
 
 #[path = "support/fault_proxy.rs"]
 mod fault_proxy;
@@ -70,8 +70,9 @@ fn sync_through_a_flapping_lrs_delivers_everything_exactly_once() {
         queued >= 5 * BATCH,
         "enough statements for several batches: {queued}"
     );
-    let sent: BTreeMap<String, Value> = store
-        .connection()
+    let sent: BTreeMap<String, Value> = // A second connection to the same file: the store's SQL stays behind its methods.
+    rusqlite::Connection::open(store.path().expect("a file store"))
+        .expect("opens")
         .prepare("SELECT statement_id, statement_json FROM xapi_outbox")
         .expect("query")
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))

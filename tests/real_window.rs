@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use silent_slavery_core::store::{AttemptStatus, Store};
+use silent_slavery_results::attempt::AttemptStatus;
+use silent_slavery_results::store::Store;
 
 struct Killed(Child);
 
@@ -186,11 +187,12 @@ fn a_trainee_plays_to_the_debrief_in_a_real_window() {
             continue;
         };
         if !playing_shot
-            && store
-                .inputs(attempt.id)
-                .expect("read")
-                .iter()
-                .any(|i| matches!(i.input, silent_slavery_core::runner::Input::Choose(_)))
+            && store.inputs(attempt.id).expect("read").iter().any(|i| {
+                matches!(
+                    i.input,
+                    silent_slavery_scenario::play::runner::Input::Choose(_)
+                )
+            })
         {
             screenshot(&display, &shots.join("playing.png"));
             playing_shot = true;
@@ -230,11 +232,10 @@ fn a_trainee_plays_to_the_debrief_in_a_real_window() {
     assert!(finished.ending.is_some());
     assert!(finished.score.is_some());
     let inputs = store.inputs(finished.id).expect("inputs");
-    assert!(
-        inputs
-            .iter()
-            .any(|i| matches!(i.input, silent_slavery_core::runner::Input::Choose(_)))
-    );
+    assert!(inputs.iter().any(|i| matches!(
+        i.input,
+        silent_slavery_scenario::play::runner::Input::Choose(_)
+    )));
     for shot in ["playing.png", "debrief.png"] {
         let size = std::fs::metadata(shots.join(shot))
             .expect("screenshot saved")

@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use silent_slavery_core::catalog::{Catalog, CueTag};
-use silent_slavery_core::coverage::is_template;
-use silent_slavery_core::explore;
-use silent_slavery_core::library::{LoadReport, load_paths};
-use silent_slavery_core::scenario::Step;
-use silent_slavery_core::score;
+use silent_slavery_scenario::analysis::coverage::is_template;
+use silent_slavery_scenario::analysis::paths as explore;
+use silent_slavery_scenario::library::{LoadReport, load_paths};
+use silent_slavery_scenario::model::catalog::{Catalog, CueTag};
+use silent_slavery_scenario::model::scenario::Step;
+use silent_slavery_scenario::play::score;
 
 fn shipped() -> (LoadReport, Catalog) {
     let catalog = Catalog::embedded().expect("catalogue");
@@ -151,7 +151,7 @@ fn flagging_every_red_herring_costs_points() {
 
 #[test]
 fn the_library_spans_roles_and_forms_of_exploitation() {
-    use silent_slavery_core::scenario::{ExploitationForm, Role};
+    use silent_slavery_scenario::model::scenario::{ExploitationForm, Role};
     let (report, _) = shipped();
     let library: Vec<_> = report
         .scenarios
@@ -202,10 +202,10 @@ fn the_library_spans_roles_and_forms_of_exploitation() {
 
 #[test]
 fn the_courses_cover_every_shipped_scenario_and_frontline_is_every_police_one() {
-    use silent_slavery_core::coverage::ROLE_GROUPS;
+    use silent_slavery_scenario::analysis::coverage::ROLE_GROUPS;
     let (report, _) = shipped();
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/courses");
-    let (courses, problems) = silent_slavery_core::course::load_courses(&dir);
+    let (courses, problems) = silent_slavery_results::course::load_courses(&dir);
     assert!(problems.is_empty(), "{problems:?}");
     let library: Vec<_> = report
         .scenarios
@@ -268,7 +268,7 @@ fn the_courses_cover_every_shipped_scenario_and_frontline_is_every_police_one() 
 #[test]
 fn the_shipped_library_passes_the_audit() {
     let (report, catalog) = shipped();
-    let result = silent_slavery_core::audit::audit(&report.scenarios, &catalog);
+    let result = silent_slavery_scenario::analysis::audit::audit(&report.scenarios, &catalog);
     let findings: Vec<String> = result
         .diagnostics(|file| std::fs::read_to_string(file).ok())
         .iter()
@@ -283,7 +283,7 @@ fn the_shipped_library_passes_the_audit() {
         }
         assert!(s.random.exact, "{}", s.id);
         assert!(
-            s.random.probability <= silent_slavery_core::audit::RANDOM_PASS_LIMIT,
+            s.random.probability <= silent_slavery_scenario::analysis::audit::RANDOM_PASS_LIMIT,
             "{}: {}",
             s.id,
             s.random.probability
@@ -357,14 +357,14 @@ fn every_shipped_scenario_has_a_best_path_script_that_passes() {
             .join(format!("{id}_best.txt"));
         let text =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let inputs = silent_slavery_core::script::parse_script(&text).expect("a script");
-        let (mut runner, mut events) = silent_slavery_core::runner::Runner::start(
+        let inputs = silent_slavery_scenario::play::script::parse_script(&text).expect("a script");
+        let (mut runner, mut events) = silent_slavery_scenario::play::runner::Runner::start(
             Arc::new(loaded.clone()),
             Arc::clone(&catalog),
             0,
         )
         .expect("starts");
-        silent_slavery_core::script::play(&mut runner, &inputs, &mut events)
+        silent_slavery_scenario::play::script::play(&mut runner, &inputs, &mut events)
             .unwrap_or_else(|e| panic!("{id}: {e}"));
         let score = runner.score();
         assert!(score.passed, "{id}: {:?}", score.failed_conditions());

@@ -8,12 +8,14 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::library::load_file;
-use silent_slavery_core::record::RecordedAttempt;
-use silent_slavery_core::runner::Runner;
-use silent_slavery_core::script::{self, Recorded};
-use silent_slavery_core::store::{AttemptStatus, Store};
+use silent_slavery_results::attempt::AttemptStatus;
+use silent_slavery_results::record::Recorded;
+use silent_slavery_results::record::RecordedAttempt;
+use silent_slavery_results::store::Store;
+use silent_slavery_scenario::library::load_file;
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::play::runner::Runner;
+use silent_slavery_scenario::play::script;
 use uuid::Uuid;
 
 const SCENARIO: &str = "scenarios/roadside_minibus_dawn.ron";
@@ -121,13 +123,13 @@ fn killing_the_recorder_loses_no_committed_input() {
 
 /// Every input the script makes, with the automatic continues spelled out.
 fn full_inputs(
-    scenario: &Arc<silent_slavery_core::library::LoadedScenario>,
+    scenario: &Arc<silent_slavery_scenario::load::loaded::LoadedScenario>,
     catalog: &Arc<Catalog>,
-    script: &[(usize, silent_slavery_core::runner::Input)],
-) -> Vec<silent_slavery_core::runner::Input> {
+    script: &[(usize, silent_slavery_scenario::play::runner::Input)],
+) -> Vec<silent_slavery_scenario::play::runner::Input> {
     struct Capture {
         runner: Runner,
-        inputs: Vec<silent_slavery_core::runner::Input>,
+        inputs: Vec<silent_slavery_scenario::play::runner::Input>,
     }
     impl script::Playable for Capture {
         fn runner(&self) -> &Runner {
@@ -135,8 +137,8 @@ fn full_inputs(
         }
         fn input(
             &mut self,
-            input: &silent_slavery_core::runner::Input,
-        ) -> Result<Vec<silent_slavery_core::runner::Event>, String> {
+            input: &silent_slavery_scenario::play::runner::Input,
+        ) -> Result<Vec<silent_slavery_scenario::play::runner::Event>, String> {
             self.inputs.push(input.clone());
             self.runner.apply(input).map_err(|e| e.to_string())
         }

@@ -2,10 +2,10 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use silent_slavery::ui::widgets::{
-    self, CueItem, DebriefView, Intent, Lesson, OptionItem, PlayView, RuleBar, RulesetLine,
-    StepView,
-};
+use silent_slavery::ui::intent::Intent;
+use silent_slavery::ui::screens::debrief::{self, DebriefView, Lesson, RuleBar, RulesetLine};
+use silent_slavery::ui::screens::playing::{self, CueItem, OptionItem, PlayView, StepView};
+use silent_slavery::ui::screens::{author, sign_in};
 
 /// A harness drawing `draw` with the last intent it returned kept as state.
 fn harness<'a>(draw: impl Fn(&mut egui::Ui) -> Option<Intent> + 'a) -> Harness<'a, Option<Intent>> {
@@ -52,7 +52,7 @@ fn decision() -> PlayView {
 #[test]
 fn clicking_an_option_chooses_it_and_a_locked_one_does_nothing() {
     let view = decision();
-    let mut h = harness(|ui| widgets::playing(ui, &view));
+    let mut h = harness(|ui| playing::widget(ui, &view));
     h.run();
     h.get_by_label("3. Wave them on").click();
     h.run();
@@ -68,7 +68,7 @@ fn clicking_an_option_chooses_it_and_a_locked_one_does_nothing() {
 #[test]
 fn number_keys_choose_options() {
     let view = decision();
-    let mut h = harness(|ui| widgets::playing(ui, &view));
+    let mut h = harness(|ui| playing::widget(ui, &view));
     h.run();
     h.key_press(egui::Key::Num1);
     h.run();
@@ -102,7 +102,7 @@ fn flagging_a_cue_and_moving_on() {
         },
         notice: None,
     };
-    let mut h = harness(|ui| widgets::playing(ui, &view));
+    let mut h = harness(|ui| playing::widget(ui, &view));
     h.run();
     h.get_by_label("1. The driver keeps the passports.").click();
     h.run();
@@ -145,7 +145,7 @@ fn the_debrief_explains_what_was_missed_and_why() {
             current_practice: Some("Immigration staff are first responders too.".into()),
         }],
     };
-    let mut h = harness(|ui| widgets::debrief(ui, &view));
+    let mut h = harness(|ui| debrief::widget(ui, &view));
     h.run();
     h.get_by_label("NOT PASSED — Left with the driver (Victim lost)");
     h.get_by_label("✘ score under silent-slavery-2003 at least 80%: 9.0% (NOT MET)");
@@ -165,11 +165,11 @@ fn the_debrief_explains_what_was_missed_and_why() {
 
 #[test]
 fn signing_in_sends_the_form() {
-    let form = std::cell::RefCell::new(widgets::SignInForm {
+    let form = std::cell::RefCell::new(sign_in::SignInForm {
         unit: "North Response".into(),
         ..Default::default()
     });
-    let mut h = harness(|ui| widgets::sign_in(ui, &mut form.borrow_mut()));
+    let mut h = harness(|ui| sign_in::widget(ui, &mut form.borrow_mut()));
     h.run();
     form.borrow_mut().staff_number = "4521".into();
     form.borrow_mut().name = "A. Example".into();
@@ -188,12 +188,13 @@ fn signing_in_sends_the_form() {
 
 #[test]
 fn the_author_preview_shows_any_step_with_its_effects_and_every_path() {
-    let catalog = silent_slavery_core::catalog::Catalog::embedded().expect("catalogue");
-    let fixture = include_str!("../crates/silent-slavery-core/tests/fixtures/front_counter.ron");
-    let loaded = silent_slavery_core::library::load_bytes("f.ron", fixture.as_bytes(), &catalog)
-        .expect("valid");
+    let catalog = silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue");
+    let fixture = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
+    let loaded =
+        silent_slavery_scenario::library::load_bytes("f.ron", fixture.as_bytes(), &catalog)
+            .expect("valid");
     let second = loaded.scenario.step_index("second").expect("step");
-    let lines = silent_slavery::ui::views::step_preview(&loaded, second);
+    let lines = author::step_preview(&loaded, second);
     assert_eq!(
         lines[0],
         "He says he owes money and cannot leave. What next?"
@@ -203,14 +204,14 @@ fn the_author_preview_shows_any_step_with_its_effects_and_every_path() {
         lines.contains(&"   effects: -10 rec_04_not_conditional_on_evidence (critical)".to_owned()),
         "{lines:#?}"
     );
-    let (paths, summary) = silent_slavery::ui::views::author_paths(&loaded, &catalog);
+    let (paths, summary) = author::paths(&loaded, &catalog);
     assert_eq!(
         summary,
-        "12 path(s), 2 pass (identification assumed perfect)"
+        "12 path(s), 2 pass; passing with a critical breach: 0; passing without upholding the critical rules at stake: 2 (identification assumed perfect)"
     );
     assert_eq!(paths.iter().filter(|p| p.passed).count(), 2);
 
-    let view = widgets::AuthorView {
+    let view = author::AuthorView {
         scenarios: vec!["A visitor at the front counter".into()],
         scenario: 0,
         steps: vec!["arrives (Scene)".into(), "second (Decision)".into()],
@@ -219,9 +220,9 @@ fn the_author_preview_shows_any_step_with_its_effects_and_every_path() {
         paths,
         summary,
     };
-    let mut h = harness(|ui| widgets::author_preview(ui, &view));
+    let mut h = harness(|ui| author::widget(ui, &view));
     h.run();
-    h.get_by_label("12 path(s), 2 pass (identification assumed perfect)");
+    h.get_by_label("12 path(s), 2 pass; passing with a critical breach: 0; passing without upholding the critical rules at stake: 2 (identification assumed perfect)");
     h.get_by_label("Back to scenarios").click();
     h.run();
     assert_eq!(h.state(), &Some(Intent::Back));
@@ -230,7 +231,8 @@ fn the_author_preview_shows_any_step_with_its_effects_and_every_path() {
 #[test]
 fn the_home_view_names_the_trainee_without_a_dangling_comma() {
     use silent_slavery::sim::{ScenarioLibrary, Session};
-    use silent_slavery_core::store::{Store, Trainee};
+    use silent_slavery_results::attempt::Trainee;
+    use silent_slavery_results::store::Store;
     let store = Store::open_in_memory().expect("store");
     let library = ScenarioLibrary::default();
     let mut session = Session::default();
@@ -239,13 +241,27 @@ fn the_home_view_names_the_trainee_without_a_dangling_comma() {
         name: "C. Example".into(),
         unit: String::new(),
     });
-    let view = silent_slavery::ui::views::home(&session, &library, &store, None, false, Vec::new());
+    let view = silent_slavery::ui::screens::home::view(
+        &session,
+        &library,
+        &store,
+        None,
+        false,
+        Vec::new(),
+    );
     assert_eq!(view.trainee, "C. Example (55)");
     session.trainee = Some(Trainee {
         staff_number: "55".into(),
         name: "C. Example".into(),
         unit: "North".into(),
     });
-    let view = silent_slavery::ui::views::home(&session, &library, &store, None, false, Vec::new());
+    let view = silent_slavery::ui::screens::home::view(
+        &session,
+        &library,
+        &store,
+        None,
+        false,
+        Vec::new(),
+    );
     assert_eq!(view.trainee, "C. Example (55), North");
 }

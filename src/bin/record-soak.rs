@@ -5,12 +5,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::library::load_file;
-use silent_slavery_core::record::RecordedAttempt;
-use silent_slavery_core::runner::{Event, Input, Runner};
-use silent_slavery_core::script::{Playable, Recorded, parse_script, play};
-use silent_slavery_core::store::{Store, Trainee};
+use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::record::Recorded;
+use silent_slavery_results::record::RecordedAttempt;
+use silent_slavery_results::store::Store;
+use silent_slavery_scenario::library::load_file;
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::play::runner::{Event, Input, Runner};
+use silent_slavery_scenario::play::script::{Playable, parse_script, play};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();

@@ -6,10 +6,11 @@ use std::sync::Arc;
 use bevy::asset::io::Reader;
 use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::diagnostic::{Diagnostic, Problem};
-use silent_slavery_core::library::{LoadedScenario, load_bytes, scenario_files};
-use silent_slavery_core::locate::Position;
+use silent_slavery_scenario::library::{load_bytes, scenario_files};
+use silent_slavery_scenario::load::diagnostic::{Diagnostic, Problem};
+use silent_slavery_scenario::load::loaded::LoadedScenario;
+use silent_slavery_scenario::load::locate::Position;
+use silent_slavery_scenario::model::catalog::Catalog;
 
 use super::{CatalogResource, SimConfig};
 
@@ -23,7 +24,7 @@ pub struct ScenarioAsset {
     pub loaded: Result<Arc<LoadedScenario>, Vec<Diagnostic>>,
 }
 
-/// Loads `.ron` scenario files through `silent_slavery_core::library::load_bytes`.
+/// Loads `.ron` scenario files through `silent_slavery_scenario::library::load_bytes`.
 #[derive(TypePath)]
 pub struct ScenarioLoader {
     catalog: Arc<Catalog>,
@@ -78,7 +79,7 @@ impl ScenarioLibrary {
         let mut seen = std::collections::BTreeSet::new();
         self.entries
             .iter()
-            .filter(|(file, _)| !silent_slavery_core::coverage::is_template(file))
+            .filter(|(file, _)| !silent_slavery_scenario::analysis::coverage::is_template(file))
             .filter_map(|(_, e)| match e {
                 LibraryEntry::Ready(s) if seen.insert(s.scenario.id.clone()) => Some(Arc::clone(s)),
                 _ => None,

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use bevy::prelude::*;
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::store::Store;
+use silent_slavery_results::store::Store;
+use silent_slavery_scenario::model::catalog::Catalog;
 
 pub use library::{LibraryEntry, ScenarioAsset, ScenarioLibrary};
 pub use screen::Screen;

@@ -3,11 +3,12 @@
 use std::sync::Arc;
 
 use bevy::prelude::*;
-use silent_slavery_core::library::LoadedScenario;
-use silent_slavery_core::record::{RecordError, RecordedAttempt};
-use silent_slavery_core::runner::Input;
-use silent_slavery_core::score::{AttemptScore, Transcript};
-use silent_slavery_core::store::{Store, Trainee};
+use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::record::{RecordError, RecordedAttempt};
+use silent_slavery_results::store::Store;
+use silent_slavery_scenario::load::loaded::LoadedScenario;
+use silent_slavery_scenario::play::runner::Input;
+use silent_slavery_scenario::play::score::{AttemptScore, Transcript};
 use uuid::Uuid;
 
 use super::{CatalogResource, Results, ScenarioLibrary, Screen, SimConfig};

@@ -1,10 +1,10 @@
-//! The window and its egui screens: views built from the session, drawn by pure widgets, the trainee's intents sent back as messages.
+//! The window and its egui screens: one module per screen (view model, builder, pure widget, system), what they share, the display settings and the idle fix.
 
+mod frame;
 mod idle;
-mod screens;
+pub mod intent;
+pub mod screens;
 mod settings;
-pub mod views;
-pub mod widgets;
 
 use bevy::prelude::*;
 
@@ -15,6 +15,11 @@ pub struct UiPlugin;
 
 impl Plugin for UiPlugin {
     fn build(&self, app: &mut App) {
-        app.add_plugins((settings::plugin, idle::plugin, screens::plugin));
+        app.add_plugins((
+            settings::plugin,
+            idle::plugin,
+            frame::plugin,
+            screens::plugin,
+        ));
     }
 }

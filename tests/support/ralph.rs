@@ -8,13 +8,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::explore;
-use silent_slavery_core::library::LoadedScenario;
-use silent_slavery_core::record::RecordedAttempt;
-use silent_slavery_core::runner::{Input, View};
-use silent_slavery_core::store::Store;
-use silent_slavery_core::xapi::XapiConfig;
+use silent_slavery_results::record::RecordedAttempt;
+use silent_slavery_results::store::Store;
+use silent_slavery_results::xapi::statements::XapiConfig;
+use silent_slavery_scenario::analysis::paths as explore;
+use silent_slavery_scenario::load::loaded::LoadedScenario;
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::play::runner::{Input, View};
 
 pub const USER: &str = "trainer-sync";
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -242,10 +242,10 @@ pub fn record_path(
 pub fn store_with_shipped(db: &Path) -> (Arc<Catalog>, Store, Vec<Arc<LoadedScenario>>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let catalog = Arc::new(Catalog::embedded().expect("catalogue"));
-    let library = silent_slavery_core::library::load_paths(&[root.join("scenarios")], &catalog);
+    let library = silent_slavery_scenario::library::load_paths(&[root.join("scenarios")], &catalog);
     let store = Store::open(db).expect("store");
     store
-        .upsert_trainee(&silent_slavery_core::store::Trainee {
+        .upsert_trainee(&silent_slavery_results::attempt::Trainee {
             staff_number: "4521".into(),
             name: "A. Example".into(),
             unit: "North Response".into(),

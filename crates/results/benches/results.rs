@@ -5,14 +5,16 @@ use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rusqlite::params;
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::export::{self, Selection};
-use silent_slavery_core::library::{LoadedScenario, load_bytes};
-use silent_slavery_core::record::RecordedAttempt;
-use silent_slavery_core::runner::Input;
-use silent_slavery_core::store::{Store, Trainee};
+use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::export::{self, Selection};
+use silent_slavery_results::record::RecordedAttempt;
+use silent_slavery_results::store::Store;
+use silent_slavery_scenario::library::load_bytes;
+use silent_slavery_scenario::load::loaded::LoadedScenario;
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::play::runner::Input;
 
-const FIXTURE: &str = include_str!("../tests/fixtures/front_counter.ron");
+const FIXTURE: &str = include_str!("../../scenario/tests/fixtures/front_counter.ron");
 const BEST: [&str; 8] = [
     "continue",
     "flag no_papers",
@@ -102,7 +104,9 @@ fn bulk_store(path: &std::path::Path, attempts: usize) -> Store {
         attempt.apply(&store, &input(line)).expect("saved");
     }
     let template = attempt.id.to_string();
-    let conn = store.connection();
+    // Rows are copied in bulk through a second connection to the same file: the store's own
+    // methods record one attempt at a time, as the app does.
+    let conn = rusqlite::Connection::open(path).expect("opens");
     conn.execute_batch("BEGIN").expect("begin");
     let mut copy_attempt = conn
         .prepare(
@@ -110,7 +114,7 @@ fn bulk_store(path: &std::path::Path, attempts: usize) -> Store {
                  rulesets, pass_ruleset, seed,
                  strftime('%Y-%m-%dT%H:%M:%fZ', started_at, printf('+%d seconds', ?3)),
                  strftime('%Y-%m-%dT%H:%M:%fZ', finished_at, printf('+%d seconds', ?3)),
-                 status, ending, outcome, passed, score_json
+                 status, ending, outcome, passed, score_json, pass_rule
              FROM attempts WHERE id = ?2",
         )
         .expect("prepared");
@@ -152,14 +156,15 @@ fn bulk_store(path: &std::path::Path, attempts: usize) -> Store {
     conn.execute("DELETE FROM attempts WHERE id = ?1", [&template])
         .expect("template removed");
     conn.execute_batch("COMMIT").expect("commit");
+    drop(conn);
     store
 }
 
 /// Prints how long upgrading a copy of `store`, turned back into a schema version 2 store,
 /// takes: the upgrade works out every input's decision summary from its events once.
 fn upgrade_time(store: &Store, copy: &std::path::Path) {
-    store
-        .connection()
+    let source = rusqlite::Connection::open(store.path().expect("a file store")).expect("opens");
+    source
         .execute("VACUUM INTO ?1", [copy.to_string_lossy()])
         .expect("copied");
     {
@@ -171,12 +176,12 @@ fn upgrade_time(store: &Store, copy: &std::path::Path) {
              ALTER TABLE attempt_inputs DROP COLUMN points;
              ALTER TABLE attempt_inputs DROP COLUMN ms_since_previous;
              DROP INDEX xapi_outbox_by_attempt;
+             ALTER TABLE attempts DROP COLUMN pass_rule;
              PRAGMA user_version = 2;",
         )
         .expect("downgraded");
     }
-    let inputs: i64 = store
-        .connection()
+    let inputs: i64 = source
         .query_row("SELECT COUNT(*) FROM attempt_inputs", [], |r| r.get(0))
         .expect("count");
     let started = Instant::now();

@@ -5,9 +5,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::diagnostic::{Diagnostic, Problem};
-use crate::locate::Position;
-use crate::store::{AttemptRecord, AttemptStatus};
+use crate::attempt::{AttemptRecord, AttemptStatus};
+use silent_slavery_scenario::load::diagnostic::{Diagnostic, Problem};
+use silent_slavery_scenario::load::locate::Position;
 
 /// When a required scenario counts as done: the values of cmi5's AU `moveOn` attribute
 /// (cmi5 course structure), applied to the trainee's counted attempt at it.
@@ -63,7 +63,7 @@ pub struct Course {
 }
 
 fn default_mastery() -> f64 {
-    crate::scenario::DEFAULT_MASTERY_SCORE
+    silent_slavery_scenario::model::scenario::DEFAULT_MASTERY_SCORE
 }
 
 /// Loads every `*.ron` course under `dir`, sorted by file name.
@@ -111,12 +111,13 @@ pub fn load_courses(dir: &Path) -> (Vec<Course>, Vec<Diagnostic>) {
             }
         };
         let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        match crate::parse::ron_options().from_str::<Course>(body) {
+        match silent_slavery_scenario::model::ron::ron_options().from_str::<Course>(body) {
             Ok(course) if !(0.0..=1.0).contains(&course.mastery_score) => {
                 problems.push(Diagnostic::new(
                     &name,
                     body,
-                    crate::locate::Locator::scan(body).find(&crate::path!["mastery_score"]),
+                    silent_slavery_scenario::load::locate::Locator::scan(body)
+                        .find(&silent_slavery_scenario::path!["mastery_score"]),
                     Problem::ShareOutOfRange {
                         field: "mastery_score",
                         value: course.mastery_score,

@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
-use crate::catalog::Catalog;
-use crate::library::LoadedScenario;
-use crate::runner::{Event, Input, Runner, RunnerError};
-use crate::score::{AttemptScore, PassRule};
+use silent_slavery_scenario::load::loaded::LoadedScenario;
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::play::runner::{Event, Input, Runner, RunnerError};
+use silent_slavery_scenario::play::score::{AttemptScore, PassRule};
+use silent_slavery_scenario::play::script::Playable;
 
 /// Where attempts are written: the results store implements it; the app writes through it.
 pub trait AttemptLog {
@@ -131,5 +132,26 @@ impl RecordedAttempt {
         self.runner = next;
         self.next_seq += 1;
         Ok(events)
+    }
+}
+
+/// A recorded attempt with the log it writes to.
+pub struct Recorded<'a, L: AttemptLog> {
+    /// The attempt.
+    pub attempt: &'a mut RecordedAttempt,
+    /// Where its inputs go.
+    pub log: &'a L,
+}
+
+/// A recorded attempt can be driven by a script, as `run --db` does.
+impl<L: AttemptLog> Playable for Recorded<'_, L> {
+    fn runner(&self) -> &Runner {
+        self.attempt.runner()
+    }
+
+    fn input(&mut self, input: &Input) -> Result<Vec<Event>, String> {
+        self.attempt
+            .apply(self.log, input)
+            .map_err(|e| e.to_string())
     }
 }

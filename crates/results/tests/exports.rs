@@ -2,19 +2,21 @@
 
 use std::sync::Arc;
 
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::course::{AttemptsCounted, Course, CourseStatus, MoveOn};
-use silent_slavery_core::export::{self, Selection};
-use silent_slavery_core::library::{LoadedScenario, load_bytes};
-use silent_slavery_core::runner::{Input, Runner};
-use silent_slavery_core::score::PassRule;
-use silent_slavery_core::store::{Store, Trainee};
-use silent_slavery_core::xapi::{self, XapiConfig};
+use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::course::{AttemptsCounted, Course, CourseStatus, MoveOn};
+use silent_slavery_results::export::{self, Selection};
+use silent_slavery_results::store::Store;
+use silent_slavery_results::xapi::statements::{self as xapi, XapiConfig};
+use silent_slavery_scenario::library::load_bytes;
+use silent_slavery_scenario::load::loaded::LoadedScenario;
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::play::runner::{Input, Runner};
+use silent_slavery_scenario::play::score::PassRule;
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-const FIXTURE: &str = include_str!("fixtures/front_counter.ron");
+const FIXTURE: &str = include_str!("../../scenario/tests/fixtures/front_counter.ron");
 
 /// Best path with seed 2 (variant `injured`).
 const BEST: &[&str] = &[
@@ -433,8 +435,9 @@ fn a_store_from_before_the_decision_columns_exports_the_same_decisions() {
 
     // Turn the file back into a version 2 store, as an older release left it, with one
     // damaged row (bytes that are not text) that must not stop the upgrade.
-    store
-        .connection()
+    drop(store);
+    rusqlite::Connection::open(&path)
+        .expect("opens")
         .execute_batch(
             "UPDATE attempt_inputs SET events_json = X'FF' WHERE seq = 0;
              ALTER TABLE attempt_inputs DROP COLUMN option;
@@ -447,7 +450,6 @@ fn a_store_from_before_the_decision_columns_exports_the_same_decisions() {
              PRAGMA user_version = 2;",
         )
         .expect("downgraded");
-    drop(store);
     let migrated = Store::open(&path).expect("reopens and migrates");
     assert_eq!(export(&migrated), recorded_now);
 }

@@ -2,13 +2,15 @@
 
 use std::sync::Arc;
 
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::library::{LoadedScenario, load_bytes};
-use silent_slavery_core::record::{AttemptLog, RecordError, RecordedAttempt};
-use silent_slavery_core::runner::{Event, Input, Runner};
-use silent_slavery_core::store::{AttemptStatus, Store, StoreError, Trainee};
+use silent_slavery_results::attempt::{AttemptStatus, Trainee};
+use silent_slavery_results::record::{AttemptLog, RecordError, RecordedAttempt};
+use silent_slavery_results::store::{Store, StoreError};
+use silent_slavery_scenario::library::load_bytes;
+use silent_slavery_scenario::load::loaded::LoadedScenario;
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::play::runner::{Event, Input, Runner};
 
-const FIXTURE: &str = include_str!("fixtures/front_counter.ron");
+const FIXTURE: &str = include_str!("../../scenario/tests/fixtures/front_counter.ron");
 
 fn setup() -> (Arc<LoadedScenario>, Arc<Catalog>) {
     let catalog = Catalog::embedded().expect("catalogue");
@@ -106,8 +108,9 @@ fn a_full_attempt_lands_with_every_input_and_event() {
         "all but the start (presented, variant drawn)"
     );
 
-    let rows: Vec<(String, i64, i64, bool)> = store
-        .connection()
+    // Read back through a second connection: what is on disk, not what one connection holds.
+    let raw = rusqlite::Connection::open(&path).expect("opens");
+    let rows: Vec<(String, i64, i64, bool)> = raw
         .prepare("SELECT ruleset, raw, max, passed FROM attempt_scores WHERE attempt_id = ?1 ORDER BY ruleset")
         .expect("query")
         .query_map([attempt.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
@@ -122,16 +125,11 @@ fn a_full_attempt_lands_with_every_input_and_event() {
         ]
     );
     assert_eq!(store.integrity_check().expect("check"), "ok");
-    let mode: String = store
-        .connection()
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .expect("pragma");
-    assert_eq!(mode, "wal");
-    let sync: i64 = store
-        .connection()
-        .query_row("PRAGMA synchronous", [], |r| r.get(0))
-        .expect("pragma");
-    assert_eq!(sync, 2, "FULL");
+    assert_eq!(
+        store.durability().expect("pragmas"),
+        ("wal".to_owned(), 2),
+        "WAL, synchronous FULL"
+    );
 }
 
 #[test]
@@ -359,7 +357,7 @@ fn a_new_store_is_readable_by_its_owner_only() {
 /// today's rule; one recorded before rules were stamped resumes with no red-herring limit.
 #[test]
 fn the_pass_rule_is_stamped_on_the_attempt_and_an_old_attempt_resumes_under_its_own() {
-    use silent_slavery_core::score::PassRule;
+    use silent_slavery_scenario::play::score::PassRule;
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("results.sqlite3");
     let (scenario, catalog) = setup();

@@ -1,12 +1,13 @@
 //! Benchmarks of what trainers feel: parsing, validating and scoring a library of scenarios, and how validation and path listing grow with scenario size (docs/performance.md).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::explore;
-use silent_slavery_core::library::load_bytes;
-use silent_slavery_core::parse::{ParsedScenario, ron_options};
-use silent_slavery_core::scenario::Scenario;
-use silent_slavery_core::validate::validate;
+use silent_slavery_scenario::analysis::paths as explore;
+use silent_slavery_scenario::check::validate;
+use silent_slavery_scenario::library::load_bytes;
+use silent_slavery_scenario::load::parse::ParsedScenario;
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::model::ron::ron_options;
+use silent_slavery_scenario::model::scenario::Scenario;
 
 /// A synthetic scenario of `steps` steps: a scene with two cues, an identify step, a chain
 /// of three-way decisions (two options go on, one ends the scenario early), two endings.
@@ -137,7 +138,7 @@ fn authoring_load(c: &mut Criterion) {
 /// library and on the 1,000 synthetic scenarios.
 fn audit_against_validate(c: &mut Criterion) {
     let catalog = Catalog::embedded().expect("catalogue");
-    let shipped: Vec<(String, Vec<u8>)> = silent_slavery_core::library::scenario_files(
+    let shipped: Vec<(String, Vec<u8>)> = silent_slavery_scenario::library::scenario_files(
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios"),
     )
     .into_iter()
@@ -150,7 +151,7 @@ fn audit_against_validate(c: &mut Criterion) {
         .map(|i| (format!("s{i}.ron"), synthetic(i, 50).into_bytes()))
         .collect();
     for (name, files) in [("shipped", &shipped), ("synthetic_1000x50", &synthetic)] {
-        let load = || -> Vec<silent_slavery_core::library::LoadedScenario> {
+        let load = || -> Vec<silent_slavery_scenario::load::loaded::LoadedScenario> {
             files
                 .iter()
                 .map(|(file, bytes)| load_bytes(file, bytes, &catalog).expect("valid"))
@@ -164,7 +165,11 @@ fn audit_against_validate(c: &mut Criterion) {
             b.iter(|| std::hint::black_box(load()))
         });
         group.bench_function("audit", |b| {
-            b.iter(|| std::hint::black_box(silent_slavery_core::audit::audit(&loaded, &catalog)))
+            b.iter(|| {
+                std::hint::black_box(silent_slavery_scenario::analysis::audit::audit(
+                    &loaded, &catalog,
+                ))
+            })
         });
         group.finish();
     }
@@ -192,7 +197,7 @@ fn scaling(c: &mut Criterion) {
         });
         let parsed = parse(&text);
         let bounds = validate(&parsed, &catalog).bounds;
-        let loaded = silent_slavery_core::library::LoadedScenario::with_hash(
+        let loaded = silent_slavery_scenario::load::loaded::LoadedScenario::with_hash(
             parsed.file.clone(),
             parsed.scenario,
             String::new(),

@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$here/../../.."
 mkdir -p "$here/corpus/load_bytes" "$here/corpus/structured"
-cp "$root"/scenarios/*.ron "$root"/crates/silent-slavery-core/tests/fixtures/*.ron \
+cp "$root"/scenarios/*.ron "$root"/crates/scenario/tests/fixtures/*.ron \
     "$here/corpus/load_bytes/"
 cp "$root/scenarios/courses/frontline.ron" "$here/corpus/load_bytes/course_frontline.ron"
 # generate::scenario reads a 0 byte as "damage a shipped scenario", the next byte as which one

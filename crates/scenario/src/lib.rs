@@ -1,30 +1,17 @@
-//! Silent Slavery Trainer's core: scenario model, parsing, validation, runner and scoring, with no Bevy in it.
+//! Silent Slavery Trainer's scenario engine: the scenario model, reading and checking scenario files, analysing them, and playing and scoring attempts. No Bevy, no SQLite, no HTTP.
 //!
-//! Data flows one way: a trainer's RON file is parsed ([`parse`]) and checked ([`validate`])
-//! into a [`library::LoadedScenario`]; a [`runner::Runner`] plays it for one trainee, turning
-//! inputs into [`runner::Event`]s; [`score`] turns the transcript into a score per ruleset of
-//! the [`catalog`].
+//! Data flows one way: a trainer's RON file is parsed ([`load`]) and checked ([`check`])
+//! into a [`load::loaded::LoadedScenario`] (the [`library`] does both for files and
+//! folders); [`analysis`] works out what holds over every path (best and worst scores,
+//! coverage, the assessment audit); a [`play::runner::Runner`] plays it for one trainee,
+//! turning inputs into events, and [`play::score`] scores the transcript per ruleset of the
+//! [`model::catalog`].
 
 #![warn(missing_docs)]
 
-pub mod audit;
-pub mod catalog;
-pub mod course;
-pub mod coverage;
-pub mod diagnostic;
-pub mod explore;
-pub mod export;
-pub mod graph;
+pub mod analysis;
+pub mod check;
 pub mod library;
-pub mod locate;
-pub mod outbox;
-pub mod parse;
-pub mod record;
-pub mod runner;
-pub mod scenario;
-pub mod score;
-pub mod script;
-pub mod states;
-pub mod store;
-pub mod validate;
-pub mod xapi;
+pub mod load;
+pub mod model;
+pub mod play;

@@ -3,67 +3,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
-use crate::catalog::Catalog;
-use crate::diagnostic::{Diagnostic, Problem, Severity};
-use crate::locate::Position;
-use crate::parse::{ParsedScenario, parse_scenario};
+use crate::check::{Validation, validate};
+use crate::load::diagnostic::{Diagnostic, Problem, Severity};
+use crate::load::loaded::LoadedScenario;
+use crate::load::locate::Position;
+use crate::load::parse::{ParsedScenario, parse_scenario};
+use crate::model::catalog::Catalog;
 use crate::path;
-use crate::scenario::Scenario;
-use crate::score::ScoreBounds;
-use crate::validate::{Validation, validate};
-
-/// A scenario that passed validation and can be played.
-#[derive(Debug, Clone)]
-pub struct LoadedScenario {
-    /// The file it came from.
-    pub file: String,
-    /// The scenario.
-    pub scenario: Scenario,
-    /// SHA-256 (hex) of the parsed scenario, worked out on first use: checking a library
-    /// does not need it, and it costs as much as a fifth of the parse.
-    hash: std::sync::OnceLock<String>,
-    /// Best and worst achievable raw score per ruleset, over all paths.
-    pub bounds: BTreeMap<String, ScoreBounds>,
-    /// Warnings from validation.
-    pub warnings: Vec<Diagnostic>,
-}
-
-impl LoadedScenario {
-    /// A loaded scenario whose content hash is already known (a version pinned in the
-    /// results store, say).
-    pub fn with_hash(
-        file: String,
-        scenario: Scenario,
-        content_hash: String,
-        bounds: BTreeMap<String, ScoreBounds>,
-        warnings: Vec<Diagnostic>,
-    ) -> LoadedScenario {
-        LoadedScenario {
-            file,
-            scenario,
-            hash: std::sync::OnceLock::from(content_hash),
-            bounds,
-            warnings,
-        }
-    }
-
-    /// SHA-256 (hex, 64 characters) of the parsed scenario, so comments and white space do
-    /// not change it. Attempts are pinned to it; see [`content_hash`].
-    pub fn content_hash(&self) -> &str {
-        self.hash.get_or_init(|| content_hash(&self.scenario))
-    }
-}
-
-/// The content hash of a scenario: SHA-256 of its canonical JSON form, in hex.
-pub fn content_hash(scenario: &Scenario) -> String {
-    // The JSON goes straight into the hash, never held whole. Serialising plain structs of
-    // strings and numbers into a hasher cannot fail.
-    let mut hasher = Sha256::new();
-    let _ = serde_json::to_writer(&mut hasher, scenario);
-    format!("{:x}", hasher.finalize())
-}
 
 /// Parses and validates one file's bytes.
 ///
@@ -86,13 +32,12 @@ fn loaded(
     if validation.has_errors() {
         return Err(validation.diagnostics);
     }
-    Ok(LoadedScenario {
-        hash: std::sync::OnceLock::new(),
-        file: parsed.file,
-        scenario: parsed.scenario,
-        bounds: validation.bounds,
-        warnings: validation.diagnostics,
-    })
+    Ok(LoadedScenario::new(
+        parsed.file,
+        parsed.scenario,
+        validation.bounds,
+        validation.diagnostics,
+    ))
 }
 
 /// Reads, parses and validates one file.
@@ -114,7 +59,7 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, Problem> {
     let mut bytes = Vec::new();
     // One byte over the limit is enough to report the file as too large without reading
     // all of a huge file.
-    let limit = crate::parse::MAX_FILE_BYTES as u64 + 1;
+    let limit = crate::load::parse::MAX_FILE_BYTES as u64 + 1;
     file.take(limit)
         .read_to_end(&mut bytes)
         .map_err(|e| Problem::Unreadable {
@@ -124,7 +69,7 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, Problem> {
         let size = std::fs::metadata(path).map_or(bytes.len(), |m| m.len() as usize);
         return Err(Problem::FileTooLarge {
             bytes: size,
-            limit: crate::parse::MAX_FILE_BYTES,
+            limit: crate::load::parse::MAX_FILE_BYTES,
         });
     }
     Ok(bytes)
@@ -211,7 +156,7 @@ pub fn load_paths(paths: &[PathBuf], catalog: &Catalog) -> LoadReport {
                     report.diagnostics.extend(loaded.warnings.iter().cloned());
                     if let Some(other) = ids.get(&loaded.scenario.id) {
                         let text = std::fs::read_to_string(&file).unwrap_or_default();
-                        let position = crate::locate::Locator::scan(&text).find(&path!["id"]);
+                        let position = crate::load::locate::Locator::scan(&text).find(&path!["id"]);
                         report.diagnostics.push(Diagnostic::new(
                             &name,
                             &text,
@@ -231,28 +176,4 @@ pub fn load_paths(paths: &[PathBuf], catalog: &Catalog) -> LoadReport {
         }
     }
     report
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Attempts and exports name scenarios by this hash, so it must never change for the
-    /// same scenario: the value was computed by the first release's code (SHA-256 of
-    /// `serde_json::to_vec`).
-    #[test]
-    fn the_content_hash_of_a_scenario_is_stable() {
-        let catalog = Catalog::embedded().expect("catalogue");
-        let text = include_str!("../tests/fixtures/front_counter.ron");
-        let loaded = load_bytes("front_counter.ron", text.as_bytes(), &catalog).expect("valid");
-        let whole = serde_json::to_vec(&loaded.scenario).expect("serialises");
-        assert_eq!(
-            loaded.content_hash(),
-            format!("{:x}", Sha256::digest(&whole))
-        );
-        assert_eq!(
-            loaded.content_hash(),
-            "bb941fab00521e6af7b04a7b974debb822251ab12a9ae496ed5a108cb05f84c7"
-        );
-    }
 }

@@ -2,13 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use silent_slavery_core::audit::{self, ChoiceStrategy, FlagStrategy};
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::diagnostic::Severity;
-use silent_slavery_core::explore;
-use silent_slavery_core::library::{LoadedScenario, load_bytes};
-use silent_slavery_core::scenario::Step;
-use silent_slavery_core::score::{self, PassRule};
+use silent_slavery_scenario::analysis::audit::{self, ChoiceStrategy, FlagStrategy};
+use silent_slavery_scenario::analysis::paths as explore;
+use silent_slavery_scenario::library::load_bytes;
+use silent_slavery_scenario::load::diagnostic::Severity;
+use silent_slavery_scenario::load::loaded::LoadedScenario;
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::model::scenario::Step;
+use silent_slavery_scenario::play::score::{self, PassRule};
 
 const GAMEABLE: &str = include_str!("fixtures/gameable.ron");
 const BALANCED: &str = include_str!("fixtures/balanced.ron");

@@ -1,6 +1,6 @@
 //! The shipped catalogues parse, are consistent, and hold everything the reference lists.
 
-use silent_slavery_core::catalog::{Catalog, RuleKind};
+use silent_slavery_scenario::model::catalog::{Catalog, RuleKind};
 
 #[test]
 fn embedded_catalog_loads() {

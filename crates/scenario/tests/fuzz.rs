@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use proptest::prelude::*;
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::explore;
-use silent_slavery_core::library::load_bytes;
-use silent_slavery_core::runner::{Input, Runner, View};
+use silent_slavery_scenario::analysis::paths as explore;
+use silent_slavery_scenario::library::load_bytes;
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::play::runner::{Input, Runner, View};
 
 const FIXTURE: &str = include_str!("fixtures/front_counter.ron");
 const SHIPPED: &str = include_str!("../../../scenarios/roadside_minibus_dawn.ron");

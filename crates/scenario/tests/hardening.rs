@@ -1,9 +1,9 @@
 //! Regression tests for scenarios that once hung the runner, farmed points, mis-scored huge path counts or a ruleset listed twice, or slipped odd ids and symlink loops past validation.
 
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::diagnostic::Problem;
-use silent_slavery_core::library::{load_bytes, load_paths};
-use silent_slavery_core::score::ScoreBounds;
+use silent_slavery_scenario::library::{load_bytes, load_paths};
+use silent_slavery_scenario::load::diagnostic::Problem;
+use silent_slavery_scenario::model::bounds::ScoreBounds;
+use silent_slavery_scenario::model::catalog::Catalog;
 
 fn catalog() -> Catalog {
     Catalog::embedded().expect("catalogue")
@@ -156,9 +156,10 @@ fn a_ruleset_listed_twice_keeps_its_points_in_the_bounds() {
     );
     // ...and the state graph, which the fuzzer reached before that check existed, still
     // keeps the points with the ruleset's first place.
-    let parsed =
-        silent_slavery_core::parse::parse_scenario("twice.ron", text.as_bytes()).expect("parses");
-    let analysis = silent_slavery_core::states::analyse(&parsed.scenario, &catalog(), 1_000);
+    let parsed = silent_slavery_scenario::load::parse::parse_scenario("twice.ron", text.as_bytes())
+        .expect("parses");
+    let analysis =
+        silent_slavery_scenario::analysis::states::analyse(&parsed.scenario, &catalog(), 1_000);
     assert_eq!(
         analysis.bounds["silent-slavery-2003"],
         ScoreBounds { min: -5, max: 10 }

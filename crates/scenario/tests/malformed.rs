@@ -1,8 +1,8 @@
 //! Malformed scenario files: each yields the expected diagnostic at the expected line:column, and none panics.
 
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::diagnostic::{Diagnostic, Problem, Severity};
-use silent_slavery_core::library::load_bytes;
+use silent_slavery_scenario::library::load_bytes;
+use silent_slavery_scenario::load::diagnostic::{Diagnostic, Problem, Severity};
+use silent_slavery_scenario::model::catalog::Catalog;
 
 const FIXTURE: &str = include_str!("fixtures/front_counter.ron");
 

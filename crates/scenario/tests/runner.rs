@@ -2,12 +2,14 @@
 
 use std::sync::Arc;
 
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::library::{LoadedScenario, content_hash, load_bytes};
-use silent_slavery_core::runner::{EffectKind, Event, Input, Runner, RunnerError, View};
-use silent_slavery_core::scenario::{Outcome, StepKind};
-use silent_slavery_core::score::{CriticalBreach, ScoreBounds};
-use silent_slavery_core::script;
+use silent_slavery_scenario::library::load_bytes;
+use silent_slavery_scenario::load::loaded::{LoadedScenario, content_hash};
+use silent_slavery_scenario::model::bounds::ScoreBounds;
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::model::scenario::{Outcome, StepKind};
+use silent_slavery_scenario::play::runner::{EffectKind, Event, Input, Runner, RunnerError, View};
+use silent_slavery_scenario::play::score::CriticalBreach;
+use silent_slavery_scenario::play::script;
 
 const FIXTURE: &str = include_str!("fixtures/front_counter.ron");
 
@@ -416,7 +418,10 @@ fn the_content_hash_ignores_comments_and_layout_but_not_content() {
 
 #[test]
 fn a_critical_breach_under_any_ruleset_fails_the_attempt() {
-    use silent_slavery_core::{explore, parse, score, states};
+    use silent_slavery_scenario::analysis::paths as explore;
+    use silent_slavery_scenario::analysis::states;
+    use silent_slavery_scenario::load::parse;
+    use silent_slavery_scenario::play::score;
     let catalog = Catalog::embedded().expect("catalogue");
     // Choosing `private_room` now also breaches a current-practice rule critically.
     let text = FIXTURE.replacen(

@@ -3,10 +3,11 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use silent_slavery_core::catalog::Catalog;
-use silent_slavery_core::library::{LoadedScenario, load_bytes};
-use silent_slavery_core::runner::{Input, Runner, View};
-use silent_slavery_core::score::{AttemptScore, PassCondition, PassRule};
+use silent_slavery_scenario::library::load_bytes;
+use silent_slavery_scenario::load::loaded::LoadedScenario;
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::play::runner::{Input, Runner, View};
+use silent_slavery_scenario::play::score::{AttemptScore, PassCondition, PassRule};
 
 const BALANCED: &str = include_str!("fixtures/balanced.ron");
 const SCORING_DOC: &str = include_str!("../../../docs/scoring.md");

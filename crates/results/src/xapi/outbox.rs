@@ -12,15 +12,15 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use base64::Engine as _;
-use rusqlite::{OptionalExtension, params};
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::catalog::Catalog;
+use crate::attempt::AttemptStatus;
 use crate::export::{ExportError, Selection};
-use crate::store::{AttemptStatus, Store, StoreError};
-use crate::xapi::{XapiConfig, attempt_statements};
+use crate::store::{OutboxCursor, OutboxStatus, PendingStatement, Store, StoreError};
+use crate::xapi::statements::{XapiConfig, attempt_statements};
+use silent_slavery_scenario::model::catalog::Catalog;
 
 /// The xAPI version header every request carries (xAPI 1.0.3, Communication 6.2).
 pub const XAPI_VERSION: &str = "1.0.3";
@@ -33,13 +33,13 @@ struct StatementBuilder<'a> {
     store: &'a Store,
     catalog: &'a Catalog,
     config: &'a XapiConfig,
-    scenarios: BTreeMap<String, crate::scenario::Scenario>,
+    scenarios: BTreeMap<String, silent_slavery_scenario::model::scenario::Scenario>,
 }
 
 impl StatementBuilder<'_> {
     fn statements(
         &mut self,
-        attempt: &crate::store::AttemptRecord,
+        attempt: &crate::attempt::AttemptRecord,
     ) -> Result<Vec<Value>, ExportError> {
         if !self.scenarios.contains_key(&attempt.content_hash) {
             let pinned = self.store.pinned_scenario(&attempt.content_hash)?;
@@ -103,18 +103,6 @@ pub fn queue_finished_attempts(
     catalog: &Catalog,
     config: &XapiConfig,
 ) -> Result<usize, ExportError> {
-    let conn = store.connection();
-    // Only the attempts still to queue are read: the store's whole history (every attempt,
-    // every queued attempt id) would grow without bound. SQLite keeps the queued ids it
-    // compares against in its own temporary b-tree, one entry per attempt, not per statement.
-    let new: Vec<String> = conn
-        .prepare(
-            "SELECT id FROM attempts WHERE status = 'finished'
-             AND id NOT IN (SELECT DISTINCT attempt_id FROM xapi_outbox)
-             ORDER BY started_at, id",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
     let mut builder = StatementBuilder {
         store,
         catalog,
@@ -122,32 +110,21 @@ pub fn queue_finished_attempts(
         scenarios: BTreeMap::new(),
     };
     let mut added = 0;
-    for id in new {
-        let id = uuid::Uuid::parse_str(&id).map_err(|e| StoreError::Damaged {
-            what: format!("attempt {id}"),
-            detail: e.to_string(),
-        })?;
+    for id in store.attempts_not_queued()? {
         let attempt = store.attempt(id)?;
-        let statements = builder.statements(&attempt)?;
-        let now = now();
-        let tx =
-            rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
-        for (seq, statement) in statements.iter().enumerate() {
-            let id = statement["id"].as_str().unwrap_or_default();
-            added += tx.execute(
-                "INSERT OR IGNORE INTO xapi_outbox
-                 (statement_id, attempt_id, seq, statement_json, status, tries, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5, ?5)",
-                params![id, attempt.id.to_string(), seq as i64, statement.to_string(), now],
-            )?;
-        }
-        tx.commit()?;
+        let statements: Vec<(String, String)> = builder
+            .statements(&attempt)?
+            .iter()
+            .map(|s| {
+                (
+                    s["id"].as_str().unwrap_or_default().to_owned(),
+                    s.to_string(),
+                )
+            })
+            .collect();
+        added += store.queue_statements(attempt.id, &statements)?;
     }
     Ok(added)
-}
-
-fn now() -> String {
-    crate::store::timestamp(OffsetDateTime::now_utc())
 }
 
 /// How to reach a learning record store.
@@ -173,9 +150,6 @@ pub enum SyncError {
     /// The store could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// SQLite failed.
-    #[error("results store error: {0}")]
-    Sql(#[from] rusqlite::Error),
     /// Building the statements failed.
     #[error(transparent)]
     Export(#[from] ExportError),
@@ -362,72 +336,6 @@ pub fn same_statement(sent: &Value, held: &Value) -> bool {
     strip(sent) == strip(held) && time(sent) == time(held)
 }
 
-/// Where the last page of the pending queue ended.
-struct Cursor {
-    created_at: String,
-    rowid: i64,
-}
-
-/// A pending outbox row.
-struct PendingRow {
-    rowid: i64,
-    created_at: String,
-    id: String,
-    json: String,
-}
-
-/// The next [`BATCH`] pending rows after `after`, oldest first: by the time they were queued,
-/// then by the order they were inserted in (an attempt's statements in their order).
-///
-/// Two queries, because each is a range scan of the index `xapi_outbox_by_status(status,
-/// created_at)`, which ends with the rowid: the rest of `after`'s timestamp, then later ones.
-/// A single `(created_at, rowid) > (?, ?)` comparison is not a range SQLite can seek to
-/// within one timestamp, so every page would scan all rows queued at that instant again.
-fn pending_page(
-    conn: &rusqlite::Connection,
-    after: Option<&Cursor>,
-) -> Result<Vec<PendingRow>, rusqlite::Error> {
-    let row = |r: &rusqlite::Row<'_>| {
-        Ok(PendingRow {
-            rowid: r.get(0)?,
-            created_at: r.get(1)?,
-            id: r.get(2)?,
-            json: r.get(3)?,
-        })
-    };
-    let limit = BATCH as i64;
-    let Some(after) = after else {
-        return conn
-            .prepare_cached(
-                "SELECT rowid, created_at, statement_id, statement_json FROM xapi_outbox
-                 WHERE status = 'pending' ORDER BY created_at, rowid LIMIT ?1",
-            )?
-            .query_map([limit], row)?
-            .collect();
-    };
-    let mut page: Vec<PendingRow> = conn
-        .prepare_cached(
-            "SELECT rowid, created_at, statement_id, statement_json FROM xapi_outbox
-             WHERE status = 'pending' AND created_at = ?1 AND rowid > ?2
-             ORDER BY rowid LIMIT ?3",
-        )?
-        .query_map(params![after.created_at, after.rowid, limit], row)?
-        .collect::<Result<_, _>>()?;
-    if page.len() < BATCH {
-        let rest = limit - page.len() as i64;
-        let later = conn
-            .prepare_cached(
-                "SELECT rowid, created_at, statement_id, statement_json FROM xapi_outbox
-                 WHERE status = 'pending' AND created_at > ?1
-                 ORDER BY created_at, rowid LIMIT ?2",
-            )?
-            .query_map(params![after.created_at, rest], row)?
-            .collect::<Result<Vec<_>, _>>()?;
-        page.extend(later);
-    }
-    Ok(page)
-}
-
 /// Queues new statements, then sends every pending one.
 ///
 /// # Errors
@@ -444,131 +352,131 @@ pub fn sync(
         queued: queue_finished_attempts(store, catalog, config)?,
         ..SyncReport::default()
     };
-    let conn = store.connection();
-    let mark = |id: &str, status: &str, error: Option<&str>| -> Result<(), SyncError> {
-        conn.execute(
-            "UPDATE xapi_outbox SET status = ?2, tries = tries + 1, last_error = ?3, updated_at = ?4
-             WHERE statement_id = ?1",
-            params![id, status, error, now()],
-        )?;
-        Ok(())
-    };
     // The queue is read a page at a time, so memory does not grow with it. The cursor moves
     // past every row read whatever became of it, so a row left pending is not read again in
     // this sync.
-    let mut after: Option<Cursor> = None;
-    'batches: loop {
-        let page = pending_page(conn, after.as_ref())?;
+    let mut after: Option<OutboxCursor> = None;
+    loop {
+        let page = store.pending_statements(after.as_ref(), BATCH)?;
         let Some(last) = page.last() else {
             break;
         };
-        after = Some(Cursor {
-            created_at: last.created_at.clone(),
-            rowid: last.rowid,
-        });
-        // A row that is not JSON cannot be sent; it is kept, marked rejected with the reason,
-        // rather than sent as something else or counted as delivered.
-        let mut batch: Vec<(String, Value)> = Vec::with_capacity(page.len());
-        for row in page {
-            match serde_json::from_str::<Value>(&row.json) {
-                Ok(statement) => batch.push((row.id, statement)),
-                Err(e) => {
-                    let reason = format!("the queued statement is not valid JSON: {e}");
-                    mark(&row.id, "rejected", Some(&reason))?;
-                    report.rejected.push((row.id, reason));
-                }
-            }
-        }
+        after = Some(last.cursor.clone());
+        let batch = readable(store, page, &mut report)?;
         if batch.is_empty() {
             continue;
         }
-        let body = Value::Array(batch.iter().map(|(_, s)| s.clone()).collect()).to_string();
-        let mut wait = backoff.first_wait;
-        let mut answer = lrs.send("POST", None, Some(body.clone()));
-        for _ in 1..backoff.tries {
-            if !matches!(answer, Answer::Unavailable(_)) {
-                break;
-            }
-            std::thread::sleep(wait);
-            wait *= 2;
-            answer = lrs.send("POST", None, Some(body.clone()));
+        if send_batch(store, lrs, backoff, &batch, &mut report)? == Sent::Stop {
+            break;
         }
-        match answer {
-            Answer::Ok => {
-                // One transaction a batch: one synchronous write to disk, not one a statement.
-                let tx = rusqlite::Transaction::new_unchecked(
-                    conn,
-                    rusqlite::TransactionBehavior::Immediate,
-                )?;
-                for (id, _) in &batch {
-                    mark(id, "delivered", None)?;
-                }
-                tx.commit()?;
-                report.delivered += batch.len();
-            }
-            Answer::Unavailable(reason) => {
-                let tx = rusqlite::Transaction::new_unchecked(
-                    conn,
-                    rusqlite::TransactionBehavior::Immediate,
-                )?;
-                for (id, _) in &batch {
-                    conn.execute(
-                        "UPDATE xapi_outbox SET tries = tries + 1, last_error = ?2, updated_at = ?3
-                         WHERE statement_id = ?1",
-                        params![id, reason, now()],
-                    )?;
-                }
-                tx.commit()?;
-                report.last_error = Some(reason);
-                // The LRS is not taking anything now: leave the rest for the next sync.
-                break 'batches;
-            }
-            // One statement in the batch is known already, or one is bad: find out which,
-            // one statement at a time.
-            Answer::Conflict(_) | Answer::Rejected(_) => {
-                for (id, statement) in &batch {
-                    let single = lrs.send(
-                        "PUT",
-                        Some(&format!("statementId={id}")),
-                        Some(statement.to_string()),
-                    );
-                    match single {
-                        Answer::Ok => {
-                            mark(id, "delivered", None)?;
-                            report.delivered += 1;
-                        }
-                        Answer::Conflict(reason) => {
-                            if lrs
-                                .fetch(id)
-                                .is_some_and(|held| same_statement(statement, &held))
-                            {
-                                mark(id, "delivered", None)?;
-                                report.delivered += 1;
-                            } else {
-                                mark(id, "rejected", Some(&reason))?;
-                                report.rejected.push((id.clone(), reason));
-                            }
-                        }
-                        Answer::Rejected(reason) => {
-                            mark(id, "rejected", Some(&reason))?;
-                            report.rejected.push((id.clone(), reason));
-                        }
-                        Answer::Unavailable(reason) => {
-                            report.last_error = Some(reason);
-                            break 'batches;
-                        }
-                    }
-                }
+    }
+    report.pending = store.pending_count()?;
+    Ok(report)
+}
+
+/// The statements of a page that are JSON. A row that is not cannot be sent; it is kept,
+/// marked rejected with the reason, rather than sent as something else or counted as
+/// delivered.
+fn readable(
+    store: &Store,
+    page: Vec<PendingStatement>,
+    report: &mut SyncReport,
+) -> Result<Vec<(String, Value)>, SyncError> {
+    let mut batch = Vec::with_capacity(page.len());
+    for row in page {
+        match serde_json::from_str::<Value>(&row.json) {
+            Ok(statement) => batch.push((row.id, statement)),
+            Err(e) => {
+                let reason = format!("the queued statement is not valid JSON: {e}");
+                store.record_send_tries(&[&row.id], Some(OutboxStatus::Rejected), Some(&reason))?;
+                report.rejected.push((row.id, reason));
             }
         }
     }
-    let pending: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM xapi_outbox WHERE status = 'pending'",
-        [],
-        |r| r.get(0),
-    )?;
-    report.pending = usize::try_from(pending).unwrap_or(0);
-    Ok(report)
+    Ok(batch)
+}
+
+/// Whether to go on with the next page after a batch.
+#[derive(Debug, PartialEq, Eq)]
+enum Sent {
+    /// Go on.
+    Next,
+    /// The LRS is not taking anything now: leave the rest for the next sync.
+    Stop,
+}
+
+/// Sends one batch, retrying with back-off while the LRS is unavailable; on a conflict or a
+/// rejection, sends its statements one at a time to find which.
+fn send_batch(
+    store: &Store,
+    lrs: &Lrs,
+    backoff: Backoff,
+    batch: &[(String, Value)],
+    report: &mut SyncReport,
+) -> Result<Sent, SyncError> {
+    let ids: Vec<&str> = batch.iter().map(|(id, _)| id.as_str()).collect();
+    let body = Value::Array(batch.iter().map(|(_, s)| s.clone()).collect()).to_string();
+    let mut wait = backoff.first_wait;
+    let mut answer = lrs.send("POST", None, Some(body.clone()));
+    for _ in 1..backoff.tries {
+        if !matches!(answer, Answer::Unavailable(_)) {
+            break;
+        }
+        std::thread::sleep(wait);
+        wait *= 2;
+        answer = lrs.send("POST", None, Some(body.clone()));
+    }
+    match answer {
+        Answer::Ok => {
+            // One transaction a batch: one synchronous write to disk, not one a statement.
+            store.record_send_tries(&ids, Some(OutboxStatus::Delivered), None)?;
+            report.delivered += batch.len();
+            Ok(Sent::Next)
+        }
+        Answer::Unavailable(reason) => {
+            store.record_send_tries(&ids, None, Some(&reason))?;
+            report.last_error = Some(reason);
+            Ok(Sent::Stop)
+        }
+        // One statement in the batch is known already, or one is bad: find out which,
+        // one statement at a time.
+        Answer::Conflict(_) | Answer::Rejected(_) => {
+            for (id, statement) in batch {
+                let single = lrs.send(
+                    "PUT",
+                    Some(&format!("statementId={id}")),
+                    Some(statement.to_string()),
+                );
+                let rejected = match single {
+                    Answer::Ok => None,
+                    Answer::Conflict(reason) => (!lrs
+                        .fetch(id)
+                        .is_some_and(|held| same_statement(statement, &held)))
+                    .then_some(reason),
+                    Answer::Rejected(reason) => Some(reason),
+                    Answer::Unavailable(reason) => {
+                        report.last_error = Some(reason);
+                        return Ok(Sent::Stop);
+                    }
+                };
+                match rejected {
+                    None => {
+                        store.record_send_tries(&[id], Some(OutboxStatus::Delivered), None)?;
+                        report.delivered += 1;
+                    }
+                    Some(reason) => {
+                        store.record_send_tries(
+                            &[id],
+                            Some(OutboxStatus::Rejected),
+                            Some(&reason),
+                        )?;
+                        report.rejected.push((id.clone(), reason));
+                    }
+                }
+            }
+            Ok(Sent::Next)
+        }
+    }
 }
 
 /// Puts rejected statements back in the queue (after the cause was fixed at the LRS, for
@@ -577,10 +485,7 @@ pub fn sync(
 /// # Errors
 /// When the store cannot be written.
 pub fn retry_rejected(store: &Store) -> Result<usize, SyncError> {
-    Ok(store.connection().execute(
-        "UPDATE xapi_outbox SET status = 'pending', updated_at = ?1 WHERE status = 'rejected'",
-        [now()],
-    )?)
+    Ok(store.requeue_rejected()?)
 }
 
 /// Statements the LRS rejected, with its reasons: (statement id, attempt id, reason).
@@ -588,14 +493,7 @@ pub fn retry_rejected(store: &Store) -> Result<usize, SyncError> {
 /// # Errors
 /// When the store cannot be read.
 pub fn rejected(store: &Store) -> Result<Vec<(String, String, String)>, SyncError> {
-    Ok(store
-        .connection()
-        .prepare(
-            "SELECT statement_id, attempt_id, COALESCE(last_error, '') FROM xapi_outbox
-             WHERE status = 'rejected' ORDER BY updated_at",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?)
+    Ok(store.rejected_statements()?)
 }
 
 /// The outbox row of a statement: (status, tries, last error), for reports and tests.
@@ -606,14 +504,7 @@ pub fn status_of(
     store: &Store,
     statement_id: &str,
 ) -> Result<Option<(String, u32, Option<String>)>, SyncError> {
-    Ok(store
-        .connection()
-        .query_row(
-            "SELECT status, tries, last_error FROM xapi_outbox WHERE statement_id = ?1",
-            [statement_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?)
+    Ok(store.statement_status(statement_id)?)
 }
 
 /// Sends statements in the background: every `interval`, opens its own connection to the
@@ -651,6 +542,7 @@ pub fn spawn_background_sync(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::params;
     use std::io::{BufRead, BufReader, Read, Write};
 
     /// An in-memory store whose outbox takes rows without attempts: these tests are about
@@ -705,13 +597,12 @@ mod tests {
         for pages in 0.. {
             // A cursor that re-reads rows would go round for ever; fail instead.
             assert!(pages <= expected.len() / BATCH + 1, "read so far: {read:?}");
-            let page = pending_page(store.connection(), after.as_ref()).expect("page");
+            let page = store
+                .pending_statements(after.as_ref(), BATCH)
+                .expect("page");
             assert!(page.len() <= BATCH);
             let Some(last) = page.last() else { break };
-            after = Some(Cursor {
-                created_at: last.created_at.clone(),
-                rowid: last.rowid,
-            });
+            after = Some(last.cursor.clone());
             read.extend(page.into_iter().map(|row| row.id));
         }
         assert_eq!(read, expected);

@@ -10,8 +10,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-use crate::scenario::{Scenario, Step};
-use crate::store::{AttemptRecord, AttemptStatus, StoredInput};
+use crate::attempt::{AttemptRecord, AttemptStatus, StoredInput};
+use silent_slavery_scenario::model::scenario::{Scenario, Step};
 
 /// cmi5's category marking a statement as cmi5-defined (cmi5 section 9.6.2.1).
 pub const CMI5_CATEGORY: &str = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
@@ -36,7 +36,63 @@ pub struct XapiConfig {
     pub pseudonymise_key: Option<Vec<u8>>,
 }
 
+/// Why the xAPI settings cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum XapiConfigError {
+    /// No `homePage` for the actor's account (xAPI 4.1.2.1 requires one).
+    #[error(
+        "xAPI statements need the actor's homePage: give --home-page URL (your learning system's address) or set SILENT_SLAVERY_XAPI_HOME_PAGE"
+    )]
+    NoHomePage,
+    /// The pseudonymisation key file cannot be read.
+    #[error("reading the key file {path}: {source}")]
+    KeyFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// The pseudonymisation key file holds nothing.
+    #[error("the key file {0} is empty")]
+    EmptyKeyFile(std::path::PathBuf),
+}
+
 impl XapiConfig {
+    /// The settings from what an operator gives (command-line options or environment):
+    /// the `homePage` (required), the activity base (default `HOME_PAGE/silent-slavery`), and
+    /// a file holding the key that pseudonymises staff numbers, if any (white space around
+    /// the key is ignored).
+    ///
+    /// # Errors
+    /// [`XapiConfigError`] when the home page is missing or the key file cannot be read or is
+    /// empty.
+    pub fn from_settings(
+        home_page: Option<String>,
+        activity_base: Option<String>,
+        pseudonymise_key_file: Option<&std::path::Path>,
+    ) -> Result<XapiConfig, XapiConfigError> {
+        let home_page = home_page.ok_or(XapiConfigError::NoHomePage)?;
+        let pseudonymise_key = match pseudonymise_key_file {
+            Some(path) => {
+                let key = std::fs::read(path).map_err(|source| XapiConfigError::KeyFile {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                if key.trim_ascii().is_empty() {
+                    return Err(XapiConfigError::EmptyKeyFile(path.to_path_buf()));
+                }
+                Some(key.trim_ascii().to_vec())
+            }
+            None => None,
+        };
+        Ok(XapiConfig {
+            activity_base: activity_base
+                .unwrap_or_else(|| format!("{}/silent-slavery", home_page.trim_end_matches('/'))),
+            home_page,
+            pseudonymise_key,
+        })
+    }
+
     /// The account name for a staff number: itself, or its keyed hash.
     pub fn account_name(&self, staff_number: &str) -> String {
         use hmac::{Hmac, Mac};
@@ -94,7 +150,7 @@ fn verb(name: &str) -> Value {
 /// The id of the option a decision's correct response names: the one with the most net
 /// points under `ruleset` (the first of equals).
 fn best_option<'a>(
-    decision: &'a crate::scenario::Decision,
+    decision: &'a silent_slavery_scenario::model::scenario::Decision,
     ruleset_of: &dyn Fn(&str) -> Option<String>,
     ruleset: &str,
 ) -> Option<&'a str> {
@@ -111,7 +167,10 @@ fn best_option<'a>(
             (points, o)
         })
         .fold(
-            None::<(i64, &crate::scenario::DecisionOption)>,
+            None::<(
+                i64,
+                &silent_slavery_scenario::model::scenario::DecisionOption,
+            )>,
             |best, (p, o)| match best {
                 Some((bp, _)) if bp >= p => best,
                 _ => Some((p, o)),
@@ -137,32 +196,72 @@ pub fn attempt_statements(
     else {
         return Vec::new();
     };
-    let statement_id = |name: &str| Uuid::new_v5(&attempt.id, name.as_bytes()).to_string();
-    let actor = json!({
-        "objectType": "Agent",
-        "account": {
-            "homePage": config.home_page,
-            "name": config.account_name(&attempt.staff_number),
-        },
-    });
-    let scenario_activity = json!({
-        "objectType": "Activity",
-        "id": config.iri(&format!("scenarios/{}", scenario.id)),
-        "definition": {
-            "name": { LANGUAGE: scenario.title },
-            "description": { LANGUAGE: scenario.summary },
-            "type": "http://adlnet.gov/expapi/activities/simulation",
-        },
-    });
-    let extensions = json!({
-        config.iri("xapi/extensions/scenario-version"): attempt.scenario_version,
-        config.iri("xapi/extensions/content-hash"): attempt.content_hash,
-        config.iri("xapi/extensions/rulesets"): attempt.rulesets,
-        config.iri("xapi/extensions/pass-ruleset"): attempt.pass_ruleset,
-        config.iri("xapi/extensions/seed"): attempt.seed.to_string(),
-        SESSION_EXTENSION: attempt.id.to_string(),
-    });
-    let context = |categories: &[&str], parent: bool| {
+    let b = Builder::new(config, attempt, scenario);
+    let mut out = vec![b.initialized()];
+    let mut previous = attempt.started_at;
+    for input in inputs {
+        out.extend(b.answered(input, previous, ruleset_of));
+        previous = input.at;
+    }
+    let duration = (finished_at - attempt.started_at).as_seconds_f64();
+    out.push(b.completed(finished_at, duration));
+    out.extend(b.verdict(score, finished_at, duration));
+    out.push(b.terminated(finished_at, duration));
+    out
+}
+
+/// What every statement of one attempt shares: who, which activity, its context.
+struct Builder<'a> {
+    config: &'a XapiConfig,
+    attempt: &'a AttemptRecord,
+    scenario: &'a Scenario,
+    actor: Value,
+    activity: Value,
+    extensions: Value,
+}
+
+impl<'a> Builder<'a> {
+    fn new(config: &'a XapiConfig, attempt: &'a AttemptRecord, scenario: &'a Scenario) -> Self {
+        Builder {
+            actor: json!({
+                "objectType": "Agent",
+                "account": {
+                    "homePage": config.home_page,
+                    "name": config.account_name(&attempt.staff_number),
+                },
+            }),
+            activity: json!({
+                "objectType": "Activity",
+                "id": config.iri(&format!("scenarios/{}", scenario.id)),
+                "definition": {
+                    "name": { LANGUAGE: scenario.title },
+                    "description": { LANGUAGE: scenario.summary },
+                    "type": "http://adlnet.gov/expapi/activities/simulation",
+                },
+            }),
+            extensions: json!({
+                config.iri("xapi/extensions/scenario-version"): attempt.scenario_version,
+                config.iri("xapi/extensions/content-hash"): attempt.content_hash,
+                config.iri("xapi/extensions/rulesets"): attempt.rulesets,
+                config.iri("xapi/extensions/pass-ruleset"): attempt.pass_ruleset,
+                config.iri("xapi/extensions/seed"): attempt.seed.to_string(),
+                SESSION_EXTENSION: attempt.id.to_string(),
+            }),
+            config,
+            attempt,
+            scenario,
+        }
+    }
+
+    /// A statement id fixed by the attempt and the statement's name (UUID v5), so sending
+    /// again is idempotent.
+    fn id(&self, name: &str) -> String {
+        Uuid::new_v5(&self.attempt.id, name.as_bytes()).to_string()
+    }
+
+    /// The context: registration, language, extensions, and the cmi5 categories and the
+    /// parent activity where a statement needs them.
+    fn context(&self, categories: &[&str], parent: bool) -> Value {
         let mut activities = serde_json::Map::new();
         if !categories.is_empty() {
             activities.insert(
@@ -171,81 +270,101 @@ pub fn attempt_statements(
             );
         }
         if parent {
-            activities.insert("parent".into(), json!([{ "id": scenario_activity["id"] }]));
+            activities.insert("parent".into(), json!([{ "id": self.activity["id"] }]));
         }
         let mut context = json!({
-            "registration": attempt.id.to_string(),
+            "registration": self.attempt.id.to_string(),
             "language": LANGUAGE,
             "platform": "Silent Slavery Trainer",
-            "extensions": extensions,
+            "extensions": self.extensions,
         });
         if !activities.is_empty() {
             context["contextActivities"] = Value::Object(activities);
         }
         context
-    };
-    let duration = (finished_at - attempt.started_at).as_seconds_f64();
-    let mut out = vec![json!({
-        "id": statement_id("initialized"),
-        "actor": actor,
-        "verb": verb("initialized"),
-        "object": scenario_activity,
-        "context": context(&[CMI5_CATEGORY], false),
-        "timestamp": timestamp(attempt.started_at),
-    })];
-    let mut previous = attempt.started_at;
-    for input in inputs {
-        let chosen = input.events.iter().find_map(|e| match e {
-            crate::runner::Event::OptionChosen { step, option } => Some((step, option)),
-            _ => None,
-        });
-        if let Some((step, option)) = chosen
-            && let Some(Step::Decision(decision)) = scenario.step(step)
-        {
-            let correct = best_option(decision, ruleset_of, &attempt.pass_ruleset);
-            let mut definition = json!({
-                "name": { LANGUAGE: format!("{}: {}", scenario.title, decision.id) },
-                "description": { LANGUAGE: decision.prompt },
-                "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
-                "interactionType": "choice",
-                "choices": decision.options.iter().map(|o| json!({
-                    "id": o.id,
-                    "description": { LANGUAGE: o.text },
-                })).collect::<Vec<_>>(),
-            });
-            if let Some(correct) = correct {
-                definition["correctResponsesPattern"] = json!([correct]);
-            }
-            out.push(json!({
-                "id": statement_id(&format!("answered:{}", input.seq)),
-                "actor": actor,
-                "verb": verb("answered"),
-                "object": {
-                    "objectType": "Activity",
-                    "id": config.iri(&format!("scenarios/{}/decisions/{}", scenario.id, decision.id)),
-                    "definition": definition,
-                },
-                "result": {
-                    "response": option,
-                    "success": correct == Some(option.as_str()),
-                    "duration": iso_duration((input.at - previous).as_seconds_f64()),
-                },
-                "context": context(&[], true),
-                "timestamp": timestamp(input.at),
-            }));
-        }
-        previous = input.at;
     }
-    out.push(json!({
-        "id": statement_id("completed"),
-        "actor": actor,
-        "verb": verb("completed"),
-        "object": scenario_activity,
-        "result": { "completion": true, "duration": iso_duration(duration) },
-        "context": context(&[CMI5_CATEGORY, MOVEON_CATEGORY], false),
-        "timestamp": timestamp(finished_at),
-    }));
-    if let Some(r) = score.ruleset(&score.pass_ruleset) {
+
+    fn initialized(&self) -> Value {
+        json!({
+            "id": self.id("initialized"),
+            "actor": self.actor,
+            "verb": verb("initialized"),
+            "object": self.activity,
+            "context": self.context(&[CMI5_CATEGORY], false),
+            "timestamp": timestamp(self.attempt.started_at),
+        })
+    }
+
+    /// `answered` for an input that chose an option (none for flags and continues), with
+    /// the best option under the deciding ruleset as the correct response.
+    fn answered(
+        &self,
+        input: &StoredInput,
+        previous: time::OffsetDateTime,
+        ruleset_of: &dyn Fn(&str) -> Option<String>,
+    ) -> Option<Value> {
+        let (step, option) = input.events.iter().find_map(|e| match e {
+            silent_slavery_scenario::play::runner::Event::OptionChosen { step, option } => {
+                Some((step, option))
+            }
+            _ => None,
+        })?;
+        let Some(Step::Decision(decision)) = self.scenario.step(step) else {
+            return None;
+        };
+        let correct = best_option(decision, ruleset_of, &self.attempt.pass_ruleset);
+        let mut definition = json!({
+            "name": { LANGUAGE: format!("{}: {}", self.scenario.title, decision.id) },
+            "description": { LANGUAGE: decision.prompt },
+            "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+            "interactionType": "choice",
+            "choices": decision.options.iter().map(|o| json!({
+                "id": o.id,
+                "description": { LANGUAGE: o.text },
+            })).collect::<Vec<_>>(),
+        });
+        if let Some(correct) = correct {
+            definition["correctResponsesPattern"] = json!([correct]);
+        }
+        Some(json!({
+            "id": self.id(&format!("answered:{}", input.seq)),
+            "actor": self.actor,
+            "verb": verb("answered"),
+            "object": {
+                "objectType": "Activity",
+                "id": self.config.iri(&format!("scenarios/{}/decisions/{}", self.scenario.id, decision.id)),
+                "definition": definition,
+            },
+            "result": {
+                "response": option,
+                "success": correct == Some(option.as_str()),
+                "duration": iso_duration((input.at - previous).as_seconds_f64()),
+            },
+            "context": self.context(&[], true),
+            "timestamp": timestamp(input.at),
+        }))
+    }
+
+    fn completed(&self, finished_at: time::OffsetDateTime, duration: f64) -> Value {
+        json!({
+            "id": self.id("completed"),
+            "actor": self.actor,
+            "verb": verb("completed"),
+            "object": self.activity,
+            "result": { "completion": true, "duration": iso_duration(duration) },
+            "context": self.context(&[CMI5_CATEGORY, MOVEON_CATEGORY], false),
+            "timestamp": timestamp(finished_at),
+        })
+    }
+
+    /// `passed` or `failed` with the score under the deciding ruleset.
+    fn verdict(
+        &self,
+        score: &silent_slavery_scenario::play::score::AttemptScore,
+        finished_at: time::OffsetDateTime,
+        duration: f64,
+    ) -> Option<Value> {
+        let r = score.ruleset(&score.pass_ruleset)?;
         let raw = r.raw.clamp(r.min, r.max);
         // xAPI's scaled is raw ÷ max (it may be negative); the trainee's own scaled score
         // is clamped at 0. Both agree whenever raw ≥ 0.
@@ -254,12 +373,12 @@ pub fn attempt_statements(
         } else {
             0.0
         };
-        let passed = attempt.passed == Some(true);
-        out.push(json!({
-            "id": statement_id(if passed { "passed" } else { "failed" }),
-            "actor": actor,
+        let passed = self.attempt.passed == Some(true);
+        Some(json!({
+            "id": self.id(if passed { "passed" } else { "failed" }),
+            "actor": self.actor,
             "verb": verb(if passed { "passed" } else { "failed" }),
-            "object": scenario_activity,
+            "object": self.activity,
             "result": {
                 "score": {
                     "scaled": (scaled * 10_000.0).round() / 10_000.0,
@@ -271,20 +390,22 @@ pub fn attempt_statements(
                 "completion": true,
                 "duration": iso_duration(duration),
             },
-            "context": context(&[CMI5_CATEGORY, MOVEON_CATEGORY], false),
+            "context": self.context(&[CMI5_CATEGORY, MOVEON_CATEGORY], false),
             "timestamp": timestamp(finished_at),
-        }));
+        }))
     }
-    out.push(json!({
-        "id": statement_id("terminated"),
-        "actor": actor,
-        "verb": verb("terminated"),
-        "object": scenario_activity,
-        "result": { "duration": iso_duration(duration) },
-        "context": context(&[CMI5_CATEGORY], false),
-        "timestamp": timestamp(finished_at),
-    }));
-    out
+
+    fn terminated(&self, finished_at: time::OffsetDateTime, duration: f64) -> Value {
+        json!({
+            "id": self.id("terminated"),
+            "actor": self.actor,
+            "verb": verb("terminated"),
+            "object": self.activity,
+            "result": { "duration": iso_duration(duration) },
+            "context": self.context(&[CMI5_CATEGORY], false),
+            "timestamp": timestamp(finished_at),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -4,5 +4,5 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    silent_slavery_core_fuzz::exercise(data);
+    silent_slavery_scenario_fuzz::exercise(data);
 });

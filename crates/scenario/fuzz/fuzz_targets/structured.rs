@@ -3,8 +3,8 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use silent_slavery_core::parse::parse_scenario;
-use silent_slavery_core_fuzz::generate;
+use silent_slavery_scenario::load::parse::parse_scenario;
+use silent_slavery_scenario_fuzz::generate;
 
 /// The RON text of a generated scenario. Its `Debug` is the text itself, so
 /// `cargo fuzz fmt structured ARTIFACT` prints a file that can be pasted into a test.
@@ -26,7 +26,7 @@ fuzz_target!(|input: Generated| {
     let text = input.0.as_bytes();
     // What we wrote with ron's own serialiser must read back as the same scenario: a
     // refusal here is the parser's pre-checks (blank, nesting) misreading valid text.
-    if text.len() <= silent_slavery_core::parse::MAX_FILE_BYTES {
+    if text.len() <= silent_slavery_scenario::load::parse::MAX_FILE_BYTES {
         let parsed = match parse_scenario("generated.ron", text) {
             Ok(parsed) => parsed,
             Err(d) => panic!("a serialised scenario did not read back: {}", d.render()),
@@ -37,5 +37,5 @@ fuzz_target!(|input: Generated| {
             "the scenario read back differs from the one written"
         );
     }
-    silent_slavery_core_fuzz::exercise(text);
+    silent_slavery_scenario_fuzz::exercise(text);
 });

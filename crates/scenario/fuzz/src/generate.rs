@@ -8,10 +8,7 @@
 use std::sync::OnceLock;
 
 use arbitrary::{Result, Unstructured};
-use silent_slavery_core::scenario::{
-    Cue, Decision, DecisionOption, Effect, Ending, ExploitationForm, Identify, Milestone, Outcome,
-    Role, Route, Scenario, Scene, SceneVariant, Step,
-};
+use silent_slavery_scenario::model::scenario::{Cue, Decision, DecisionOption, Effect, Ending, ExploitationForm, Identify, Milestone, Outcome, Role, Route, Scenario, Scene, SceneVariant, Step};
 
 use crate::catalog;
 
@@ -30,6 +27,13 @@ const SHIPPED: &[&str] = &[
     include_str!("../../../../scenarios/nail_bar_visit.ron"),
     include_str!("../../../../scenarios/roadside_minibus_dawn.ron"),
     include_str!("../../../../scenarios/turning_eighteen.ron"),
+    include_str!("../../../../scenarios/county_lines_train.ron"),
+    include_str!("../../../../scenarios/enforcement_visit_kitchen.ron"),
+    include_str!("../../../../scenarios/ferry_port_companion.ron"),
+    include_str!("../../../../scenarios/paving_yard_caravan.ron"),
+    include_str!("../../../../scenarios/service_station_lorry.ron"),
+    include_str!("../../../../scenarios/social_worker_age_disputed.ron"),
+    include_str!("../../../../scenarios/street_outreach_independent.ron"),
     include_str!("../../tests/fixtures/front_counter.ron"),
 ];
 
@@ -46,7 +50,7 @@ fn shipped() -> &'static [Scenario] {
         SHIPPED
             .iter()
             .map(|text| {
-                silent_slavery_core::parse::parse_scenario("shipped.ron", text.as_bytes())
+                silent_slavery_scenario::load::parse::parse_scenario("shipped.ron", text.as_bytes())
                     .expect("shipped scenarios parse")
                     .scenario
             })
@@ -67,7 +71,7 @@ pub fn scenario(u: &mut Unstructured) -> Result<Scenario> {
 /// The scenario as an author would write it, with struct names, read back with the same
 /// ron options as `parse_scenario`.
 pub fn to_ron(s: &Scenario) -> String {
-    silent_slavery_core::parse::ron_options()
+    silent_slavery_scenario::model::ron::ron_options()
         .to_string_pretty(s, ron::ser::PrettyConfig::new().struct_names(true))
         .expect("a scenario serialises")
 }
@@ -457,6 +461,7 @@ fn synthetic(u: &mut Unstructured) -> Result<Scenario> {
         mastery_score: if u.ratio(3, 4)? { 0.5 } else { share(u)? },
         min_identification_recall: if u.ratio(3, 4)? { 0.5 } else { share(u)? },
         caution_penalty: if u.ratio(7, 8)? { 5 } else { u.arbitrary()? },
+        max_red_herrings_flagged: if u.ratio(7, 8)? { 1 } else { u.arbitrary()? },
         start: if u.ratio(7, 8)? {
             "s0".to_owned()
         } else {

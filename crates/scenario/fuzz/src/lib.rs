@@ -4,12 +4,13 @@ pub mod generate;
 
 use std::sync::{Arc, OnceLock};
 
-use silent_slavery_core::catalog::{Catalog, CueTag};
-use silent_slavery_core::diagnostic::Severity;
-use silent_slavery_core::explore;
-use silent_slavery_core::library::{self, LoadedScenario};
-use silent_slavery_core::runner::{Input, Runner, View};
-use silent_slavery_core::score::{AttemptScore, Transcript};
+use silent_slavery_scenario::model::catalog::{Catalog, CueTag};
+use silent_slavery_scenario::load::diagnostic::Severity;
+use silent_slavery_scenario::analysis::paths as explore;
+use silent_slavery_scenario::library;
+use silent_slavery_scenario::load::loaded::LoadedScenario;
+use silent_slavery_scenario::play::runner::{Input, Runner, View};
+use silent_slavery_scenario::play::score::{AttemptScore, Transcript};
 
 /// The embedded catalogue, built once per process: building it per input would swamp the
 /// time spent in the code under test.
@@ -65,7 +66,7 @@ pub fn exercise_loaded(loaded: LoadedScenario) {
     let s = &loaded.scenario;
     let walk = explore::explore(s, catalog, PATH_LIMIT);
     let scored = explore::scored_paths(s, catalog, &loaded.bounds, &walk);
-    let _ = silent_slavery_core::graph::to_dot(s);
+    let _ = silent_slavery_scenario::analysis::dot::to_dot(s);
     for path in &scored {
         assert!(
             path.transcript.ending.is_some(),

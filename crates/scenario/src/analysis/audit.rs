@@ -14,14 +14,15 @@ use petgraph::visit::EdgeRef;
 use serde::Serialize;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::catalog::{Catalog, CueTag};
-use crate::diagnostic::{Diagnostic, Problem};
-use crate::library::LoadedScenario;
-use crate::locate::{Locator, ValuePath};
+use crate::analysis::states::{DEFAULT_STATE_LIMIT, Move, StateGraph};
+use crate::load::diagnostic::{Diagnostic, Problem};
+use crate::load::loaded::LoadedScenario;
+use crate::load::locate::Locator;
+use crate::model::catalog::{Catalog, CueTag};
+use crate::model::path::ValuePath;
+use crate::model::scenario::{Decision, Scenario, Step};
 use crate::path;
-use crate::scenario::{Decision, Scenario, Step};
-use crate::score::{self, PassRule, Transcript};
-use crate::states::{DEFAULT_STATE_LIMIT, Move, StateGraph};
+use crate::play::score::{self, PassRule, Transcript};
 
 /// Random play may pass at most this often (1%); any passing play of a deterministic
 /// strategy is an error.
@@ -442,7 +443,7 @@ impl VocabularyModel {
 fn option_key(
     scenario: &Scenario,
     catalog: &Catalog,
-    option: &crate::scenario::DecisionOption,
+    option: &crate::model::scenario::DecisionOption,
 ) -> (bool, i64, i64) {
     let mut deciding = 0;
     let mut all = 0;
@@ -515,7 +516,7 @@ pub fn audit<'a>(
 ) -> LibraryAudit {
     let played: Vec<&LoadedScenario> = scenarios
         .into_iter()
-        .filter(|s| !crate::coverage::is_template(&s.file))
+        .filter(|s| !crate::analysis::coverage::is_template(&s.file))
         .collect();
     audit_played(&played, catalog)
 }
@@ -769,7 +770,7 @@ fn audit_played(scenarios: &[&LoadedScenario], catalog: &Catalog) -> LibraryAudi
 
 fn step_of_path(path: &ValuePath) -> usize {
     match path.get(1) {
-        Some(crate::locate::PathSegment::Index(i)) => *i + 1,
+        Some(crate::model::path::PathSegment::Index(i)) => *i + 1,
         _ => 0,
     }
 }

@@ -4,9 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::catalog::{Catalog, CueTag};
-use crate::library::LoadedScenario;
-use crate::scenario::{Effect, ExploitationForm, Outcome, Role, Step};
+use crate::load::loaded::LoadedScenario;
+use crate::model::catalog::{Catalog, CueTag};
+use crate::model::scenario::{Effect, ExploitationForm, Outcome, Role, Step};
 
 /// Distinct true indicators the shipped library must show as cues.
 pub const REQUIRED_DISTINCT_INDICATORS: usize = 60;

@@ -3,7 +3,7 @@
 use petgraph::dot::{Config, Dot};
 use petgraph::graph::DiGraph;
 
-use crate::scenario::{Route, Scenario, Step};
+use crate::model::scenario::{Route, Scenario, Step};
 
 /// "if a+b, not c": the flags a route needs set and unset.
 fn route_label(route: &Route) -> String {

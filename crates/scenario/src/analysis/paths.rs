@@ -4,9 +4,10 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use serde::Serialize;
 
-use crate::catalog::{Catalog, CueTag};
-use crate::scenario::{Scenario, Step, route};
-use crate::score::{self, AttemptScore, ScoreBounds, Transcript};
+use crate::model::bounds::ScoreBounds;
+use crate::model::catalog::{Catalog, CueTag};
+use crate::model::scenario::{Scenario, Step, route};
+use crate::play::score::{self, AttemptScore, Transcript};
 
 /// How many complete paths are enumerated before the walk stops and says so.
 pub const DEFAULT_PATH_LIMIT: usize = 20_000;
@@ -211,6 +212,111 @@ pub struct ScoredPath {
     pub critical_rules_not_upheld: Vec<String>,
 }
 
+impl ScoredPath {
+    /// The options chosen and the ending reached: `speak_alone > phone_interpreter -> referred`.
+    pub fn route(&self) -> String {
+        let choices: Vec<&str> = self
+            .transcript
+            .choices
+            .iter()
+            .map(|(_, o)| o.as_str())
+            .collect();
+        format!(
+            "{} -> {}",
+            choices.join(" > "),
+            self.transcript.ending.as_deref().unwrap_or("?")
+        )
+    }
+
+    /// Whether it passes with a critical breach under some ruleset (never, by the scoring
+    /// rule; counted so the check is visible).
+    pub fn passes_with_critical_breach(&self) -> bool {
+        self.score.passed
+            && self
+                .score
+                .rulesets
+                .iter()
+                .any(|r| !r.critical_breaches.is_empty())
+    }
+
+    /// Whether it passes without upholding a rule that was at stake critically on it.
+    pub fn passes_without_upholding_critical_rules(&self) -> bool {
+        self.score.passed && !self.critical_rules_not_upheld.is_empty()
+    }
+}
+
+/// The counts a trainer checks over every path (docs/scoring.md, "What `paths` checks").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PathSummary {
+    /// Paths listed.
+    pub paths: usize,
+    /// Paths that pass (with perfect identification).
+    pub passing: usize,
+    /// Passing paths with a critical breach: always 0 by the scoring rule.
+    pub passing_with_critical_breach: usize,
+    /// Passing paths that never uphold a rule at stake critically on them.
+    pub passing_without_upholding_critical_rules: usize,
+}
+
+impl PathSummary {
+    /// The counts of `scored`.
+    pub fn of(scored: &[ScoredPath]) -> PathSummary {
+        PathSummary {
+            paths: scored.len(),
+            passing: scored.iter().filter(|p| p.score.passed).count(),
+            passing_with_critical_breach: scored
+                .iter()
+                .filter(|p| p.passes_with_critical_breach())
+                .count(),
+            passing_without_upholding_critical_rules: scored
+                .iter()
+                .filter(|p| p.passes_without_upholding_critical_rules())
+                .count(),
+        }
+    }
+
+    /// Whether no path passes that should not: a content error the author must fix otherwise.
+    pub fn is_clean(&self) -> bool {
+        self.passing_with_critical_breach + self.passing_without_upholding_critical_rules == 0
+    }
+}
+
+impl std::fmt::Display for PathSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} path(s), {} pass; passing with a critical breach: {}; passing without upholding the critical rules at stake: {}",
+            self.paths,
+            self.passing,
+            self.passing_with_critical_breach,
+            self.passing_without_upholding_critical_rules
+        )
+    }
+}
+
+/// Every path of a scenario scored, with the counts trainers check: what `silent-slavery
+/// paths` prints and the author preview shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathReport {
+    /// Every path listed, scored with perfect identification.
+    pub paths: Vec<ScoredPath>,
+    /// True when the listing stopped at its limit.
+    pub truncated: bool,
+    /// The counts.
+    pub summary: PathSummary,
+}
+
+/// Lists and scores every path of a loaded scenario (up to [`DEFAULT_PATH_LIMIT`]).
+pub fn report(loaded: &crate::load::loaded::LoadedScenario, catalog: &Catalog) -> PathReport {
+    let exploration = explore(&loaded.scenario, catalog, DEFAULT_PATH_LIMIT);
+    let paths = scored_paths(&loaded.scenario, catalog, &loaded.bounds, &exploration);
+    PathReport {
+        summary: PathSummary::of(&paths),
+        truncated: exploration.truncated,
+        paths,
+    }
+}
+
 /// Every explored path scored against `bounds`.
 pub fn scored_paths(
     scenario: &Scenario,
@@ -278,7 +384,9 @@ mod tests {
     fn long_paths_stop_at_the_step_budget_not_the_memory() {
         let catalog = Catalog::embedded().expect("catalogue");
         let text = long_chain(5_000);
-        let scenario: Scenario = crate::parse::ron_options().from_str(&text).expect("parses");
+        let scenario: Scenario = crate::model::ron::ron_options()
+            .from_str(&text)
+            .expect("parses");
         let walk = explore(&scenario, &catalog, DEFAULT_PATH_LIMIT);
         assert!(walk.truncated);
         let kept: usize = walk.paths.iter().map(|p| p.visited.len()).sum();
@@ -293,7 +401,9 @@ mod tests {
 
         // A short chain with many paths still stops at the path limit.
         let text = long_chain(20);
-        let scenario: Scenario = crate::parse::ron_options().from_str(&text).expect("parses");
+        let scenario: Scenario = crate::model::ron::ron_options()
+            .from_str(&text)
+            .expect("parses");
         let walk = explore(&scenario, &catalog, DEFAULT_PATH_LIMIT);
         assert!(walk.truncated);
         assert_eq!(walk.paths.len(), DEFAULT_PATH_LIMIT);

@@ -13,9 +13,9 @@ use foldhash::{HashMap, HashMapExt};
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::catalog::{Catalog, CueTag};
-use crate::scenario::{Scenario, Step, route};
-use crate::score::ScoreBounds;
+use crate::model::bounds::ScoreBounds;
+use crate::model::catalog::{Catalog, CueTag};
+use crate::model::scenario::{Scenario, Step, route};
 
 /// Most states explored before the analysis gives up and says so.
 pub const DEFAULT_STATE_LIMIT: usize = 200_000;

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::locate::Position;
+use crate::load::locate::Position;
 
 /// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -8,57 +8,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-/// One step in a path to a value: a struct field or a list index.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PathSegment {
-    /// A named field. Borrowed when the name is written in our code, as almost all are:
-    /// validation builds a path for every value it checks, and most are never used.
-    Field(std::borrow::Cow<'static, str>),
-    /// A position in a list or tuple, from 0.
-    Index(usize),
-}
-
-impl PathSegment {
-    /// A field segment.
-    pub fn field(name: &'static str) -> PathSegment {
-        PathSegment::Field(std::borrow::Cow::Borrowed(name))
-    }
-}
-
-/// A path from the top-level value to a nested one.
-pub type ValuePath = Vec<PathSegment>;
-
-/// Builds a [`ValuePath`] from field names and indices: `path!["steps", 2, "next"]`.
-#[macro_export]
-macro_rules! path {
-    ($($seg:expr),* $(,)?) => {
-        vec![$($crate::locate::IntoSegment::into_segment($seg)),*]
-    };
-}
-
-/// Conversion used by [`path!`].
-pub trait IntoSegment {
-    /// The segment.
-    fn into_segment(self) -> PathSegment;
-}
-
-impl IntoSegment for &'static str {
-    fn into_segment(self) -> PathSegment {
-        PathSegment::field(self)
-    }
-}
-
-impl IntoSegment for usize {
-    fn into_segment(self) -> PathSegment {
-        PathSegment::Index(self)
-    }
-}
-
-impl IntoSegment for PathSegment {
-    fn into_segment(self) -> PathSegment {
-        self
-    }
-}
+use crate::model::path::{PathSegment, ValuePath};
 
 /// A 1-based line and column (columns count characters, as ron's do).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -524,6 +474,7 @@ impl<'t> Scanner<'t, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::path;
 
     /// The nesting check as the tokenizer sees the text: what the byte scanner must agree with.
     fn nesting_by_tokens(text: &str, limit: usize) -> Option<Position> {

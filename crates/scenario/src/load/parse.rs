@@ -1,24 +1,12 @@
 //! Turns a scenario file's bytes into a `Scenario`, or into a diagnostic at file:line:col.
 
-use crate::diagnostic::{Diagnostic, Problem};
-use crate::locate::{Locator, Position};
-use crate::scenario::Scenario;
+use crate::load::diagnostic::{Diagnostic, Problem};
+use crate::load::locate::{Locator, Position};
+use crate::model::ron::{MAX_NESTING, ron_options};
+use crate::model::scenario::Scenario;
 
 /// Largest scenario file accepted: 1 MiB. A real scenario is a few tens of kilobytes.
 pub const MAX_FILE_BYTES: usize = 1 << 20;
-/// Deepest bracket nesting accepted. Scenarios need about eight levels.
-pub const MAX_NESTING: usize = 64;
-
-/// The ron options every authored file is read with: `Some(..)` may be left out around
-/// optional values, newtype variants unwrap (`Scene(id: ..)`), and ron's recursion limit
-/// stays on so deeply nested brackets are an error, not a stack overflow.
-pub fn ron_options() -> ron::Options {
-    ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .with_default_extension(ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES)
-        .with_recursion_limit(MAX_NESTING)
-}
-
 /// A scenario file that parsed, with what is needed to point at its parts.
 #[derive(Debug, Clone)]
 pub struct ParsedScenario {
@@ -50,7 +38,11 @@ impl ParsedScenario {
     }
 
     /// A diagnostic at the value `path` points to.
-    pub fn diagnostic(&self, path: &[crate::locate::PathSegment], problem: Problem) -> Diagnostic {
+    pub fn diagnostic(
+        &self,
+        path: &[crate::model::path::PathSegment],
+        problem: Problem,
+    ) -> Diagnostic {
         Diagnostic::new(&self.file, &self.text, self.locator().find(path), problem)
     }
 }
@@ -89,7 +81,7 @@ pub fn parse_scenario(file: &str, bytes: &[u8]) -> Result<ParsedScenario, Box<Di
     if is_blank(text) {
         return Err(at_start(Problem::Empty));
     }
-    if let Some(position) = crate::locate::nesting_deeper_than(text, MAX_NESTING) {
+    if let Some(position) = crate::load::locate::nesting_deeper_than(text, MAX_NESTING) {
         return Err(Box::new(Diagnostic::new(
             file,
             text,
@@ -107,7 +99,7 @@ pub fn parse_scenario(file: &str, bytes: &[u8]) -> Result<ParsedScenario, Box<Di
             let position = if e.code == ron::Error::Eof {
                 reported
             } else {
-                crate::locate::skip_blank(text, reported)
+                crate::load::locate::skip_blank(text, reported)
             };
             Err(Box::new(Diagnostic::new(
                 file,

@@ -228,20 +228,17 @@ pub enum CatalogError {
 pub const EMBEDDED_FILES: [(&str, &str); 3] = [
     (
         "indicators.ron",
-        include_str!("../../../assets/catalog/indicators.ron"),
+        include_str!("../../../../assets/catalog/indicators.ron"),
     ),
     (
         "silent-slavery-2003.ron",
-        include_str!("../../../assets/catalog/silent-slavery-2003.ron"),
+        include_str!("../../../../assets/catalog/silent-slavery-2003.ron"),
     ),
     (
         "uk-ew-current.ron",
-        include_str!("../../../assets/catalog/uk-ew-current.ron"),
+        include_str!("../../../../assets/catalog/uk-ew-current.ron"),
     ),
 ];
-
-/// Id of the ruleset that decides pass/fail unless a scenario says otherwise.
-pub const DEFAULT_PASS_RULESET: &str = "silent-slavery-2003";
 
 impl Catalog {
     /// The catalogue embedded in the binary (`assets/catalog/` at build time).
@@ -397,7 +394,7 @@ fn parse_catalog_file<T: serde::de::DeserializeOwned>(
     name: &str,
     text: &str,
 ) -> Result<T, CatalogError> {
-    crate::parse::ron_options()
+    crate::model::ron::ron_options()
         .from_str(text.strip_prefix('\u{feff}').unwrap_or(text))
         .map_err(|e| CatalogError::Parse {
             file: name.to_owned(),

@@ -63,15 +63,15 @@ pub struct Scenario {
 }
 
 fn default_rulesets() -> Vec<String> {
-    vec![
-        crate::catalog::DEFAULT_PASS_RULESET.to_owned(),
-        "uk-ew-current".to_owned(),
-    ]
+    vec![DEFAULT_PASS_RULESET.to_owned(), "uk-ew-current".to_owned()]
 }
 
 fn default_pass_ruleset() -> String {
-    crate::catalog::DEFAULT_PASS_RULESET.to_owned()
+    DEFAULT_PASS_RULESET.to_owned()
 }
+
+/// Id of the ruleset that decides pass/fail unless a scenario says otherwise.
+pub const DEFAULT_PASS_RULESET: &str = "silent-slavery-2003";
 
 /// Default mastery score: 0.8 of the best achievable score.
 pub const DEFAULT_MASTERY_SCORE: f64 = 0.8;
@@ -195,8 +195,8 @@ impl Step {
 
     /// Every step id this step can lead to, with the field path (relative to the step) that
     /// names it, in authored order.
-    pub fn successors(&self) -> Vec<(&str, Vec<crate::locate::PathSegment>)> {
-        use crate::locate::PathSegment as P;
+    pub fn successors(&self) -> Vec<(&str, Vec<crate::model::path::PathSegment>)> {
+        use crate::model::path::PathSegment as P;
         let mut out = Vec::new();
         match self {
             Step::Scene(Scene {

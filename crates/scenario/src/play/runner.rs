@@ -11,13 +11,13 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Catalog, CueTag};
-use crate::library::LoadedScenario;
-use crate::scenario::{
+use crate::load::loaded::LoadedScenario;
+use crate::model::catalog::{Catalog, CueTag};
+use crate::model::scenario::{
     Cue, Decision, DecisionOption, Effect, Ending, Identify, Outcome, Scene, SceneVariant, Step,
     StepKind, route,
 };
-use crate::score::{self, AttemptScore, PassRule, Transcript};
+use crate::play::score::{self, AttemptScore, PassRule, Transcript};
 
 /// Something the trainee does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -420,7 +420,7 @@ impl Runner {
                     if scenario.scenario.cue(cue).is_none() {
                         return Err(RunnerError::UnknownCue {
                             cue: cue.clone(),
-                            suggestion: crate::validate::suggest(
+                            suggestion: crate::model::ids::suggest(
                                 cue,
                                 scenario.scenario.all_cues().map(|c| c.id.as_str()),
                             ),

@@ -4,12 +4,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{Catalog, CueTag};
-use crate::scenario::{Effect, Outcome, Scenario, Step};
+use crate::model::bounds::ScoreBounds;
+use crate::model::catalog::{Catalog, CueTag};
+use crate::model::scenario::{Effect, Outcome, Scenario, Step};
 
 /// What happened in one attempt, as far as scoring needs it. Produced by the
-/// [`Runner`](crate::runner::Runner) and, for every possible path, by
-/// [`explore`](crate::explore::explore).
+/// [`Runner`](crate::play::runner::Runner) and, for every possible path, by
+/// [`explore`](crate::analysis::paths::explore).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transcript {
     /// Steps presented, in order.
@@ -24,15 +25,6 @@ pub struct Transcript {
     pub flagged_cues: BTreeSet<String>,
     /// The ending reached, if the attempt finished.
     pub ending: Option<String>,
-}
-
-/// Lowest and highest raw score achievable under one ruleset over all paths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScoreBounds {
-    /// Worst: every breach on the worst path and every red herring flagged, no indicator.
-    pub min: i64,
-    /// Best: the best path with every true indicator flagged and no red herring.
-    pub max: i64,
 }
 
 /// Points one rule gained and lost in an attempt.
@@ -423,7 +415,7 @@ pub fn scaled(raw: i64, max: i64) -> f64 {
 /// played earlier).
 ///
 /// `bounds` are the per-ruleset best and worst scores from
-/// [`analyse`](crate::states::analyse); a ruleset missing from it is scaled against its
+/// [`analyse`](crate::analysis::states::analyse); a ruleset missing from it is scaled against its
 /// own raw score.
 pub fn score(
     scenario: &Scenario,

@@ -4,8 +4,7 @@
 //! comment. Scenes, identify steps and feedback are continued past automatically when the
 //! next line is an input for a later step, so a script needs only the trainee's decisions.
 
-use crate::record::{AttemptLog, RecordedAttempt};
-use crate::runner::{Event, Input, Runner, View};
+use crate::play::runner::{Event, Input, Runner, View};
 
 /// An attempt a script can drive: a bare runner, or a recorded attempt writing every input.
 pub trait Playable {
@@ -25,26 +24,6 @@ impl Playable for Runner {
 
     fn input(&mut self, input: &Input) -> Result<Vec<Event>, String> {
         self.apply(input).map_err(|e| e.to_string())
-    }
-}
-
-/// A recorded attempt with the log it writes to.
-pub struct Recorded<'a, L: AttemptLog> {
-    /// The attempt.
-    pub attempt: &'a mut RecordedAttempt,
-    /// Where its inputs go.
-    pub log: &'a L,
-}
-
-impl<L: AttemptLog> Playable for Recorded<'_, L> {
-    fn runner(&self) -> &Runner {
-        self.attempt.runner()
-    }
-
-    fn input(&mut self, input: &Input) -> Result<Vec<Event>, String> {
-        self.attempt
-            .apply(self.log, input)
-            .map_err(|e| e.to_string())
     }
 }
 

@@ -1,0 +1,223 @@
+//! Argument groups several subcommands share (declared once, flattened in), and loading what they name: scenario folders, one scenario, the results store, courses.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::ValueEnum;
+use silent_slavery_results::course::{self, Course};
+use silent_slavery_results::store::Store;
+use silent_slavery_results::xapi::statements::XapiConfig;
+use silent_slavery_scenario::library::{self, LoadReport};
+use silent_slavery_scenario::load::diagnostic::Severity;
+use silent_slavery_scenario::load::loaded::LoadedScenario;
+use silent_slavery_scenario::model::catalog::Catalog;
+use time::OffsetDateTime;
+
+/// Text for people, JSON for tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Text for people.
+    Text,
+    /// JSON for tools.
+    Json,
+}
+
+/// `--format text|json`.
+#[derive(Debug, clap::Args)]
+pub struct FormatArg {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Scenario files and folders to read.
+#[derive(Debug, clap::Args)]
+pub struct LibraryArgs {
+    /// Files or directories (default: scenarios/).
+    pub paths: Vec<PathBuf>,
+}
+
+impl LibraryArgs {
+    /// Loads the scenarios under the paths (default `scenarios/`), refusing paths that do
+    /// not exist.
+    pub fn load(&self, catalog: &Catalog) -> Result<LoadReport> {
+        let mut paths = self.paths.clone();
+        if paths.is_empty() {
+            paths.push(PathBuf::from("scenarios"));
+        }
+        for path in &paths {
+            if !path.exists() {
+                bail!("{} does not exist", path.display());
+            }
+        }
+        Ok(library::load_paths(&paths, catalog))
+    }
+}
+
+/// Where scenarios named by id are looked up.
+#[derive(Debug, clap::Args)]
+pub struct ScenariosDir {
+    /// Where scenarios are looked up by id.
+    #[arg(long, default_value = "scenarios", value_name = "DIR")]
+    pub scenarios: PathBuf,
+}
+
+impl ScenariosDir {
+    /// Loads one scenario by id from the folder, or from a file path; a broken scenario's
+    /// diagnostics become the error.
+    pub fn find(&self, catalog: &Catalog, id: &str) -> Result<LoadedScenario> {
+        find_scenario(catalog, &self.scenarios, id)
+    }
+}
+
+/// One scenario, by id or file, for the commands that take it as their argument.
+#[derive(Debug, clap::Args)]
+pub struct ScenarioArg {
+    /// Scenario id (or path to a scenario file).
+    pub scenario: String,
+    #[command(flatten)]
+    pub dir: ScenariosDir,
+}
+
+impl ScenarioArg {
+    /// The scenario, loaded and checked.
+    pub fn load(&self, catalog: &Catalog) -> Result<LoadedScenario> {
+        self.dir.find(catalog, &self.scenario)
+    }
+}
+
+/// Loads one scenario by id from `dir`, or from a file path; a broken scenario's
+/// diagnostics become the error.
+fn find_scenario(catalog: &Catalog, dir: &Path, id: &str) -> Result<LoadedScenario> {
+    let as_path = Path::new(id);
+    let report: LoadReport = if as_path.extension().is_some_and(|e| e == "ron") {
+        library::load_paths(&[as_path.to_path_buf()], catalog)
+    } else {
+        library::load_paths(&[dir.to_path_buf()], catalog)
+    };
+    if let Some(found) = report
+        .scenarios
+        .iter()
+        .find(|s| s.scenario.id == id || Path::new(&s.file) == as_path)
+    {
+        return Ok(found.clone());
+    }
+    let broken: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .map(|d| d.render())
+        .collect();
+    if broken.is_empty() {
+        let known: Vec<&str> = report
+            .scenarios
+            .iter()
+            .map(|s| s.scenario.id.as_str())
+            .collect();
+        bail!(
+            "no scenario `{id}` in {}; known: {}",
+            dir.display(),
+            known.join(", ")
+        );
+    }
+    bail!(
+        "no valid scenario `{id}` in {}; these files have errors:\n{}",
+        dir.display(),
+        broken.join("\n\n")
+    )
+}
+
+/// Where the results store and course definitions are.
+#[derive(Debug, clap::Args)]
+pub struct StoreArgs {
+    /// The results store (default: $SILENT_SLAVERY_DB, else the platform data directory).
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Where course definitions are read from.
+    #[arg(long, default_value = "scenarios/courses", value_name = "DIR")]
+    pub courses: PathBuf,
+}
+
+/// Who xAPI statements are about and where their activities live.
+#[derive(Debug, clap::Args)]
+pub struct XapiArgs {
+    /// The actor account's homePage: your learning system's address.
+    #[arg(long, env = "SILENT_SLAVERY_XAPI_HOME_PAGE", value_name = "URL")]
+    pub home_page: Option<String>,
+    /// Prefix of activity IRIs (default: HOME_PAGE/silent-slavery).
+    #[arg(long, env = "SILENT_SLAVERY_XAPI_ACTIVITY_BASE", value_name = "URL")]
+    pub activity_base: Option<String>,
+    /// Replace staff numbers with a keyed hash (HMAC-SHA256) using the key in this file.
+    #[arg(long, value_name = "KEY_FILE")]
+    pub pseudonymise: Option<PathBuf>,
+}
+
+impl XapiArgs {
+    /// The statements' configuration.
+    pub fn config(&self) -> Result<XapiConfig> {
+        Ok(XapiConfig::from_settings(
+            self.home_page.clone(),
+            self.activity_base.clone(),
+            self.pseudonymise.as_deref(),
+        )?)
+    }
+}
+
+pub fn open_store(db: Option<&Path>) -> Result<Store> {
+    let path = Store::resolve_path(db)?;
+    Store::open(&path).with_context(|| format!("opening the results store {}", path.display()))
+}
+
+/// Opens a store that must already exist: reading a mistyped path would otherwise create an
+/// empty store and report nothing.
+pub fn open_existing_store(db: Option<&Path>) -> Result<Store> {
+    let path = Store::resolve_path(db)?;
+    if !path.exists() {
+        bail!(
+            "there is no results store at {} (check --db or SILENT_SLAVERY_DB)",
+            path.display()
+        );
+    }
+    Store::open(&path).with_context(|| format!("opening the results store {}", path.display()))
+}
+
+pub fn load_courses(dir: &Path, only: Option<&str>) -> Result<Vec<Course>> {
+    let (courses, problems) = course::load_courses(dir);
+    if !problems.is_empty() {
+        let rendered: Vec<String> = problems.iter().map(|d| d.render()).collect();
+        bail!("course definitions have errors:\n{}", rendered.join("\n\n"));
+    }
+    match only {
+        None => Ok(courses),
+        Some(id) => {
+            let known: Vec<String> = courses.iter().map(|c| c.id.clone()).collect();
+            let found: Vec<Course> = courses.into_iter().filter(|c| c.id == id).collect();
+            if found.is_empty() {
+                bail!(
+                    "no course `{id}` in {}; known: {}",
+                    dir.display(),
+                    known.join(", ")
+                );
+            }
+            Ok(found)
+        }
+    }
+}
+
+/// `YYYY-MM-DD` (midnight UTC) or an RFC 3339 time.
+pub fn parse_since(text: &str) -> Result<OffsetDateTime> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(at) = OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(at);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(text, &format).with_context(|| {
+        format!("--since {text}: give a date as YYYY-MM-DD or a time as RFC 3339")
+    })?;
+    Ok(date.midnight().assume_utc())
+}
+
+/// A scenario file's text, for placing findings at line and column.
+pub fn read_text(file: &str) -> Option<String> {
+    std::fs::read_to_string(file).ok()
+}

@@ -1,0 +1,137 @@
+//! Printing for people: writing to standard output, and the transcript and score of an attempt as text.
+
+use anyhow::Result;
+use silent_slavery_scenario::load::loaded::LoadedScenario;
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::model::scenario::Step;
+use silent_slavery_scenario::play::runner::{EffectKind, Event};
+use silent_slavery_scenario::play::score::AttemptScore;
+
+/// Writes to standard output; a reader that went away (`| head`) is not an error.
+pub fn emit(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// Pretty JSON with a line end, to standard output.
+pub fn emit_json(value: &impl serde::Serialize) -> Result<()> {
+    emit(&format!("{}\n", serde_json::to_string_pretty(value)?))
+}
+
+pub fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
+    }
+}
+
+pub fn transcript_text(loaded: &LoadedScenario, events: &[Event]) -> String {
+    let s = &loaded.scenario;
+    let mut out = format!(
+        "{} (v{}, {})\n\n",
+        s.title,
+        s.version,
+        &loaded.content_hash()[..12]
+    );
+    for event in events {
+        let line = match event {
+            Event::StepPresented { step, kind } => format!("[{step}] {kind:?}"),
+            Event::VariantChosen { variant, .. } => format!("  variant: {variant}"),
+            Event::OptionsOrdered { order, .. } => format!("  options: {}", order.join(", ")),
+            Event::CueFlagged { cue } => format!("  flag {cue}"),
+            Event::CueUnflagged { cue } => format!("  unflag {cue}"),
+            Event::OptionChosen { option, .. } => format!("  choose {option}"),
+            Event::RuleEffect {
+                rule,
+                effect,
+                points,
+                critical,
+                ..
+            } => {
+                let sign = if *effect == EffectKind::Upheld {
+                    '+'
+                } else {
+                    '-'
+                };
+                let critical = if *critical { " CRITICAL" } else { "" };
+                format!("    {sign}{points} {rule}{critical}")
+            }
+            Event::FlagSet { flag } => format!("    sets {flag}"),
+            Event::FeedbackShown { step, option } => {
+                let feedback = match s.step(step) {
+                    Some(Step::Decision(d)) => d
+                        .options
+                        .iter()
+                        .find(|o| &o.id == option)
+                        .map(|o| o.feedback.trim().to_owned())
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                format!("  feedback: {feedback}")
+            }
+            Event::AttemptFinished { ending, outcome } => {
+                format!("  ended at {ending}: {}", outcome.label())
+            }
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+pub fn score_text(loaded: &LoadedScenario, catalog: &Catalog, score: &AttemptScore) -> String {
+    let mut out = String::from("\nScore\n");
+    for r in &score.rulesets {
+        let decides = if r.ruleset == score.pass_ruleset {
+            " (decides pass/fail)"
+        } else {
+            ""
+        };
+        let verdict = if r.passed { "pass" } else { "fail" };
+        out.push_str(&format!(
+            "  {}{decides}: {} of {} points, scaled {:.2}: {verdict}\n",
+            r.ruleset, r.raw, r.max, r.scaled
+        ));
+        for breach in &r.critical_breaches {
+            let title = catalog
+                .rule(&breach.rule)
+                .map_or("", |(_, rule)| &rule.title);
+            out.push_str(&format!(
+                "    critical breach of {} ({title}) at {}: {}\n",
+                breach.rule, breach.step, breach.option
+            ));
+        }
+    }
+    let id = &score.identification;
+    out.push_str(&format!(
+        "  identification: recall {:.2}, precision {:.2}, {} point(s); missed: {}; red herrings flagged: {}\n",
+        id.recall,
+        id.precision,
+        id.points,
+        list_or_none(&id.missed_indicators),
+        list_or_none(&id.red_herrings_flagged)
+    ));
+    let result = match (score.outcome, score.passed) {
+        (None, _) => "not finished".to_owned(),
+        (Some(o), true) => format!("PASSED ({})", o.label()),
+        (Some(o), false) => format!("FAILED ({})", o.label()),
+    };
+    out.push_str(&format!(
+        "Result: {result} — scenario {} v{}\n",
+        loaded.scenario.id, loaded.scenario.version
+    ));
+    // Each condition of passing with the attempt's figure and the threshold, so a failed
+    // attempt says which condition failed.
+    for condition in score.pass_conditions() {
+        out.push_str(&format!("  {condition}\n"));
+    }
+    out
+}

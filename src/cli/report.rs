@@ -1,0 +1,115 @@
+//! `silent-slavery report`: who has completed each course, who is in progress and who has not started.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::course::CourseStatus;
+use silent_slavery_results::export;
+
+use super::args::{Format, FormatArg, StoreArgs, load_courses, open_existing_store};
+use super::print::{emit, emit_json};
+
+/// Who has completed each course, who is in progress and who has not started.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only this course.
+    #[arg(long)]
+    pub course: Option<String>,
+    /// Only trainees of this unit.
+    #[arg(long)]
+    pub unit: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+/// Prints each course's completion by trainee.
+pub fn run(args: &Args) -> Result<ExitCode> {
+    let (unit, format) = (args.unit.as_deref(), args.format.format);
+    let courses = load_courses(&args.store.courses, args.course.as_deref())?;
+    let store = open_existing_store(args.store.db.as_deref())?;
+    let trainees: Vec<Trainee> = store
+        .trainees()?
+        .into_iter()
+        .filter(|t| unit.is_none_or(|u| u == t.unit))
+        .collect();
+    let mut json_courses = Vec::new();
+    let mut out = String::new();
+    for c in &courses {
+        let mut rows = Vec::new();
+        for t in &trainees {
+            let standing = c.standing(&store.attempts_of(&t.staff_number)?);
+            rows.push((t, standing));
+        }
+        if format == Format::Json {
+            json_courses.push(serde_json::json!({
+                "course": c.id,
+                "title": c.title,
+                "trainees": rows.iter().map(|(t, s)| serde_json::json!({
+                    "staff_number": t.staff_number,
+                    "name": t.name,
+                    "unit": t.unit,
+                    "status": s.status,
+                    "completed_at": s.completed_at.map(export::totara_date),
+                    "scenarios_done": s.scenarios.iter().filter(|x| x.done).count(),
+                    "scenarios_required": s.scenarios.len(),
+                    "grade": s.grade,
+                })).collect::<Vec<_>>(),
+            }));
+            continue;
+        }
+        writeln!(
+            out,
+            "{} ({}): {} required scenario(s), moveOn {:?}",
+            c.title,
+            c.id,
+            c.scenarios.len(),
+            c.move_on
+        )?;
+        for (label, status) in [
+            ("Completed", CourseStatus::Completed),
+            ("In progress", CourseStatus::InProgress),
+            ("Not started", CourseStatus::NotStarted),
+        ] {
+            let group: Vec<_> = rows.iter().filter(|(_, s)| s.status == status).collect();
+            writeln!(out, "  {label}: {}", group.len())?;
+            for (t, s) in group {
+                let done = s.scenarios.iter().filter(|x| x.done).count();
+                let detail = match status {
+                    CourseStatus::Completed => format!(
+                        "completed {}, grade {:.0}%",
+                        s.completed_at.map(export::totara_date).unwrap_or_default(),
+                        s.grade.unwrap_or(0.0) * 100.0
+                    ),
+                    CourseStatus::InProgress => {
+                        let last = s
+                            .scenarios
+                            .iter()
+                            .filter_map(|x| x.counted.as_ref().and_then(|a| a.finished_at))
+                            .max()
+                            .map(export::totara_date)
+                            .map(|d| format!(", last finished {d}"))
+                            .unwrap_or_else(|| ", none finished yet".into());
+                        format!("{done} of {} done{last}", s.scenarios.len())
+                    }
+                    CourseStatus::NotStarted => String::new(),
+                };
+                writeln!(
+                    out,
+                    "    {:<12} {:<24} {:<20} {detail}",
+                    t.staff_number, t.name, t.unit
+                )?;
+            }
+        }
+        writeln!(out)?;
+    }
+    if format == Format::Json {
+        emit_json(&json_courses)?;
+    } else {
+        emit(&out)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

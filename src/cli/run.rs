@@ -1,0 +1,154 @@
+//! `silent-slavery run`: plays a scripted attempt without a window, prints the transcript and the score with every pass condition, and records it in a results store when asked.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::record::{Recorded, RecordedAttempt};
+use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::play::runner::Runner;
+use silent_slavery_scenario::play::script;
+
+use super::args::{Format, FormatArg, ScenariosDir, open_store};
+use super::print::{emit, emit_json, score_text, transcript_text};
+
+/// Play a scripted attempt headlessly and print the transcript and score.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario id (or path to a scenario file).
+    #[arg(long)]
+    pub scenario: String,
+    /// Seed for the attempt's randomness (variants, option order).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Script of inputs, one a line: `flag CUE`, `unflag CUE`, `choose OPTION`, `continue`.
+    #[arg(long, value_name = "FILE")]
+    pub choices: PathBuf,
+    #[command(flatten)]
+    pub dir: ScenariosDir,
+    #[command(flatten)]
+    pub format: FormatArg,
+    /// Record the attempt in the results store at this file, exactly as the app would.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Staff number of the trainee the attempt is recorded for (with --db).
+    #[arg(long, value_name = "STAFF_NUMBER", requires = "db")]
+    pub trainee: Option<String>,
+    /// The trainee's name, to add or update them (with --trainee).
+    #[arg(long, requires = "trainee")]
+    pub name: Option<String>,
+    /// The trainee's unit, to add or update them (with --trainee).
+    #[arg(long, requires = "trainee")]
+    pub unit: Option<String>,
+}
+
+/// Where `run --db` records the attempt.
+struct RecordTo {
+    db: PathBuf,
+    staff_number: String,
+    name: Option<String>,
+    unit: Option<String>,
+}
+
+/// Plays the script (recording it when asked), prints the transcript and score.
+pub fn run(args: &Args, catalog: Catalog) -> Result<ExitCode> {
+    let record = match (&args.db, &args.trainee) {
+        (Some(db), Some(staff_number)) => Some(RecordTo {
+            db: db.clone(),
+            staff_number: staff_number.clone(),
+            name: args.name.clone(),
+            unit: args.unit.clone(),
+        }),
+        (Some(_), None) => {
+            bail!("--db records the attempt for a trainee: give --trainee STAFF_NUMBER")
+        }
+        _ => None,
+    };
+    let (seed, choices, format) = (args.seed, &args.choices, args.format.format);
+    let loaded = Arc::new(args.dir.find(&catalog, &args.scenario)?);
+    let text = std::fs::read_to_string(choices)
+        .with_context(|| format!("reading {}", choices.display()))?;
+    let script =
+        script::parse_script(&text).with_context(|| format!("in {}", choices.display()))?;
+    let catalog = Arc::new(catalog);
+    let mut attempt_id = None;
+    let (runner, events, played) = match record {
+        None => {
+            let (mut runner, mut events) =
+                Runner::start(Arc::clone(&loaded), Arc::clone(&catalog), seed)?;
+            let played = script::play(&mut runner, &script, &mut events);
+            (runner, events, played)
+        }
+        Some(to) => {
+            let store = open_store(Some(&to.db))?;
+            match (to.name, to.unit, store.trainee(&to.staff_number)?) {
+                (Some(name), Some(unit), _) => store.upsert_trainee(&Trainee {
+                    staff_number: to.staff_number.clone(),
+                    name,
+                    unit,
+                })?,
+                (None, None, Some(_)) => {}
+                (name, unit, existing) => {
+                    let Some(existing) = existing else {
+                        bail!(
+                            "trainee {} is not in the store: give --name and --unit to add them",
+                            to.staff_number
+                        );
+                    };
+                    store.upsert_trainee(&Trainee {
+                        staff_number: to.staff_number.clone(),
+                        name: name.unwrap_or(existing.name),
+                        unit: unit.unwrap_or(existing.unit),
+                    })?;
+                }
+            }
+            let (mut attempt, mut events) = RecordedAttempt::start(
+                &store,
+                &to.staff_number,
+                Arc::clone(&loaded),
+                Arc::clone(&catalog),
+                seed,
+            )?;
+            attempt_id = Some(attempt.id);
+            let played = script::play(
+                &mut Recorded {
+                    attempt: &mut attempt,
+                    log: &store,
+                },
+                &script,
+                &mut events,
+            );
+            (attempt.runner().clone(), events, played)
+        }
+    };
+    let score = runner.score();
+    match format {
+        Format::Json => {
+            let out = serde_json::json!({
+                "scenario": loaded.scenario.id,
+                "version": loaded.scenario.version,
+                "content_hash": loaded.content_hash(),
+                "seed": seed,
+                "attempt_id": attempt_id,
+                "finished": runner.is_finished(),
+                "error": played.as_ref().err().map(ToString::to_string),
+                "events": events,
+                "score": score,
+            });
+            emit_json(&out)?;
+        }
+        Format::Text => {
+            emit(&transcript_text(&loaded, &events))?;
+            emit(&score_text(&loaded, &catalog, &score))?;
+            if let Some(id) = attempt_id {
+                emit(&format!("Recorded as attempt {id}\n"))?;
+            }
+        }
+    }
+    if let Err(e) = played {
+        bail!("{}: {e}", choices.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,114 @@
+//! Starting the desktop app: where its scenarios and results are, the learning record store it sends to in the background, and a plain message when the machine has no usable graphics.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use silent_slavery_results::store::Store;
+use silent_slavery_results::xapi::outbox;
+use silent_slavery_results::xapi::statements::XapiConfig;
+use silent_slavery_scenario::model::catalog::Catalog;
+
+/// Starts the desktop app on the scenarios in the current folder (or beside the program).
+pub fn run_app(catalog: Arc<Catalog>, db: Option<&Path>, author: bool) -> Result<ExitCode> {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        bail!(
+            "no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set): the app needs a desktop session; the command line works without one (silent-slavery --help)"
+        );
+    }
+    plain_graphics_failures();
+    let db = Store::resolve_path(db)?;
+    // The app reads scenarios/ from the current folder, as the README's command runs it;
+    // installed elsewhere, it looks beside the program.
+    let base = if Path::new("scenarios").is_dir() {
+        std::env::current_dir()?
+    } else {
+        std::env::current_exe()?
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    };
+    // The scenarios folder is the asset root, so the file watcher (feature `dev`) watches
+    // it alone, not the whole repository.
+    let asset_root = base.join("scenarios");
+    let exit = silent_slavery::app::run(silent_slavery::app::AppOptions {
+        asset_root,
+        db,
+        settings_file: silent_slavery::ui::DisplaySettings::default_file(),
+        author,
+        catalog,
+        lrs: background_sync()?,
+    })
+    .context("starting the app")?;
+    Ok(match exit {
+        bevy::app::AppExit::Success => ExitCode::SUCCESS,
+        bevy::app::AppExit::Error(code) => ExitCode::from(code.get()),
+    })
+}
+
+/// The LRS the app sends to in the background, when SILENT_SLAVERY_LRS,
+/// SILENT_SLAVERY_LRS_USER, SILENT_SLAVERY_LRS_PASSWORD_FILE and
+/// SILENT_SLAVERY_XAPI_HOME_PAGE are all set (docs/operations.md).
+fn background_sync() -> Result<Option<silent_slavery::app::BackgroundSync>> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let Some(endpoint) = var("SILENT_SLAVERY_LRS") else {
+        return Ok(None);
+    };
+    let (Some(user), Some(password_file), Some(home_page)) = (
+        var("SILENT_SLAVERY_LRS_USER"),
+        var("SILENT_SLAVERY_LRS_PASSWORD_FILE"),
+        var("SILENT_SLAVERY_XAPI_HOME_PAGE"),
+    ) else {
+        bail!(
+            "SILENT_SLAVERY_LRS is set: set SILENT_SLAVERY_LRS_USER, SILENT_SLAVERY_LRS_PASSWORD_FILE and SILENT_SLAVERY_XAPI_HOME_PAGE too"
+        );
+    };
+    let password = std::fs::read_to_string(&password_file)
+        .with_context(|| format!("reading the password file {password_file}"))?;
+    let key_file = var("SILENT_SLAVERY_XAPI_PSEUDONYMISE_KEY_FILE").map(PathBuf::from);
+    let config = XapiConfig::from_settings(
+        Some(home_page),
+        var("SILENT_SLAVERY_XAPI_ACTIVITY_BASE"),
+        key_file.as_deref(),
+    )?;
+    let minutes: u64 = var("SILENT_SLAVERY_LRS_SYNC_MINUTES")
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(5);
+    Ok(Some(silent_slavery::app::BackgroundSync {
+        config,
+        lrs: outbox::Lrs::new(
+            &endpoint,
+            &user,
+            password.trim_end_matches(['\r', '\n']),
+            outbox::Backoff::default(),
+        )?,
+        interval: std::time::Duration::from_secs(minutes.max(1) * 60),
+    }))
+}
+
+/// Turns the renderer's panics on a machine with no usable graphics into a plain message:
+/// a trainee or their IT desk should read what to install, not a backtrace.
+fn plain_graphics_failures() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("Unable to find a GPU")
+            || message.contains("Failed to build event loop")
+        {
+            eprintln!(
+                "error: the app could not start its graphics: no usable graphics adapter or display was found.\n\
+                 On a workstation without a GPU, install Mesa's software drivers (Debian and Ubuntu: mesa-vulkan-drivers).\n\
+                 The command line works without graphics: silent-slavery --help"
+            );
+            std::process::exit(3);
+        }
+        default(info);
+    }));
+}

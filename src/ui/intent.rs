@@ -1,0 +1,45 @@
+//! What a trainee can ask for on any screen: the one type every widget returns.
+
+/// What the trainee asked for on a screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intent {
+    /// Sign in with these details.
+    SignIn {
+        /// Staff or collar number.
+        staff_number: String,
+        /// Name.
+        name: String,
+        /// Unit.
+        unit: String,
+    },
+    /// Sign out.
+    SignOut,
+    /// Open a scenario by id (resuming an unfinished attempt at it).
+    Open(String),
+    /// Start a scenario afresh although an attempt at it is unfinished.
+    StartAgain(String),
+    /// Resume an unfinished attempt.
+    Resume(String),
+    /// Go on past the content warning.
+    AcceptWarning,
+    /// Go back a screen.
+    Back,
+    /// Flag a cue.
+    Flag(String),
+    /// Take a flag back.
+    Unflag(String),
+    /// Choose an option.
+    Choose(String),
+    /// Move on.
+    Continue,
+    /// Make text larger (+1) or smaller (-1).
+    TextSize(i8),
+    /// Switch the high-contrast theme.
+    ToggleContrast,
+    /// Open the author preview.
+    AuthorPreview,
+    /// In the author preview, show this scenario (by index).
+    PreviewScenario(usize),
+    /// In the author preview, show this step (by index).
+    PreviewStep(usize),
+}

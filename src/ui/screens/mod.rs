@@ -1,0 +1,21 @@
+//! The screens, one module each: its view model, the function that builds it, the pure egui widget that draws it (tested with egui_kittest), and the system that runs it in its state.
+
+pub mod author;
+pub mod content_warning;
+pub mod debrief;
+pub mod home;
+pub mod playing;
+pub mod sign_in;
+
+use bevy::prelude::*;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_plugins((
+        sign_in::plugin,
+        home::plugin,
+        content_warning::plugin,
+        playing::plugin,
+        debrief::plugin,
+        author::plugin,
+    ));
+}

@@ -1,0 +1,294 @@
+//! The playing screen: a scene with its details, an identify step, a decision with its options (locked ones with the reason), feedback, and the keys that reach them.
+
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+use silent_slavery_results::record::RecordedAttempt;
+use silent_slavery_scenario::model::scenario::{Cue, Step};
+use silent_slavery_scenario::play::runner::View;
+
+use crate::sim::{Screen, Session, TraineeAction};
+use crate::ui::frame::{Chrome, number_key, show};
+use crate::ui::intent::Intent;
+use crate::ui::settings::DisplaySettings;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        system.run_if(in_state(Screen::Playing)).after(Chrome),
+    );
+}
+
+/// A cue as shown on the playing screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CueItem {
+    /// Cue id.
+    pub id: String,
+    /// What the trainee sees.
+    pub text: String,
+    /// Flagged now.
+    pub flagged: bool,
+}
+
+/// An option as shown on the playing screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionItem {
+    /// Option id.
+    pub id: String,
+    /// Button text.
+    pub text: String,
+    /// Why it is locked, if it is.
+    pub locked: Option<String>,
+}
+
+/// What the playing screen shows now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepView {
+    /// A scene: speaker, text (with cues placed), and the cues shown.
+    Scene {
+        /// Who speaks.
+        speaker: String,
+        /// The narrative with cue texts in place.
+        text: String,
+    },
+    /// Flag the cues that concern you.
+    Identify {
+        /// The question.
+        prompt: String,
+        /// Cues seen so far.
+        cues: Vec<CueItem>,
+    },
+    /// Choose an option.
+    Decision {
+        /// Who speaks.
+        speaker: Option<String>,
+        /// The question.
+        prompt: String,
+        /// Options in this attempt's order.
+        options: Vec<OptionItem>,
+    },
+    /// Feedback on the choice just made.
+    Feedback {
+        /// The option chosen.
+        chosen: String,
+        /// Why it was right or wrong.
+        feedback: String,
+    },
+}
+
+/// The playing screen's contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlayView {
+    /// Scenario title.
+    pub title: String,
+    /// Steps presented so far (for the progress bar).
+    pub steps_done: usize,
+    /// Steps on the longest path (an estimate of the whole).
+    pub steps_total: usize,
+    /// The step.
+    pub step: StepView,
+    /// A problem to show (e.g. an input that could not be saved).
+    pub notice: Option<String>,
+}
+
+/// A scene's text with each `{cue}` replaced by the cue's words, and unplaced cues after it.
+pub fn scene_text(text: &str, extra: &str, cues: &[&Cue]) -> String {
+    let mut out = text.to_owned();
+    let mut unplaced = Vec::new();
+    if !extra.is_empty() {
+        out.push_str("\n\n");
+        out.push_str(extra);
+    }
+    for cue in cues {
+        let marker = format!("{{{}}}", cue.id);
+        if out.contains(&marker) {
+            out = out.replace(&marker, &cue.text);
+        } else {
+            unplaced.push(cue.text.as_str());
+        }
+    }
+    for cue in unplaced {
+        out.push_str("\n\n");
+        out.push_str(cue);
+    }
+    out
+}
+
+/// The playing screen for the attempt under way.
+pub fn view(attempt: &RecordedAttempt, notice: Option<String>) -> PlayView {
+    let runner = attempt.runner();
+    let scenario = &runner.scenario().scenario;
+    let step = match runner.view() {
+        View::Scene {
+            scene,
+            variant,
+            cues,
+        } => StepView::Scene {
+            speaker: scene.speaker.clone().unwrap_or_else(|| "Narrator".into()),
+            text: scene_text(&scene.text, variant.map_or("", |v| v.text.as_str()), &cues),
+        },
+        View::Identify { step, cues } => StepView::Identify {
+            prompt: step.prompt.clone(),
+            cues: cues
+                .iter()
+                .map(|c| CueItem {
+                    id: c.cue.id.clone(),
+                    text: c.cue.text.clone(),
+                    flagged: c.flagged,
+                })
+                .collect(),
+        },
+        View::Decision { step, options } => StepView::Decision {
+            speaker: step.speaker.clone(),
+            prompt: step.prompt.clone(),
+            options: options
+                .iter()
+                .map(|o| OptionItem {
+                    id: o.option.id.clone(),
+                    text: o.option.text.clone(),
+                    locked: (!o.unlocked).then(|| {
+                        o.option
+                            .locked_reason
+                            .clone()
+                            .unwrap_or_else(|| "Not available yet.".into())
+                    }),
+                })
+                .collect(),
+        },
+        View::Feedback { option, .. } => StepView::Feedback {
+            chosen: option.text.clone(),
+            feedback: option.feedback.clone(),
+        },
+        View::Finished { ending } => StepView::Feedback {
+            chosen: ending.title.clone(),
+            feedback: ending.text.clone(),
+        },
+    };
+    PlayView {
+        title: scenario.title.clone(),
+        steps_done: runner.transcript().visited.len(),
+        steps_total: scenario
+            .steps
+            .iter()
+            .filter(|s| !matches!(s, Step::Ending(_)))
+            .count(),
+        step,
+        notice,
+    }
+}
+
+/// The playing screen: scene text, cues to flag, options (number keys), feedback.
+pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
+    let mut intent = None;
+    ui.horizontal(|ui| {
+        ui.heading(&view.title);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("Save and leave").clicked() {
+                intent = Some(Intent::Back);
+            }
+        });
+    });
+    let progress = (view.steps_done as f32 / view.steps_total.max(1) as f32).clamp(0.0, 1.0);
+    ui.add(egui::ProgressBar::new(progress).text(format!(
+        "Step {} of about {}",
+        view.steps_done, view.steps_total
+    )));
+    if let Some(notice) = &view.notice {
+        ui.colored_label(ui.visuals().error_fg_color, notice);
+    }
+    ui.separator();
+    let pressed = |ui: &egui::Ui, key| ui.input(|i| i.key_pressed(key));
+    egui::ScrollArea::vertical().show(ui, |ui| match &view.step {
+        StepView::Scene { speaker, text } => {
+            ui.label(egui::RichText::new(speaker).italics());
+            ui.label(text);
+            ui.add_space(12.0);
+            if ui.button("Continue (Enter)").clicked() || pressed(ui, egui::Key::Enter) {
+                intent = Some(Intent::Continue);
+            }
+        }
+        StepView::Identify { prompt, cues } => {
+            ui.strong(prompt);
+            ui.label(
+                egui::RichText::new(
+                    "Number keys 1–9 flag and unflag; Tab and Space reach any item.",
+                )
+                .weak(),
+            );
+            ui.add_space(8.0);
+            for (n, cue) in cues.iter().enumerate() {
+                let mut flagged = cue.flagged;
+                let label = format!("{}. {}", n + 1, cue.text);
+                let key_hit = number_key(ui, n);
+                if ui.checkbox(&mut flagged, label).changed() || key_hit {
+                    intent = Some(if cue.flagged {
+                        Intent::Unflag(cue.id.clone())
+                    } else {
+                        Intent::Flag(cue.id.clone())
+                    });
+                }
+            }
+            ui.add_space(12.0);
+            if ui.button("Done flagging (Enter)").clicked() || pressed(ui, egui::Key::Enter) {
+                intent = Some(Intent::Continue);
+            }
+        }
+        StepView::Decision {
+            speaker,
+            prompt,
+            options,
+        } => {
+            if let Some(speaker) = speaker {
+                ui.label(egui::RichText::new(speaker).italics());
+            }
+            ui.strong(prompt);
+            ui.add_space(8.0);
+            for (n, option) in options.iter().enumerate() {
+                let text = format!("{}. {}", n + 1, option.text);
+                let button = egui::Button::new(egui::RichText::new(text)).wrap();
+                let response = ui.add_enabled(option.locked.is_none(), button);
+                let response = match &option.locked {
+                    Some(reason) => response.on_disabled_hover_text(reason),
+                    None => response,
+                };
+                if let Some(reason) = &option.locked {
+                    ui.label(
+                        egui::RichText::new(format!("Locked: {reason}"))
+                            .weak()
+                            .small(),
+                    );
+                }
+                if option.locked.is_none() && (response.clicked() || number_key(ui, n)) {
+                    intent = Some(Intent::Choose(option.id.clone()));
+                }
+            }
+        }
+        StepView::Feedback { chosen, feedback } => {
+            ui.label(egui::RichText::new(format!("You chose: {chosen}")).italics());
+            ui.add_space(4.0);
+            ui.label(feedback);
+            ui.add_space(12.0);
+            if ui.button("Continue (Enter)").clicked() || pressed(ui, egui::Key::Enter) {
+                intent = Some(Intent::Continue);
+            }
+        }
+    });
+    if intent.is_none() && pressed(ui, egui::Key::Escape) {
+        intent = Some(Intent::Back);
+    }
+    intent
+}
+
+fn system(
+    mut contexts: EguiContexts,
+    session: Res<Session>,
+    mut settings: ResMut<DisplaySettings>,
+    mut actions: MessageWriter<TraineeAction>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let Some(attempt) = &session.attempt else {
+        return Ok(());
+    };
+    let view = view(attempt, session.notice.clone());
+    show(ctx, &mut settings, &mut actions, |ui| widget(ui, &view));
+    Ok(())
+}
