@@ -4,28 +4,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use silent_slavery_scenario::library;
 use silent_slavery_scenario::model::catalog::Catalog;
 use silent_slavery_scenario::play::runner::{Input, Runner, View};
 
-fn cli() -> Command {
-    let mut cmd = Command::cargo_bin("silent-slavery").expect("binary built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
-
-fn stdout_json(cmd: &mut Command) -> Value {
-    let out = cmd.output().expect("runs");
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
+#[path = "support/cli.rs"]
+mod support;
+use support::{cli, stdout_json};
 
 const FIXTURES: &str = "crates/scenario/tests/fixtures";
 

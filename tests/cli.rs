@@ -2,25 +2,9 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-use serde_json::Value;
-
-fn cli() -> Command {
-    let mut cmd = Command::cargo_bin("silent-slavery").expect("binary built");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
-
-fn stdout_json(cmd: &mut Command) -> Value {
-    let out = cmd.output().expect("runs");
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
+#[path = "support/cli.rs"]
+mod support;
+use support::{cli, stdout_json};
 
 const ROADSIDE: &str = "scenarios/roadside_minibus_dawn.ron";
 

@@ -23,11 +23,8 @@ fn load(name: &str, text: &str) -> LoadedScenario {
     load_bytes(name, text.as_bytes(), &catalog()).expect("the fixture validates")
 }
 
-/// Line and column (1-based, characters) of the start of `needle`'s `offset`-th character
-/// in `text`, where the needle occurs once.
-fn place(text: &str, needle: &str, offset: usize) -> (usize, usize) {
-    assert_eq!(text.matches(needle).count(), 1, "`{needle}` occurs once");
-    let at = text.find(needle).expect("present") + offset;
+/// Line and column (1-based, characters) of byte `at` in `text`.
+fn position(text: &str, at: usize) -> (usize, usize) {
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
     let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
@@ -37,19 +34,21 @@ fn place(text: &str, needle: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Where `needle` starts, `offset` bytes in, where the needle occurs once.
+fn place(text: &str, needle: &str, offset: usize) -> (usize, usize) {
+    assert_eq!(text.matches(needle).count(), 1, "`{needle}` occurs once");
+    position(text, text.find(needle).expect("present") + offset)
+}
+
 /// Where an option's text value starts: the opening quote after `text: `.
 fn option_text(text: &str, option_id: &str) -> (usize, usize) {
-    let id = format!("id: \"{option_id}\",");
-    let at = text.find(&id).expect("option present");
-    let rest = &text[at..];
-    let text_at = at + rest.find("text: \"").expect("text follows the id") + "text: ".len();
-    let before = &text[..text_at];
-    let line = before.matches('\n').count() + 1;
-    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
-        .chars()
-        .count()
-        + 1;
-    (line, column)
+    let at = text
+        .find(&format!("id: \"{option_id}\","))
+        .expect("option present");
+    position(
+        text,
+        at + text[at..].find("text: \"").expect("text follows the id") + "text: ".len(),
+    )
 }
 
 #[test]

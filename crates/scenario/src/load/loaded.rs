@@ -51,13 +51,10 @@ impl LoadedScenario {
         bounds: BTreeMap<String, ScoreBounds>,
         warnings: Vec<Diagnostic>,
     ) -> LoadedScenario {
-        LoadedScenario {
-            file,
-            scenario,
-            hash: std::sync::OnceLock::from(content_hash),
-            bounds,
-            warnings,
-        }
+        let loaded = LoadedScenario::new(file, scenario, bounds, warnings);
+        // A new OnceLock is empty, so this always takes.
+        let _ = loaded.hash.set(content_hash);
+        loaded
     }
 
     /// SHA-256 (hex, 64 characters) of the parsed scenario, so comments and white space do
