@@ -20,7 +20,7 @@ pub fn load_bytes(
     bytes: &[u8],
     catalog: &Catalog,
 ) -> Result<LoadedScenario, Vec<Diagnostic>> {
-    let parsed = parse_scenario(file, bytes).map_err(|d| vec![*d])?;
+    let parsed = parse_scenario(file, bytes)?;
     let validation = validate(&parsed, catalog);
     loaded(parsed, validation)
 }

@@ -171,6 +171,66 @@ fn an_unknown_field_names_the_valid_fields() {
     );
 }
 
+/// Two misspelt field names in different structs: both reported in one run, each at its
+/// name with the valid names of its own struct (ron itself stops at the first).
+#[test]
+fn every_unknown_field_is_reported_in_one_run() {
+    let text = edit("estimated_minutes: 5", "estimated_minute: 5").replacen(
+        "feedback: \"Informed consent for an adult referral.\"",
+        "feedbak: \"Informed consent for an adult referral.\"",
+        1,
+    );
+    let d = diagnostics(text.as_bytes());
+    let got: Vec<(String, Option<String>, bool, usize, usize)> = d
+        .iter()
+        .map(|d| match &d.problem {
+            Problem::UnknownField {
+                found,
+                expected,
+                within,
+            } => (
+                found.clone(),
+                within.clone(),
+                expected
+                    .iter()
+                    .any(|f| f == "estimated_minutes" || f == "feedback"),
+                d.position.line,
+                d.position.column,
+            ),
+            other => panic!("only unknown fields, got {other:?}"),
+        })
+        .collect();
+    let (l1, c1) = position_of(&text, "estimated_minute:", 0);
+    let (l2, c2) = position_of(&text, "feedbak:", 0);
+    assert_eq!(
+        got,
+        [
+            (
+                "estimated_minute".to_owned(),
+                Some("Scenario".to_owned()),
+                true,
+                l1,
+                c1
+            ),
+            (
+                "feedbak".to_owned(),
+                Some("Option".to_owned()),
+                true,
+                l2,
+                c2
+            ),
+        ]
+    );
+    let Problem::UnknownField { expected, .. } = &d[1].problem else {
+        unreachable!()
+    };
+    assert!(
+        expected.iter().any(|f| f == "locked_reason"),
+        "the Option's own fields"
+    );
+    assert!(!expected.iter().any(|f| f == "estimated_minutes"));
+}
+
 #[test]
 fn a_missing_field_is_named() {
     let text = edit("    estimated_minutes: 5,\n", "");

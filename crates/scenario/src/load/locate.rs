@@ -74,6 +74,57 @@ impl Locator {
     }
 }
 
+/// A field written in a struct: `owner(field: ...)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenField<'t> {
+    /// The struct's name as written before its bracket (`Scene`, `Option`, `Breaches`).
+    pub owner: &'t str,
+    /// The field's name as written.
+    pub field: &'t str,
+    /// Where the field's name starts.
+    pub position: Position,
+}
+
+/// Every `name: value` written directly inside a named struct `Owner( ... )`, in text order.
+/// Tolerant: on text ron rejects it reports what it can and never panics.
+pub fn written_fields(text: &str) -> Vec<WrittenField<'_>> {
+    let mut tokens = Vec::new();
+    tokenize(text, |token, position| {
+        tokens.push((token, position));
+        true
+    });
+    // The owner of each open bracket: the identifier written just before a `(`.
+    let mut open: Vec<Option<&str>> = Vec::new();
+    let mut out = Vec::new();
+    for (k, (token, position)) in tokens.iter().enumerate() {
+        match token {
+            Token::Punct('(') => {
+                let owner = match k.checked_sub(1).map(|j| &tokens[j].0) {
+                    Some(Token::Ident(name)) => Some(*name),
+                    _ => None,
+                };
+                open.push(owner);
+            }
+            Token::Punct('[') | Token::Punct('{') => open.push(None),
+            Token::Punct(')') | Token::Punct(']') | Token::Punct('}') => {
+                open.pop();
+            }
+            Token::Ident(name) => {
+                let colon = matches!(tokens.get(k + 1), Some((Token::Punct(':'), _)));
+                if colon && let Some(Some(owner)) = open.last() {
+                    out.push(WrittenField {
+                        owner,
+                        field: name,
+                        position: *position,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The first opening bracket nested deeper than `limit`, if any. Run before parsing so
 /// pathological input is refused before any recursive code sees it.
 ///

@@ -4,3 +4,4 @@ pub mod diagnostic;
 pub mod loaded;
 pub mod locate;
 pub mod parse;
+pub mod schema;

@@ -52,10 +52,12 @@ impl ParsedScenario {
 /// Accepts a UTF-8 byte-order mark and CRLF line ends (editors on Windows write both).
 ///
 /// # Errors
-/// One [`Diagnostic`]: the file is too large, not UTF-8, empty, or not a valid `Scenario`
-/// (ron stops at its first error, so only one is reported per file).
-pub fn parse_scenario(file: &str, bytes: &[u8]) -> Result<ParsedScenario, Box<Diagnostic>> {
-    let at_start = |problem| Box::new(Diagnostic::new(file, "", Position::START, problem));
+/// The diagnostics: the file is too large, not UTF-8, empty, or not a valid `Scenario`. ron
+/// stops at its first error, so one is reported, except for misspelt field names: when the
+/// first error is one, every unknown field of the file is reported, each at its place with
+/// the valid names.
+pub fn parse_scenario(file: &str, bytes: &[u8]) -> Result<ParsedScenario, Vec<Diagnostic>> {
+    let at_start = |problem| vec![Diagnostic::new(file, "", Position::START, problem)];
     if bytes.len() > MAX_FILE_BYTES {
         return Err(at_start(Problem::FileTooLarge {
             bytes: bytes.len(),
@@ -67,14 +69,14 @@ pub fn parse_scenario(file: &str, bytes: &[u8]) -> Result<ParsedScenario, Box<Di
         Err(e) => {
             let good = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
             let position = Position::of_offset(&good, good.len());
-            return Err(Box::new(Diagnostic::new(
+            return Err(vec![Diagnostic::new(
                 file,
                 &good,
                 position,
                 Problem::NotUtf8 {
                     byte_offset: e.valid_up_to(),
                 },
-            )));
+            )]);
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -82,12 +84,12 @@ pub fn parse_scenario(file: &str, bytes: &[u8]) -> Result<ParsedScenario, Box<Di
         return Err(at_start(Problem::Empty));
     }
     if let Some(position) = crate::load::locate::nesting_deeper_than(text, MAX_NESTING) {
-        return Err(Box::new(Diagnostic::new(
+        return Err(vec![Diagnostic::new(
             file,
             text,
             position,
             Problem::NestingTooDeep { limit: MAX_NESTING },
-        )));
+        )]);
     }
     match ron_options().from_str::<Scenario>(text) {
         Ok(scenario) => Ok(ParsedScenario::new(file, text, scenario)),
@@ -101,14 +103,40 @@ pub fn parse_scenario(file: &str, bytes: &[u8]) -> Result<ParsedScenario, Box<Di
             } else {
                 crate::load::locate::skip_blank(text, reported)
             };
-            Err(Box::new(Diagnostic::new(
-                file,
-                text,
-                position,
-                problem_from_ron(e.code),
-            )))
+            let first = Diagnostic::new(file, text, position, problem_from_ron(e.code));
+            if matches!(first.problem, Problem::UnknownField { .. }) {
+                let all = unknown_fields(file, text);
+                if all.iter().any(|d| d.position == first.position) {
+                    return Err(all);
+                }
+            }
+            Err(vec![first])
         }
     }
+}
+
+/// Every field written in a struct of the format that the struct does not have, each at
+/// its name with the valid names, in text order.
+fn unknown_fields(file: &str, text: &str) -> Vec<Diagnostic> {
+    let schema = crate::load::schema::scenario_fields();
+    crate::load::locate::written_fields(text)
+        .into_iter()
+        .filter_map(|w| {
+            let known = schema.get(w.owner)?;
+            (!known.iter().any(|k| k == w.field)).then(|| {
+                Diagnostic::new(
+                    file,
+                    text,
+                    w.position,
+                    Problem::UnknownField {
+                        found: w.field.to_owned(),
+                        expected: known.clone(),
+                        within: Some(w.owner.to_owned()),
+                    },
+                )
+            })
+        })
+        .collect()
 }
 
 /// True when the text holds nothing but white space and comments.
