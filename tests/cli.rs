@@ -4,7 +4,7 @@ use std::path::Path;
 
 #[path = "support/cli.rs"]
 mod support;
-use support::{cli, stdout_json};
+use support::{cli, record_attempt, stdout_json};
 
 const ROADSIDE: &str = "scenarios/roadside_minibus_dawn.ron";
 
@@ -158,12 +158,12 @@ fn run_plays_a_scripted_best_path_to_a_pass() {
     );
     assert!(
         stdout.contains(
-            "silent-slavery-2003 (decides pass/fail): 185 of 185 points, scaled 1.00: pass"
+            "silent-slavery-2003 (decides pass/fail): 185 of 185 points, scaled 1.0000: pass"
         ),
         "{stdout}"
     );
     assert!(
-        stdout.contains("uk-ew-current: 160 of 160 points, scaled 1.00: pass"),
+        stdout.contains("uk-ew-current: 160 of 160 points, scaled 1.0000: pass"),
         "{stdout}"
     );
     assert!(
@@ -353,34 +353,12 @@ fn coverage_exits_one_and_names_the_gaps_of_a_thin_library() {
 fn run_with_a_store_records_the_attempt_and_report_and_export_read_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("results.sqlite3");
-    let out = cli()
-        .args([
-            "run",
-            "--scenario",
-            "roadside_minibus_dawn",
-            "--seed",
-            "0",
-            "--choices",
-        ])
-        .arg("tests/scripts/roadside_minibus_dawn_best.txt")
-        .arg("--db")
-        .arg(&db)
-        .args([
-            "--trainee",
-            "4521",
-            "--name",
-            "A. Example",
-            "--unit",
-            "North Response",
-        ])
-        .output()
-        .expect("runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = record_attempt(
+        &db,
+        "roadside_minibus_dawn",
+        Path::new("tests/scripts/roadside_minibus_dawn_best.txt"),
+        0,
+        "North Response",
     );
     assert!(stdout.contains("Recorded as attempt "), "{stdout}");
 
@@ -485,4 +463,75 @@ fn reading_commands_refuse_a_store_that_does_not_exist() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("there is no results store at"));
     assert!(!missing.exists(), "nothing was created");
+}
+
+#[test]
+fn bad_learning_system_settings_are_refused_before_anything_is_queued_or_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("results.sqlite3");
+    record_attempt(
+        &db,
+        "roadside_minibus_dawn",
+        Path::new("tests/scripts/roadside_minibus_dawn_best.txt"),
+        0,
+        "North",
+    );
+    let password = dir.path().join("password");
+    std::fs::write(&password, "secret\n").expect("written");
+
+    // The LRS would answer 500 to statements with this home page, and they would wait for ever.
+    let out = cli()
+        .args([
+            "sync",
+            "--lrs",
+            "http://127.0.0.1:9/xAPI/",
+            "--user",
+            "u",
+            "--password-file",
+        ])
+        .arg(&password)
+        .arg("--db")
+        .arg(&db)
+        .args(["--home-page", "not a url"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the xAPI home page (--home-page, SILENT_SLAVERY_XAPI_HOME_PAGE) is \"not a url\", which is not an absolute IRI"),
+        "{stderr}"
+    );
+    let queued: i64 = rusqlite::Connection::open(&db)
+        .expect("store")
+        .query_row("SELECT COUNT(*) FROM xapi_outbox", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(queued, 0, "nothing was queued");
+
+    // A short name with a stray space would never match the Totara course.
+    let courses = dir.path().join("courses");
+    std::fs::create_dir(&courses).expect("dir");
+    std::fs::write(
+        courses.join("airport.ron"),
+        "Course(id: \"airport\", title: \"Airport\", short_name: \"SS-Airport \", id_number: \"SS-001\",\n    scenarios: [\"roadside_minibus_dawn\"], move_on: Completed)\n",
+    )
+    .expect("written");
+    let totara = dir.path().join("totara.csv");
+    let out = cli()
+        .args(["export", "--format", "totara", "--db"])
+        .arg(&db)
+        .arg("--courses")
+        .arg(&courses)
+        .arg("--out")
+        .arg(&totara)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "airport.ron:1:53: error: `short_name` is \"SS-Airport \", which ends with a space"
+        ),
+        "{stderr}"
+    );
+    assert!(!totara.exists(), "nothing was written");
 }

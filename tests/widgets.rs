@@ -6,6 +6,7 @@ use silent_slavery::ui::intent::Intent;
 use silent_slavery::ui::screens::debrief::{self, DebriefView, Lesson, RuleBar, RulesetLine};
 use silent_slavery::ui::screens::playing::{self, CueItem, OptionItem, PlayView, StepView};
 use silent_slavery::ui::screens::{author, sign_in};
+use silent_slavery_scenario::play::score::Scaled;
 
 /// A harness drawing `draw` with the last intent it returned kept as state.
 fn harness<'a>(draw: impl Fn(&mut egui::Ui) -> Option<Intent> + 'a) -> Harness<'a, Option<Intent>> {
@@ -127,8 +128,8 @@ fn the_debrief_explains_what_was_missed_and_why() {
             ("red herrings flagged at most 1: 0 (met)".into(), true),
         ],
         rulesets: vec![
-            RulesetLine { title: "Silent Slavery conference recommendations (2003)".into(), raw: 12, max: 134, scaled: 12.0 / 134.0, decides: true, passed: false },
-            RulesetLine { title: "Current practice, England & Wales".into(), raw: 20, max: 154, scaled: 20.0 / 154.0, decides: false, passed: false },
+            RulesetLine { title: "Silent Slavery conference recommendations (2003)".into(), raw: 12, max: 134, scaled: Scaled::of(12, 134), decides: true, passed: false },
+            RulesetLine { title: "Current practice, England & Wales".into(), raw: 20, max: 154, scaled: Scaled::of(20, 154), decides: false, passed: false },
         ],
         bars: vec![
             RuleBar { label: "Principle 1".into(), upheld: 0, breached: 30 },
@@ -150,7 +151,7 @@ fn the_debrief_explains_what_was_missed_and_why() {
     h.get_by_label("NOT PASSED — Left with the driver (Victim lost)");
     h.get_by_label("✘ score under silent-slavery-2003 at least 80%: 9.0% (NOT MET)");
     h.get_by_label("✔ red herrings flagged at most 1: 0 (met)");
-    h.get_by_label("Silent Slavery conference recommendations (2003) (decides pass or fail): 12 of 134 points (9%) — not passed");
+    h.get_by_label("Silent Slavery conference recommendations (2003) (decides pass or fail): 12 of 134 points (9.0%) — not passed");
     h.get_by_label(
         "Principle 1: Human rights first, not immigration — critical: this alone fails the attempt",
     );

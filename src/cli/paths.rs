@@ -90,8 +90,11 @@ fn text(loaded: &LoadedScenario, report: &PathReport) -> Result<String> {
             };
             writeln!(
                 out,
-                "       {:<22} {:>4} / {:<4} {:.2}{critical}",
-                r.ruleset, r.raw, r.max, r.scaled
+                "       {:<22} {:>4} / {:<4} {}{critical}",
+                r.ruleset,
+                r.raw,
+                r.max,
+                r.scaled_score().fraction()
             )?;
         }
         if p.passes_without_upholding_critical_rules() {

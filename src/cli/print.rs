@@ -97,8 +97,11 @@ pub fn score_text(loaded: &LoadedScenario, catalog: &Catalog, score: &AttemptSco
         };
         let verdict = if r.passed { "pass" } else { "fail" };
         out.push_str(&format!(
-            "  {}{decides}: {} of {} points, scaled {:.2}: {verdict}\n",
-            r.ruleset, r.raw, r.max, r.scaled
+            "  {}{decides}: {} of {} points, scaled {}: {verdict}\n",
+            r.ruleset,
+            r.raw,
+            r.max,
+            r.scaled_score().fraction()
         ));
         for breach in &r.critical_breaches {
             let title = catalog

@@ -7,6 +7,7 @@ use anyhow::Result;
 use silent_slavery_results::attempt::Trainee;
 use silent_slavery_results::course::CourseStatus;
 use silent_slavery_results::export;
+use silent_slavery_scenario::play::score::Scaled;
 
 use super::args::{Format, FormatArg, StoreArgs, load_courses, open_existing_store};
 use super::print::{emit, emit_json};
@@ -80,9 +81,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 let done = s.scenarios.iter().filter(|x| x.done).count();
                 let detail = match status {
                     CourseStatus::Completed => format!(
-                        "completed {}, grade {:.0}%",
+                        "completed {}, grade {}%",
                         s.completed_at.map(export::totara_date).unwrap_or_default(),
-                        s.grade.unwrap_or(0.0) * 100.0
+                        s.grade.unwrap_or(Scaled::ZERO).percent()
                     ),
                     CourseStatus::InProgress => {
                         let last = s

@@ -21,3 +21,32 @@ pub fn stdout_json(cmd: &mut Command) -> Value {
         )
     })
 }
+
+/// Plays `scenario` with `script` (a choices file) and `seed`, recording it in the store
+/// `db` for staff number 4521 ("A. Example", `unit`); returns what `run` printed.
+#[allow(dead_code)]
+pub fn record_attempt(
+    db: &std::path::Path,
+    scenario: &str,
+    script: &std::path::Path,
+    seed: u64,
+    unit: &str,
+) -> String {
+    let out = cli()
+        .args(["run", "--scenario", scenario, "--seed", &seed.to_string()])
+        .arg("--choices")
+        .arg(script)
+        .arg("--db")
+        .arg(db)
+        .args(["--trainee", "4521", "--name", "A. Example", "--unit", unit])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use crate::attempt::{AttemptRecord, AttemptStatus};
 use silent_slavery_scenario::load::diagnostic::{Diagnostic, Problem};
 use silent_slavery_scenario::load::locate::Position;
+use silent_slavery_scenario::play::score::Scaled;
 
 /// When a required scenario counts as done: the values of cmi5's AU `moveOn` attribute
 /// (cmi5 course structure), applied to the trainee's counted attempt at it.
@@ -69,7 +70,10 @@ fn default_mastery() -> f64 {
 /// Loads every `*.ron` course under `dir`, sorted by file name.
 ///
 /// # Errors
-/// One diagnostic per unreadable or malformed file; the good courses still load.
+/// One diagnostic per unreadable or malformed file, per `short_name` or `id_number` a learning
+/// system would not match (empty, spaces around it, control characters:
+/// [`Problem::LearningSystemName`]) and per id or name another course already uses
+/// ([`Problem::DuplicateCourseName`]); such a course is left out, the good courses still load.
 pub fn load_courses(dir: &Path) -> (Vec<Course>, Vec<Diagnostic>) {
     let mut courses = Vec::new();
     let mut problems = Vec::new();
@@ -94,6 +98,8 @@ pub fn load_courses(dir: &Path) -> (Vec<Course>, Vec<Diagnostic>) {
         })
         .unwrap_or_default();
     files.sort();
+    // The file each loaded course came from, to name it when another repeats its names.
+    let mut course_files: Vec<String> = Vec::new();
     for file in files {
         let name = file.display().to_string();
         let text = match std::fs::read_to_string(&file) {
@@ -124,7 +130,23 @@ pub fn load_courses(dir: &Path) -> (Vec<Course>, Vec<Diagnostic>) {
                     },
                 ))
             }
-            Ok(course) => courses.push(course),
+            Ok(course) => {
+                let found = name_problems(&course, &courses, &course_files);
+                if found.is_empty() {
+                    courses.push(course);
+                    course_files.push(name.clone());
+                } else {
+                    let locator = silent_slavery_scenario::load::locate::Locator::scan(body);
+                    problems.extend(found.into_iter().map(|(field, problem)| {
+                        Diagnostic::new(
+                            &name,
+                            body,
+                            locator.find(&silent_slavery_scenario::path![field]),
+                            problem,
+                        )
+                    }));
+                }
+            }
             Err(e) => problems.push(Diagnostic::new(
                 &name,
                 body,
@@ -139,6 +161,68 @@ pub fn load_courses(dir: &Path) -> (Vec<Course>, Vec<Diagnostic>) {
         }
     }
     (courses, problems)
+}
+
+/// What is wrong with a name a learning system matches exactly, if anything.
+fn learning_system_name_fault(value: &str) -> Option<&'static str> {
+    if value.trim().is_empty() {
+        Some("is empty")
+    } else if value.starts_with(char::is_whitespace) {
+        Some("starts with a space")
+    } else if value.ends_with(char::is_whitespace) {
+        Some("ends with a space")
+    } else if value.chars().any(char::is_control) {
+        Some("holds a line break or other control character")
+    } else {
+        None
+    }
+}
+
+/// Problems with the names by which `course` is exported, against the courses already
+/// loaded (from `files`, in the same order): each with the field it is at.
+fn name_problems(
+    course: &Course,
+    loaded: &[Course],
+    files: &[String],
+) -> Vec<(&'static str, Problem)> {
+    let mut found = Vec::new();
+    let names = [
+        ("id", Some(&course.id)),
+        ("short_name", Some(&course.short_name)),
+        ("id_number", course.id_number.as_ref()),
+    ];
+    for (field, value) in names {
+        let Some(value) = value else { continue };
+        if field != "id"
+            && let Some(fault) = learning_system_name_fault(value)
+        {
+            found.push((
+                field,
+                Problem::LearningSystemName {
+                    field,
+                    value: value.clone(),
+                    fault,
+                },
+            ));
+            continue;
+        }
+        let clash = loaded.iter().zip(files).find(|(other, _)| match field {
+            "id" => &other.id == value,
+            "short_name" => &other.short_name == value,
+            _ => other.id_number.as_ref() == Some(value),
+        });
+        if let Some((_, other)) = clash {
+            found.push((
+                field,
+                Problem::DuplicateCourseName {
+                    field,
+                    value: value.clone(),
+                    other: other.clone(),
+                },
+            ));
+        }
+    }
+    found
 }
 
 /// A trainee's standing in a course.
@@ -179,15 +263,18 @@ pub struct CourseStanding {
     pub completed_at: Option<OffsetDateTime>,
     /// Per required scenario, in course order.
     pub scenarios: Vec<ScenarioStanding>,
-    /// Mean scaled score (deciding ruleset) over the required scenarios, 0–1, a scenario
-    /// with no finished attempt counting 0; `None` before any attempt.
-    pub grade: Option<f64>,
+    /// Mean scaled score (deciding ruleset) over the required scenarios, a scenario with no
+    /// finished attempt counting 0, rounded as [`Scaled::mean`] says; `None` before any
+    /// attempt.
+    pub grade: Option<Scaled>,
 }
 
-/// The deciding ruleset's scaled score of a finished attempt.
-pub fn scaled_score(attempt: &AttemptRecord) -> Option<f64> {
+/// The deciding ruleset's scaled score of a finished attempt ([`RulesetScore::scaled_score`]).
+///
+/// [`RulesetScore::scaled_score`]: silent_slavery_scenario::play::score::RulesetScore::scaled_score
+pub fn scaled_score(attempt: &AttemptRecord) -> Option<Scaled> {
     let score = attempt.score.as_ref()?;
-    score.ruleset(&score.pass_ruleset).map(|r| r.scaled)
+    score.ruleset(&score.pass_ruleset).map(|r| r.scaled_score())
 }
 
 impl Course {
@@ -195,7 +282,7 @@ impl Course {
     /// rules and its scaled score reaches the course's mastery score.
     pub fn attempt_passes(&self, attempt: &AttemptRecord) -> bool {
         attempt.passed == Some(true)
-            && scaled_score(attempt).is_some_and(|s| s + 1e-9 >= self.mastery_score)
+            && scaled_score(attempt).is_some_and(|s| s.reaches(self.mastery_score))
     }
 
     /// A trainee's standing, from all their attempts (any scenario; others are ignored).
@@ -215,9 +302,8 @@ impl Course {
                 let counted = match self.attempts_counted {
                     AttemptsCounted::Latest => finished.max_by_key(|a| a.finished_at),
                     AttemptsCounted::Best => finished.max_by(|a, b| {
-                        (self.attempt_passes(a), scaled_score(a).unwrap_or(0.0))
-                            .partial_cmp(&(self.attempt_passes(b), scaled_score(b).unwrap_or(0.0)))
-                            .unwrap_or(std::cmp::Ordering::Equal)
+                        (self.attempt_passes(a), scaled_score(a))
+                            .cmp(&(self.attempt_passes(b), scaled_score(b)))
                             // Among equals, the earlier one counts: it was achieved first.
                             .then(b.finished_at.cmp(&a.finished_at))
                     }),
@@ -253,9 +339,14 @@ impl Course {
         };
         // A required scenario with no finished attempt counts as 0, so the grade reads the
         // same in every learning system: the share of the whole course achieved.
-        let grades: Vec<f64> = scenarios
+        let grades: Vec<Scaled> = scenarios
             .iter()
-            .map(|s| s.counted.as_ref().and_then(scaled_score).unwrap_or(0.0))
+            .map(|s| {
+                s.counted
+                    .as_ref()
+                    .and_then(scaled_score)
+                    .unwrap_or(Scaled::ZERO)
+            })
             .collect();
         CourseStanding {
             status,
@@ -264,8 +355,11 @@ impl Course {
             } else {
                 None
             },
-            grade: (any_attempt && !grades.is_empty())
-                .then(|| grades.iter().sum::<f64>() / grades.len() as f64),
+            grade: if any_attempt {
+                Scaled::mean(&grades)
+            } else {
+                None
+            },
             scenarios,
         }
     }

@@ -11,7 +11,7 @@ use silent_slavery_scenario::library::load_bytes;
 use silent_slavery_scenario::load::loaded::LoadedScenario;
 use silent_slavery_scenario::model::catalog::Catalog;
 use silent_slavery_scenario::play::runner::{Input, Runner};
-use silent_slavery_scenario::play::score::PassRule;
+use silent_slavery_scenario::play::score::{PassRule, Scaled};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -177,7 +177,7 @@ fn course_completion_follows_each_move_on_rule() {
     assert_eq!(ann.status, CourseStatus::Completed);
     // Done when the best attempt finished: its start plus its eight inputs, ten seconds apart.
     assert_eq!(ann.completed_at, Some(datetime!(2026-11-03 09:01:20 UTC)));
-    assert_eq!(ann.grade, Some(1.0));
+    assert_eq!(ann.grade, Some(Scaled::of(1, 1)));
     assert_eq!(standing(&passed, "1002").status, CourseStatus::InProgress);
     assert_eq!(standing(&passed, "2001").status, CourseStatus::InProgress);
 
@@ -285,13 +285,16 @@ fn every_export_has_the_documented_columns_and_values() {
     });
     assert_eq!(
         totara,
-        "username,courseshortname,courseidnumber,completiondate,grade\n1001,FIX-1,FX001,2026-11-03,100.0\n"
+        "username,courseshortname,courseidnumber,completiondate,grade\n1001,FIX-1,FX001,2026-11-03,100.00\n"
     );
 
     let moodle = csv(|w| {
         export::moodle_csv(&f.store, &courses, &all, w).expect("export");
     });
-    assert_eq!(moodle, "idnumber,FIX-1\n1001,100.0\n1002,0.0\n2001,0.0\n");
+    assert_eq!(
+        moodle,
+        "idnumber,FIX-1\n1001,100.00\n1002,0.00\n2001,0.00\n"
+    );
 
     let kpi = csv(|w| {
         export::kpi_csv(&f.store, &courses, &all, w).expect("export");

@@ -436,3 +436,42 @@ fn unscored_decisions_warn_and_unpassable_scenarios_fail() {
         "{d:?}"
     );
 }
+
+#[test]
+fn a_listed_ruleset_with_nothing_to_score_is_refused() {
+    // uk-ew-current stays listed, but no option scores any of its rules any more: every
+    // trainee would have read "0 of 0 points (100%) — pass" under it.
+    let text = edit(
+        "summary: \"A man",
+        "rulesets: [\"silent-slavery-2003\", \"uk-ew-current\"],\n    summary: \"A man",
+    )
+    .replacen(
+        "Upholds(rule: \"ew_independent_interpreter\", points: 5),",
+        "",
+        1,
+    )
+    .replacen(
+        "Breaches(rule: \"ew_victim_first_not_immigration\", points: 5),",
+        "",
+        1,
+    )
+    .replacen(
+        "Upholds(rule: \"ew_informed_consent_adult_nrm\", points: 10),",
+        "",
+        1,
+    );
+    let d = diagnostics(text.as_bytes());
+    assert_eq!(
+        d.iter().map(|d| d.problem.clone()).collect::<Vec<_>>(),
+        [Problem::RulesetNotScored {
+            ruleset: "uk-ew-current".into(),
+            deciding: false
+        }],
+        "{d:?}"
+    );
+    assert_eq!(d[0].severity(), Severity::Error);
+    assert_eq!(
+        (d[0].position.line, d[0].position.column),
+        position_of(&text, "\"uk-ew-current\"", 0)
+    );
+}

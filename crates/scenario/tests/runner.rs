@@ -266,7 +266,11 @@ fn missing_most_indicators_fails_even_with_perfect_decisions() {
     let (runner, _) = play(2, "choose private_room\nchoose refer\n");
     let score = runner.score();
     let r2003 = score.ruleset("silent-slavery-2003").expect("scored");
-    assert_eq!((r2003.raw, r2003.scaled), (20, 20.0 / 26.0));
+    assert_eq!(
+        (r2003.raw, r2003.scaled_score().fraction()),
+        (20, "0.7692".to_owned())
+    );
+    assert_eq!(r2003.scaled, 0.7692);
     assert_eq!(score.identification.recall, 0.0);
     assert_eq!(
         score.identification.missed_indicators,

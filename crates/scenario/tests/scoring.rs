@@ -147,7 +147,7 @@ fn worked_examples_in_scoring_md() {
         let deciding = score.ruleset("silent-slavery-2003").expect("scored");
         assert_eq!(deciding.raw.to_string(), row[1], "raw, {described}");
         assert_eq!(
-            format!("{:.3}", deciding.scaled),
+            deciding.scaled_score().fraction(),
             row[2],
             "scaled, {described}"
         );

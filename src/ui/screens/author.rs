@@ -65,11 +65,11 @@ pub fn paths(loaded: &LoadedScenario, catalog: &Catalog) -> (Vec<PathRow>, Strin
                 .iter()
                 .map(|r| {
                     format!(
-                        "{} {}/{} ({:.0}%)",
+                        "{} {}/{} ({})",
                         r.ruleset,
                         r.raw,
                         r.max,
-                        r.scaled * 100.0
+                        r.scaled_score().percent_short()
                     )
                 })
                 .collect::<Vec<_>>()

@@ -5,7 +5,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use egui_plot::{Bar, BarChart, Plot};
 use silent_slavery_scenario::model::catalog::{Catalog, CueTag};
 use silent_slavery_scenario::model::scenario::{Effect, Scenario, Step};
-use silent_slavery_scenario::play::score::{AttemptScore, Identification};
+use silent_slavery_scenario::play::score::{AttemptScore, Identification, Scaled};
 
 use crate::sim::{CatalogResource, FinishedAttempt, Screen, Session, TraineeAction};
 use crate::ui::frame::{Chrome, show};
@@ -28,8 +28,8 @@ pub struct RulesetLine {
     pub raw: i64,
     /// The best achievable.
     pub max: i64,
-    /// Share 0–1.
-    pub scaled: f64,
+    /// The scaled score.
+    pub scaled: Scaled,
     /// Whether this ruleset decides pass or fail.
     pub decides: bool,
     /// Passed under this ruleset.
@@ -151,7 +151,7 @@ fn ruleset_lines(score: &AttemptScore, catalog: &Catalog) -> Vec<RulesetLine> {
                 .map_or(r.ruleset.clone(), |set| set.title.clone()),
             raw: r.raw,
             max: r.max,
-            scaled: r.scaled,
+            scaled: r.scaled_score(),
             decides: r.ruleset == score.pass_ruleset,
             passed: r.passed,
         })
@@ -304,11 +304,11 @@ fn scores(ui: &mut egui::Ui, view: &DebriefView) {
             ""
         };
         ui.label(format!(
-            "{}{decides}: {} of {} points ({:.0}%) — {}",
+            "{}{decides}: {} of {} points ({}) — {}",
             r.title,
             r.raw,
             r.max,
-            r.scaled * 100.0,
+            r.scaled.percent_short(),
             if r.passed { "pass" } else { "not passed" }
         ));
     }

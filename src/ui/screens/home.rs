@@ -6,6 +6,7 @@ use silent_slavery_results::attempt::AttemptStatus;
 use silent_slavery_results::course::scaled_score;
 use silent_slavery_results::store::Store;
 use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::play::score::Scaled;
 
 use crate::sim::{
     CatalogResource, Results, ScenarioLibrary, Screen, Session, SimConfig, TraineeAction,
@@ -45,10 +46,10 @@ pub enum ScenarioStatus {
     NotStarted,
     /// An attempt is unfinished; its id.
     InProgress(String),
-    /// The best finished attempt passed, with its score (0–1).
-    Passed(f64),
-    /// Finished attempts, none passed; the best score (0–1).
-    Failed(f64),
+    /// The best finished attempt passed, with its score.
+    Passed(Scaled),
+    /// Finished attempts, none passed; the best score.
+    Failed(Scaled),
 }
 
 /// One scenario on the home screen.
@@ -122,11 +123,13 @@ pub fn view(
             let best = mine
                 .iter()
                 .filter(|a| a.status == AttemptStatus::Finished)
-                .map(|a| (a.passed == Some(true), scaled_score(a).unwrap_or(0.0)))
-                .fold(None::<(bool, f64)>, |best, x| match best {
-                    Some(b) if (b.0, b.1) >= (x.0, x.1) => Some(b),
-                    _ => Some(x),
-                });
+                .map(|a| {
+                    (
+                        a.passed == Some(true),
+                        scaled_score(a).unwrap_or(Scaled::ZERO),
+                    )
+                })
+                .max();
             let status = match (unfinished, best) {
                 (Some(a), _) => ScenarioStatus::InProgress(a.id.to_string()),
                 (None, Some((true, s))) => ScenarioStatus::Passed(s),
@@ -254,10 +257,10 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
                             ScenarioStatus::NotStarted => ("Not started".to_owned(), None),
                             ScenarioStatus::InProgress(id) => ("In progress".to_owned(), Some(id)),
                             ScenarioStatus::Passed(s) => {
-                                (format!("Passed, best {:.0}%", s * 100.0), None)
+                                (format!("Passed, best {}", s.percent_short()), None)
                             }
                             ScenarioStatus::Failed(s) => {
-                                (format!("Not passed yet, best {:.0}%", s * 100.0), None)
+                                (format!("Not passed yet, best {}", s.percent_short()), None)
                             }
                         };
                         if let Some(id) = resume

@@ -88,7 +88,7 @@ pub fn attempts_csv(
             match a.score.as_ref().and_then(|s| s.ruleset(ruleset)) {
                 Some(r) => {
                     record.extend([
-                        format!("{:.4}", r.scaled),
+                        r.scaled_score().fraction(),
                         r.raw.to_string(),
                         r.max.to_string(),
                     ]);

@@ -11,7 +11,7 @@ use crate::store::Store;
 ///
 /// Columns: `idnumber` (the staff number, matched to Moodle's user ID number) then one
 /// column per course, headed with its short name, holding the grade as a percentage with
-/// one decimal: the mean over the course's required scenarios, a scenario with no finished
+/// two decimals: the mean over the course's required scenarios, a scenario with no finished
 /// attempt counting 0; empty when the trainee has not started the course.
 ///
 /// # Errors
@@ -36,10 +36,7 @@ pub fn moodle_csv(
             let row = grades
                 .entry(staff)
                 .or_insert_with(|| vec![String::new(); courses.len()]);
-            row[n] = standing
-                .grade
-                .map(|g| format!("{:.1}", g * 100.0))
-                .unwrap_or_default();
+            row[n] = standing.grade.map(|g| g.percent()).unwrap_or_default();
         }
     }
     let mut rows = 0;

@@ -11,7 +11,10 @@ use crate::store::Store;
 ///
 /// Columns `username, courseshortname, courseidnumber, completiondate, grade`: the staff
 /// number is the username; the date is `YYYY-MM-DD`; the grade is the mean scaled score of
-/// the counted attempts as a percentage with one decimal.
+/// the counted attempts as a percentage with two decimals ([`Scaled::percent`]; choose
+/// "Percentage" for the grade in Totara's upload settings).
+///
+/// [`Scaled::percent`]: silent_slavery_scenario::play::score::Scaled::percent
 ///
 /// # Errors
 /// [`ExportError`] when reading or writing fails.
@@ -41,10 +44,7 @@ pub fn totara_csv(
                     course.short_name.clone(),
                     course.id_number.clone().unwrap_or_default(),
                     totara_date(at),
-                    standing
-                        .grade
-                        .map(|g| format!("{:.1}", g * 100.0))
-                        .unwrap_or_default(),
+                    standing.grade.map(|g| g.percent()).unwrap_or_default(),
                 ])?;
                 rows += 1;
             }

@@ -220,12 +220,16 @@ impl Lrs {
         backoff: Backoff,
     ) -> Result<Lrs, SyncError> {
         let trimmed = endpoint.trim();
-        let scheme_ok = trimmed.starts_with("http://") || trimmed.starts_with("https://");
-        let host_part = trimmed.split("://").nth(1).unwrap_or("");
-        if host_part.split('/').next().unwrap_or("").contains('@') {
+        let Ok(iri) = iri_string::types::UriAbsoluteStr::new(trimmed) else {
+            return Err(SyncError::BadEndpoint(trimmed.to_owned()));
+        };
+        let authority = iri.authority_components();
+        if authority.as_ref().is_some_and(|a| a.userinfo().is_some()) {
             return Err(SyncError::CredentialsInUrl);
         }
-        if !scheme_ok {
+        if !matches!(iri.scheme_str(), "http" | "https")
+            || authority.is_none_or(|a| a.host().is_empty())
+        {
             return Err(SyncError::BadEndpoint(trimmed.to_owned()));
         }
         let credentials =

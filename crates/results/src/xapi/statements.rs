@@ -55,6 +55,67 @@ pub enum XapiConfigError {
     /// The pseudonymisation key file holds nothing.
     #[error("the key file {0} is empty")]
     EmptyKeyFile(std::path::PathBuf),
+    /// The home page or activity base is not an address statements can carry (xAPI 4.1.2.1
+    /// wants an IRL for `homePage`; activity ids are IRIs, xAPI 4.1.4.1).
+    #[error("{setting} is {value:?}, which {fault}; {hint}")]
+    BadAddress {
+        /// `--home-page` or `--activity-base` (or their environment variables).
+        setting: &'static str,
+        /// The value given.
+        value: String,
+        /// What is wrong with it.
+        fault: &'static str,
+        /// What to give instead.
+        hint: &'static str,
+    },
+}
+
+/// The faults [`check_address`] finds, if any: `web` asks for an http(s) address with a
+/// host; `base` for one that can be added to (no query or fragment).
+fn address_fault(value: &str, web: bool, base: bool) -> Option<&'static str> {
+    use iri_string::types::IriStr;
+    if value.trim().is_empty() {
+        return Some("is empty");
+    }
+    if value.trim() != value {
+        return Some("has spaces around it");
+    }
+    let Ok(iri) = IriStr::new(value) else {
+        return Some(
+            "is not an absolute IRI (a scheme such as https:, then the address, with no spaces)",
+        );
+    };
+    if web && !matches!(iri.scheme_str(), "http" | "https") {
+        return Some("is not an http:// or https:// address");
+    }
+    if web && iri.authority_str().is_none_or(str::is_empty) {
+        return Some("names no host");
+    }
+    if base && (iri.query().is_some() || iri.fragment().is_some()) {
+        return Some(
+            "has a query (?…) or a fragment (#…), and activity ids are made by adding to its end",
+        );
+    }
+    None
+}
+
+/// Checks an address an operator gave for the statements before anything is queued.
+fn check_address(
+    setting: &'static str,
+    value: &str,
+    web: bool,
+    base: bool,
+    hint: &'static str,
+) -> Result<(), XapiConfigError> {
+    match address_fault(value, web, base) {
+        None => Ok(()),
+        Some(fault) => Err(XapiConfigError::BadAddress {
+            setting,
+            value: value.to_owned(),
+            fault,
+            hint,
+        }),
+    }
 }
 
 impl XapiConfig {
@@ -64,14 +125,32 @@ impl XapiConfig {
     /// the key is ignored).
     ///
     /// # Errors
-    /// [`XapiConfigError`] when the home page is missing or the key file cannot be read or is
-    /// empty.
+    /// [`XapiConfigError`] when the home page is missing, when it or the activity base is not
+    /// a usable address (the home page an http(s) address with a host, the activity base an
+    /// absolute IRI with no query or fragment, neither with spaces around it:
+    /// [`XapiConfigError::BadAddress`]), or when the key file cannot be read or is empty.
     pub fn from_settings(
         home_page: Option<String>,
         activity_base: Option<String>,
         pseudonymise_key_file: Option<&std::path::Path>,
     ) -> Result<XapiConfig, XapiConfigError> {
         let home_page = home_page.ok_or(XapiConfigError::NoHomePage)?;
+        check_address(
+            "the xAPI home page (--home-page, SILENT_SLAVERY_XAPI_HOME_PAGE)",
+            &home_page,
+            true,
+            false,
+            "give your learning system's address, e.g. https://lms.example.org",
+        )?;
+        if let Some(base) = &activity_base {
+            check_address(
+                "the activity base (--activity-base, SILENT_SLAVERY_XAPI_ACTIVITY_BASE)",
+                base,
+                false,
+                true,
+                "give an address your organisation controls, e.g. https://lms.example.org/silent-slavery",
+            )?;
+        }
         let pseudonymise_key = match pseudonymise_key_file {
             Some(path) => {
                 let key = std::fs::read(path).map_err(|source| XapiConfigError::KeyFile {
@@ -366,13 +445,10 @@ impl<'a> Builder<'a> {
     ) -> Option<Value> {
         let r = score.ruleset(&score.pass_ruleset)?;
         let raw = r.raw.clamp(r.min, r.max);
-        // xAPI's scaled is raw ÷ max (it may be negative); the trainee's own scaled score
-        // is clamped at 0. Both agree whenever raw ≥ 0.
-        let scaled = if r.max > 0 {
-            (raw as f64 / r.max as f64).clamp(-1.0, 1.0)
-        } else {
-            0.0
-        };
+        // The same scaled score the trainee saw and every CSV shows: a negative total is 0
+        // (xAPI allows −1 to 1; cmi5 compares it with a mastery score of 0–1), while `raw`
+        // keeps the signed points between `min` and `max`.
+        let scaled = r.scaled_score();
         let passed = self.attempt.passed == Some(true);
         Some(json!({
             "id": self.id(if passed { "passed" } else { "failed" }),
@@ -381,7 +457,7 @@ impl<'a> Builder<'a> {
             "object": self.activity,
             "result": {
                 "score": {
-                    "scaled": (scaled * 10_000.0).round() / 10_000.0,
+                    "scaled": scaled.as_f64(),
                     "raw": raw,
                     "min": r.min,
                     "max": r.max,

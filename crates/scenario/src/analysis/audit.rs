@@ -1147,7 +1147,9 @@ fn play(
         variants: t.variants,
         choices: t.choices,
         ending: t.ending,
-        scaled: s.ruleset(&scenario.pass_ruleset).map_or(0.0, |r| r.scaled),
+        scaled: s
+            .ruleset(&scenario.pass_ruleset)
+            .map_or(0.0, |r| r.scaled_score().as_f64()),
         passed: s.passed,
         failed: s
             .failed_conditions()
@@ -1216,9 +1218,9 @@ fn random_play(loaded: &LoadedScenario, catalog: &Catalog, graph: &StateGraph<'_
 type FoldMap<K, V> = foldhash::HashMap<K, V>;
 
 /// The lowest raw score that reaches the mastery score against `max` (as
-/// [`score::scaled`] and the pass rule compare them); `None` when none does.
+/// [`score::Scaled`] and the pass rule compare them); `None` when none does.
 fn pass_threshold(max: i64, mastery: f64) -> Option<i64> {
-    let passes = |raw: i64| score::scaled(raw, max) + 1e-9 >= mastery;
+    let passes = |raw: i64| score::Scaled::of(raw, max).reaches(mastery);
     let (mut lo, mut hi) = (-(1i64 << 40), max.max(0) + 1);
     if !passes(hi) {
         return None;

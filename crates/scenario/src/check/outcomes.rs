@@ -57,20 +57,37 @@ impl<'a> Checker<'a> {
         if !analysis.locked_decisions.is_empty() || !analysis.traps.is_empty() {
             return;
         }
+        // A ruleset no option scores, or whose best is no points, would show every trainee
+        // "0 of 0": refused here, so no scaled score is ever a division by nothing.
+        let scored = |ruleset: &str| {
+            let named = s.steps.iter().any(|step| match step {
+                Step::Decision(d) => d.options.iter().flat_map(|o| o.effects.iter()).any(|e| {
+                    self.catalog
+                        .rule(e.rule())
+                        .is_some_and(|(set, _)| set.id == ruleset)
+                }),
+                _ => false,
+            });
+            named && analysis.bounds.get(ruleset).is_some_and(|b| b.max > 0)
+        };
+        for (i, ruleset) in s.rulesets.iter().enumerate() {
+            if ruleset != &s.pass_ruleset && !scored(ruleset) {
+                self.report(
+                    path!["rulesets", i],
+                    Problem::RulesetNotScored {
+                        ruleset: ruleset.clone(),
+                        deciding: false,
+                    },
+                );
+            }
+        }
         let max = analysis.bounds.get(&s.pass_ruleset).map_or(0, |b| b.max);
-        let deciding_rules_named = s.steps.iter().any(|step| match step {
-            Step::Decision(d) => d.options.iter().flat_map(|o| o.effects.iter()).any(|e| {
-                self.catalog
-                    .rule(e.rule())
-                    .is_some_and(|(set, _)| set.id == s.pass_ruleset)
-            }),
-            _ => false,
-        });
-        if !deciding_rules_named || max <= 0 {
+        if !scored(&s.pass_ruleset) {
             self.report(
                 path!["pass_ruleset"],
                 Problem::RulesetNotScored {
                     ruleset: s.pass_ruleset.clone(),
+                    deciding: true,
                 },
             );
             return;

@@ -296,11 +296,14 @@ pub enum Problem {
     },
     /// The deciding ruleset has nothing to score.
     #[error(
-        "no option upholds or breaches a rule of `{ruleset}`, the ruleset that decides pass or fail"
+        "nothing can be scored under `{ruleset}`{}: no option upholds or breaches one of its rules with points to gain, so every trainee would score 0 of 0; score it or take it out of `rulesets`",
+        if *deciding { ", the ruleset that decides pass or fail" } else { "" }
     )]
     RulesetNotScored {
         /// The ruleset.
         ruleset: String,
+        /// Whether it is the `pass_ruleset`.
+        deciding: bool,
     },
     /// A decision none of whose options has an effect.
     #[error("no option of decision `{step}` upholds or breaches any rule, so it is not scored")]
@@ -333,6 +336,29 @@ pub enum Problem {
         step: String,
         /// The option.
         option: String,
+    },
+    /// A course's name for a learning system (Totara's short name or ID number) that the
+    /// learning system would not match: it compares them exactly.
+    #[error(
+        "`{field}` is {value:?}, which {fault}; Totara and Moodle match it character for character, so write it exactly as the learning system has it"
+    )]
+    LearningSystemName {
+        /// `short_name` or `id_number`.
+        field: &'static str,
+        /// The value written.
+        value: String,
+        /// What is wrong with it ("is empty", "ends with a space"...).
+        fault: &'static str,
+    },
+    /// Two courses share an id, a short name or an ID number.
+    #[error("`{field}` {value:?} is also used by the course in {other}; each course needs its own")]
+    DuplicateCourseName {
+        /// `id`, `short_name` or `id_number`.
+        field: &'static str,
+        /// The value.
+        value: String,
+        /// The other course's file.
+        other: String,
     },
     /// Two files define the same scenario id.
     #[error("scenario id `{id}` is also defined in {other}")]
@@ -530,6 +556,8 @@ impl Problem {
             Problem::TrapWithFlags { .. } => "trap-with-flags",
             Problem::LoopWithPoints { .. } => "loop-with-points",
             Problem::DuplicateScenarioId { .. } => "duplicate-scenario-id",
+            Problem::LearningSystemName { .. } => "learning-system-name",
+            Problem::DuplicateCourseName { .. } => "duplicate-course-name",
             Problem::GuessingPasses { .. } => "guessing-passes",
             Problem::RandomPlayPasses { .. } => "random-play-passes",
             Problem::BestOptionOftenLongest { .. } => "best-option-often-longest",

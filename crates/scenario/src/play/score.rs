@@ -68,7 +68,8 @@ pub struct RulesetScore {
     pub min: i64,
     /// Highest achievable raw score over all paths.
     pub max: i64,
-    /// `raw / max`, clamped to 0–1 (1 when `max` is 0 and nothing was lost).
+    /// [`Scaled::of`]`(raw, max)` as a number 0–1 (kept in stored scores for readers of
+    /// the JSON; every output uses [`RulesetScore::scaled_score`]).
     pub scaled: f64,
     /// Per-rule breakdown, in rule id order, only rules that were touched.
     pub rules: Vec<RuleTally>,
@@ -77,6 +78,14 @@ pub struct RulesetScore {
     /// Whether the attempt passes under this ruleset: finished, `scaled` at or over the
     /// mastery score, no critical breach, identification recall at or over the minimum.
     pub passed: bool,
+}
+
+impl RulesetScore {
+    /// The scaled score, worked out from `raw` and `max` (not the stored `scaled`, which an
+    /// older version computed its own way): the one figure every output shows.
+    pub fn scaled_score(&self) -> Scaled {
+        Scaled::of(self.raw, self.max)
+    }
 }
 
 /// The conditions an attempt must meet to pass (docs/scoring.md). Stamped on every attempt
@@ -159,7 +168,7 @@ impl PassCondition {
             PassCondition::Finished { finished } => *finished,
             PassCondition::Mastery {
                 scaled, threshold, ..
-            } => scaled + 1e-9 >= *threshold,
+            } => Scaled::from_f64(*scaled).reaches(*threshold),
             PassCondition::NoCriticalBreach { breaches } => *breaches == 0,
             PassCondition::Recall { recall, threshold } => recall + 1e-9 >= *threshold,
             PassCondition::RedHerrings { flagged, limit } => *flagged <= *limit as usize,
@@ -183,9 +192,9 @@ impl std::fmt::Display for PassCondition {
                 threshold,
             } => write!(
                 f,
-                "score under {ruleset} at least {:.0}%: {:.1}% ({mark})",
-                threshold * 100.0,
-                scaled * 100.0
+                "score under {ruleset} at least {}%: {}% ({mark})",
+                Scaled::from_f64(*threshold).percent(),
+                Scaled::from_f64(*scaled).percent()
             ),
             PassCondition::NoCriticalBreach { breaches } => {
                 write!(f, "no critical breach: {breaches} ({mark})")
@@ -263,7 +272,7 @@ impl AttemptScore {
             },
             PassCondition::Mastery {
                 ruleset: self.pass_ruleset.clone(),
-                scaled: deciding.map_or(0.0, |r| r.scaled),
+                scaled: deciding.map_or(0.0, |r| r.scaled_score().as_f64()),
                 threshold: self.mastery_score,
             },
             PassCondition::NoCriticalBreach {
@@ -399,14 +408,118 @@ pub fn decision_points<'a>(
     out
 }
 
-/// `raw / max` clamped to 0–1.
-pub fn scaled(raw: i64, max: i64) -> f64 {
-    if max > 0 {
-        (raw as f64 / max as f64).clamp(0.0, 1.0)
-    } else if raw >= max {
-        1.0
-    } else {
-        0.0
+/// A scaled score, 0–1, exactly as every output shows it (docs/scoring.md, "One score").
+///
+/// It is the raw score over the best achievable, a negative total counting as 0 and a
+/// total over the best as 1 (cmi5 compares `score.scaled` with a mastery score of 0–1),
+/// rounded half up to a ten-thousandth, worked out in whole numbers so no output can round
+/// it differently. A ruleset with nothing to score (best 0 or less) scores 0, never 100%;
+/// validation refuses such a ruleset. Pass or fail compares this value; the debrief, `run`,
+/// every CSV, the report and every xAPI statement print it.
+///
+/// Serialized as its number (`0.7938`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "f64", from = "f64")]
+pub struct Scaled {
+    ten_thousandths: u16,
+}
+
+impl From<Scaled> for f64 {
+    fn from(scaled: Scaled) -> f64 {
+        scaled.as_f64()
+    }
+}
+
+impl From<f64> for Scaled {
+    fn from(value: f64) -> Scaled {
+        Scaled::from_f64(value)
+    }
+}
+
+impl Scaled {
+    /// Ten thousand ten-thousandths: 1.
+    const ONE: i128 = 10_000;
+
+    /// Nothing scored.
+    pub const ZERO: Scaled = Scaled { ten_thousandths: 0 };
+
+    /// The scaled score of `raw` points out of a best of `max`.
+    pub fn of(raw: i64, max: i64) -> Scaled {
+        if max <= 0 || raw <= 0 {
+            return Scaled::ZERO;
+        }
+        let (raw, max) = (i128::from(raw.min(max)), i128::from(max));
+        // Half up: floor((2·raw·10000 + max) / (2·max)).
+        let tt = (2 * raw * Self::ONE + max) / (2 * max);
+        Scaled {
+            ten_thousandths: u16::try_from(tt.clamp(0, Self::ONE)).unwrap_or(10_000),
+        }
+    }
+
+    /// The mean of several scaled scores, rounded half up the same way (a course grade).
+    /// `None` for none.
+    pub fn mean(scores: &[Scaled]) -> Option<Scaled> {
+        let n = i128::try_from(scores.len()).ok().filter(|n| *n > 0)?;
+        let sum: i128 = scores.iter().map(|s| i128::from(s.ten_thousandths)).sum();
+        let tt = (2 * sum + n) / (2 * n);
+        Some(Scaled {
+            ten_thousandths: u16::try_from(tt.clamp(0, Self::ONE)).unwrap_or(10_000),
+        })
+    }
+
+    /// A value read back from a stored `f64` (a multiple of a ten-thousandth when this type
+    /// made it; anything else is rounded to the nearest and clamped to 0–1).
+    pub fn from_f64(value: f64) -> Scaled {
+        let tt = (value * 10_000.0).round();
+        let tt = if tt.is_finite() {
+            tt.clamp(0.0, 10_000.0)
+        } else {
+            0.0
+        };
+        Scaled {
+            ten_thousandths: tt as u16,
+        }
+    }
+
+    /// As a number, 0–1 (a multiple of 0.0001).
+    pub fn as_f64(self) -> f64 {
+        f64::from(self.ten_thousandths) / 10_000.0
+    }
+
+    /// Whether it reaches `share` (0–1, a mastery score), compared to the ten-thousandth.
+    pub fn reaches(self, share: f64) -> bool {
+        f64::from(self.ten_thousandths) + 1e-6 >= share * 10_000.0
+    }
+
+    /// `0.7938`: four decimals, as the CSVs and xAPI write it.
+    pub fn fraction(self) -> String {
+        format!(
+            "{}.{:04}",
+            self.ten_thousandths / 10_000,
+            self.ten_thousandths % 10_000
+        )
+    }
+
+    /// `79.38`: a percentage with two decimals, as Totara, Moodle and the report write it.
+    pub fn percent(self) -> String {
+        format!(
+            "{}.{:02}",
+            self.ten_thousandths / 100,
+            self.ten_thousandths % 100
+        )
+    }
+
+    /// `79.4%`: a percentage with one decimal, rounded half up from the same value, for
+    /// screens.
+    pub fn percent_short(self) -> String {
+        let tenths = (u32::from(self.ten_thousandths) + 5) / 10;
+        format!("{}.{}%", tenths / 10, tenths % 10)
+    }
+}
+
+impl std::fmt::Display for Scaled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.fraction())
     }
 }
 
@@ -452,10 +565,10 @@ pub fn score(
                 min: raw.min(0),
                 max: raw.max(0),
             });
-            let scaled = scaled(raw, b.max);
+            let scaled = Scaled::of(raw, b.max);
             let passed = finished
                 && critical_breaches.is_empty()
-                && scaled + 1e-9 >= rule.mastery_score
+                && scaled.reaches(rule.mastery_score)
                 && identification.recall + 1e-9 >= rule.min_identification_recall
                 && rule.max_red_herrings_flagged.is_none_or(|limit| {
                     identification.red_herrings_flagged.len() <= limit as usize
@@ -472,7 +585,7 @@ pub fn score(
                 raw,
                 min: b.min,
                 max: b.max,
-                scaled,
+                scaled: scaled.as_f64(),
                 rules: tallies.into_values().collect(),
                 critical_breaches,
                 passed,
