@@ -1,15 +1,13 @@
 //! Builds and runs the desktop app: Bevy's window, egui, the simulation and the screens.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
 use bevy::winit::WinitSettings;
 use bevy_egui::EguiPlugin;
-use silent_slavery_results::store::Store;
 
-use crate::sim::{CatalogResource, Results, SimConfig, SimPlugin};
+use crate::sim::{CatalogResource, SimConfig, SimPlugin};
 use crate::ui::{DisplaySettings, UiPlugin};
 
 /// How the app is started.
@@ -46,7 +44,7 @@ pub struct BackgroundSync {
 /// # Errors
 /// When the results store cannot be opened; the message says why and where.
 pub fn run(options: AppOptions) -> Result<AppExit, silent_slavery_results::store::StoreError> {
-    let store = Store::open(&options.db)?;
+    let opened = crate::sim::open_results(&options.db)?;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let sender = options.lrs.clone().map(|sync| {
         silent_slavery_results::xapi::outbox::spawn_background_sync(
@@ -77,38 +75,45 @@ pub fn run(options: AppOptions) -> Result<AppExit, silent_slavery_results::store
         asset_root: options.asset_root.clone(),
         scenarios: PathBuf::from("."),
         author: options.author,
-    })
-    .insert_resource(Results(Mutex::new(store)))
-    .insert_resource(CatalogResource(options.catalog))
-    .insert_resource(DisplaySettings::load(options.settings_file))
-    // Reactive: an idle workstation waiting for a click draws nothing.
-    .insert_resource(WinitSettings::desktop_app())
-    .insert_resource(ClearColor(Color::srgb(0.95, 0.95, 0.95)))
-    .add_plugins(
-        DefaultPlugins
-            .set(WindowPlugin {
-                primary_window: Some(Window {
-                    title: "Silent Slavery Trainer".into(),
-                    resolution: WindowResolution::new(1280, 800),
-                    resize_constraints: bevy::window::WindowResizeConstraints {
-                        min_width: 1024.0,
-                        min_height: 768.0,
+    });
+    match opened {
+        crate::sim::OpenedResults::Sound(results) => {
+            app.insert_resource(results);
+        }
+        crate::sim::OpenedResults::Damaged(results, damaged) => {
+            app.insert_resource(results).insert_resource(damaged);
+        }
+    }
+    app.insert_resource(CatalogResource(options.catalog))
+        .insert_resource(DisplaySettings::load(options.settings_file))
+        // Reactive: an idle workstation waiting for a click draws nothing.
+        .insert_resource(WinitSettings::desktop_app())
+        .insert_resource(ClearColor(Color::srgb(0.95, 0.95, 0.95)))
+        .add_plugins(
+            DefaultPlugins
+                .set(WindowPlugin {
+                    primary_window: Some(Window {
+                        title: "Silent Slavery Trainer".into(),
+                        resolution: WindowResolution::new(1280, 800),
+                        resize_constraints: bevy::window::WindowResizeConstraints {
+                            min_width: 1024.0,
+                            min_height: 768.0,
+                            ..default()
+                        },
                         ..default()
-                    },
+                    }),
+                    ..default()
+                })
+                .set(AssetPlugin {
+                    file_path: options.asset_root.to_string_lossy().into_owned(),
                     ..default()
                 }),
-                ..default()
-            })
-            .set(AssetPlugin {
-                file_path: options.asset_root.to_string_lossy().into_owned(),
-                ..default()
-            }),
-    )
-    .add_plugins(EguiPlugin::default())
-    .add_plugins((SimPlugin, UiPlugin))
-    .add_systems(Startup, |mut commands: Commands| {
-        commands.spawn(Camera2d);
-    });
+        )
+        .add_plugins(EguiPlugin::default())
+        .add_plugins((SimPlugin, UiPlugin))
+        .add_systems(Startup, |mut commands: Commands| {
+            commands.spawn(Camera2d);
+        });
     let exit = app.run();
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     if let Some(sender) = sender {

@@ -1,13 +1,14 @@
 //! The app without a window (MinimalPlugins + AssetPlugin + StatesPlugin + SimPlugin): a shipped scenario played through messages, screens, scores and what was recorded; leaving and resuming; broken scenario files.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use bevy::asset::AssetPlugin;
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use silent_slavery::sim::{
-    LibraryEntry, Results, ScenarioLibrary, Screen, Session, SimConfig, SimPlugin, TraineeAction,
+    DamagedStore, LibraryEntry, OpenedResults, Results, ScenarioLibrary, Screen, Session,
+    SimConfig, SimPlugin, TraineeAction, open_results,
 };
 use silent_slavery_results::attempt::AttemptStatus;
 use silent_slavery_results::store::Store;
@@ -29,9 +30,17 @@ fn app(root: &Path, db: &Path) -> App {
         asset_root: root.to_path_buf(),
         scenarios: "scenarios".into(),
         author: true,
-    })
-    .insert_resource(Results(Mutex::new(Store::open(db).expect("store"))))
-    .add_plugins(SimPlugin);
+    });
+    // As the app does: a damaged store is told about, not an error.
+    match open_results(db).expect("store") {
+        OpenedResults::Sound(results) => {
+            app.insert_resource(results);
+        }
+        OpenedResults::Damaged(results, damaged) => {
+            app.insert_resource(results).insert_resource(damaged);
+        }
+    }
+    app.add_plugins(SimPlugin);
     // Load every scenario (bounded: a hang is a failure, not a stuck test).
     for _ in 0..2000 {
         app.update();
@@ -49,6 +58,26 @@ fn send(app: &mut App, action: TraineeAction) {
     // One update for the session to act, one for the state change to apply.
     app.update();
     app.update();
+}
+
+/// The attempt being played.
+fn attempt(app: &App) -> &silent_slavery_results::record::RecordedAttempt {
+    app.world()
+        .resource::<Session>()
+        .attempt
+        .as_ref()
+        .expect("playing")
+}
+
+fn sign_in(app: &mut App, staff_number: &str, name: &str, unit: &str) {
+    send(
+        app,
+        TraineeAction::SignIn {
+            staff_number: staff_number.into(),
+            name: name.into(),
+            unit: unit.into(),
+        },
+    );
 }
 
 fn screen(app: &App) -> Screen {
@@ -111,14 +140,7 @@ fn a_trainee_plays_a_shipped_scenario_to_the_debrief_through_messages() {
     assert_eq!(screen(&app), Screen::SignIn);
     assert!(app.world().resource::<Session>().notice.is_some());
 
-    send(
-        &mut app,
-        TraineeAction::SignIn {
-            staff_number: "4521".into(),
-            name: "A. Example".into(),
-            unit: "North".into(),
-        },
-    );
+    sign_in(&mut app, "4521", "A. Example", "North");
     assert_eq!(screen(&app), Screen::Home);
     send(&mut app, TraineeAction::AuthorPreview);
     assert_eq!(screen(&app), Screen::Author);
@@ -148,22 +170,8 @@ fn a_trainee_plays_a_shipped_scenario_to_the_debrief_through_messages() {
         let input = careful_input(&app, &catalog);
         send(&mut app, TraineeAction::Input(input));
     }
-    let id = app
-        .world()
-        .resource::<Session>()
-        .attempt
-        .as_ref()
-        .expect("playing")
-        .id;
-    let position = app
-        .world()
-        .resource::<Session>()
-        .attempt
-        .as_ref()
-        .expect("playing")
-        .runner()
-        .transcript()
-        .clone();
+    let id = attempt(&app).id;
+    let position = attempt(&app).runner().transcript().clone();
     send(&mut app, TraineeAction::Back);
     assert_eq!(screen(&app), Screen::Home);
     {
@@ -180,23 +188,9 @@ fn a_trainee_plays_a_shipped_scenario_to_the_debrief_through_messages() {
         TraineeAction::Open("roadside_minibus_dawn".into()),
     );
     assert_eq!(screen(&app), Screen::Playing);
+    assert_eq!(attempt(&app).id, id);
     assert_eq!(
-        app.world()
-            .resource::<Session>()
-            .attempt
-            .as_ref()
-            .expect("resumed")
-            .id,
-        id
-    );
-    assert_eq!(
-        app.world()
-            .resource::<Session>()
-            .attempt
-            .as_ref()
-            .expect("resumed")
-            .runner()
-            .transcript(),
+        attempt(&app).runner().transcript(),
         &position,
         "resumed exactly where it stopped"
     );
@@ -271,14 +265,7 @@ fn a_broken_scenario_is_listed_with_its_diagnostic_and_the_rest_stay_playable() 
     );
     assert_eq!(library.playable().len(), 1);
 
-    send(
-        &mut app,
-        TraineeAction::SignIn {
-            staff_number: "1".into(),
-            name: "B. Example".into(),
-            unit: "South".into(),
-        },
-    );
+    sign_in(&mut app, "1", "B. Example", "South");
     send(
         &mut app,
         TraineeAction::Open("fixture_front_counter".into()),
@@ -289,16 +276,7 @@ fn a_broken_scenario_is_listed_with_its_diagnostic_and_the_rest_stay_playable() 
         Screen::Playing,
         "the good scenario still plays"
     );
-    let started = app
-        .world()
-        .resource::<Session>()
-        .attempt
-        .as_ref()
-        .expect("playing")
-        .runner()
-        .scenario()
-        .content_hash()
-        .to_owned();
+    let started = attempt(&app).runner().scenario().content_hash().to_owned();
 
     // The trainer fixes the broken file and edits the good one while the attempt is under way.
     std::fs::write(
@@ -359,33 +337,13 @@ fn one_trainee_cannot_resume_anothers_attempt() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().expect("temp dir");
     let mut app = app(root, &dir.path().join("results.sqlite3"));
-    send(
-        &mut app,
-        TraineeAction::SignIn {
-            staff_number: "1".into(),
-            name: "A".into(),
-            unit: "U".into(),
-        },
-    );
+    sign_in(&mut app, "1", "A", "U");
     send(&mut app, TraineeAction::Open("nail_bar_visit".into()));
     send(&mut app, TraineeAction::AcceptWarning);
-    let id = app
-        .world()
-        .resource::<Session>()
-        .attempt
-        .as_ref()
-        .expect("playing")
-        .id;
+    let id = attempt(&app).id;
     send(&mut app, TraineeAction::Back);
     send(&mut app, TraineeAction::SignOut);
-    send(
-        &mut app,
-        TraineeAction::SignIn {
-            staff_number: "2".into(),
-            name: "B".into(),
-            unit: "U".into(),
-        },
-    );
+    sign_in(&mut app, "2", "B", "U");
     send(&mut app, TraineeAction::Resume(id));
     assert_eq!(screen(&app), Screen::Home);
     assert!(app.world().resource::<Session>().attempt.is_none());
@@ -422,4 +380,193 @@ fn the_author_panel_lists_the_audits_findings_at_file_line_col() {
         findings[0]
     );
     assert!(findings.iter().all(|f| f.contains(": warning: ")));
+}
+
+#[test]
+fn a_busy_store_keeps_the_answer_on_screen_and_saves_it_the_moment_the_lock_clears() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("results.sqlite3");
+    let catalog = Catalog::embedded().expect("catalogue");
+    let mut app = app(root, &db);
+    sign_in(&mut app, "4521", "A. Example", "North");
+    send(
+        &mut app,
+        TraineeAction::Open("front_counter_walk_in".into()),
+    );
+    if screen(&app) == Screen::ContentWarning {
+        send(&mut app, TraineeAction::AcceptWarning);
+    }
+    assert_eq!(screen(&app), Screen::Playing);
+    let id = attempt(&app).id;
+    let saved_inputs = || -> i64 {
+        rusqlite::Connection::open(&db)
+            .expect("opens")
+            .query_row(
+                "SELECT COUNT(*) FROM attempt_inputs WHERE attempt_id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .expect("count")
+    };
+
+    // Another program (a backup, an export) takes the write lock and keeps it.
+    let other = rusqlite::Connection::open(&db).expect("opens");
+    other.execute_batch("BEGIN IMMEDIATE").expect("locked");
+    let input = careful_input(&app, &catalog);
+    let before = attempt(&app).runner().transcript().clone();
+    send(&mut app, TraineeAction::Input(input.clone()));
+    // A second click while it waits is held back, not queued behind it.
+    send(&mut app, TraineeAction::Input(Input::Continue));
+    let held_since = std::time::Instant::now();
+    while held_since.elapsed() < std::time::Duration::from_millis(1200) {
+        app.update();
+        let session = app.world().resource::<Session>();
+        assert_eq!(screen(&app), Screen::Playing);
+        assert_eq!(
+            session.saving.as_ref().map(|s| s.input.clone()),
+            Some(input.clone()),
+            "the answer waits, as given"
+        );
+        assert_eq!(
+            session.notice.as_deref(),
+            Some(silent_slavery::sim::BUSY_SAVING)
+        );
+        assert_eq!(
+            session
+                .attempt
+                .as_ref()
+                .expect("playing")
+                .runner()
+                .transcript(),
+            &before,
+            "the attempt does not move on before its input is saved"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let tries = app
+        .world()
+        .resource::<Session>()
+        .saving
+        .as_ref()
+        .expect("waiting")
+        .tries;
+    assert!(tries >= 3, "tried again while waiting: {tries}");
+    assert_eq!(saved_inputs(), 0);
+
+    other.execute_batch("COMMIT").expect("released");
+    let released = std::time::Instant::now();
+    while app.world().resource::<Session>().saving.is_some() {
+        assert!(
+            released.elapsed() < std::time::Duration::from_secs(10),
+            "saved once free"
+        );
+        app.update();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(saved_inputs(), 1, "saved once, and only the first answer");
+    let session = app.world().resource::<Session>();
+    assert_eq!(session.notice, None);
+    assert_ne!(
+        session
+            .attempt
+            .as_ref()
+            .expect("playing")
+            .runner()
+            .transcript(),
+        &before,
+        "the attempt moved on"
+    );
+}
+
+#[test]
+fn a_damaged_store_is_shown_first_and_set_aside_only_when_the_trainee_says_so() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("results.sqlite3");
+    {
+        let store = Store::open(&db).expect("opens");
+        store
+            .upsert_trainee(&silent_slavery_results::attempt::Trainee {
+                staff_number: "1".into(),
+                name: "Before".into(),
+                unit: "U".into(),
+            })
+            .expect("saved");
+    }
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&db)
+            .expect("opens");
+        file.seek(SeekFrom::Start(4096 + 8)).expect("seek");
+        file.write_all(&[0xA5; 600]).expect("damaged");
+    }
+    let damaged_bytes = std::fs::read(&db).expect("read");
+
+    let mut app = app(root, &db);
+    app.update();
+    assert_eq!(
+        screen(&app),
+        Screen::StoreDamaged,
+        "the damage is shown first"
+    );
+    // Signing in is not possible from here; nothing is written to the damaged file.
+    sign_in(&mut app, "2", "B", "U");
+    assert_eq!(screen(&app), Screen::StoreDamaged);
+    assert!(app.world().resource::<Session>().trainee.is_none());
+    assert_eq!(
+        std::fs::read(&db).expect("read"),
+        damaged_bytes,
+        "not written"
+    );
+    assert!(app.world().get_resource::<DamagedStore>().is_some());
+
+    send(&mut app, TraineeAction::SetAsideStore);
+    assert_eq!(screen(&app), Screen::SignIn);
+    assert!(app.world().get_resource::<DamagedStore>().is_none());
+    let notice = app
+        .world()
+        .resource::<Session>()
+        .notice
+        .clone()
+        .expect("told where");
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().contains(".damaged-"))
+        .filter(|p| p.extension().is_some_and(|e| e == "sqlite3"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert!(notice.contains(&aside[0].display().to_string()), "{notice}");
+    assert_eq!(std::fs::read(&aside[0]).expect("kept"), damaged_bytes);
+
+    // The new store takes the next trainee's sign-in.
+    sign_in(&mut app, "2", "B", "U");
+    assert_eq!(screen(&app), Screen::Home);
+    drop(app);
+    let store = Store::open(&db).expect("the new store is sound");
+    assert_eq!(store.trainees().expect("read").len(), 1);
+}
+
+#[test]
+fn closing_instead_leaves_the_damaged_store_where_it_is() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("results.sqlite3");
+    std::fs::write(&db, vec![b'x'; 8192]).expect("written");
+    let mut app = app(root, &db);
+    app.update();
+    assert_eq!(screen(&app), Screen::StoreDamaged);
+    send(&mut app, TraineeAction::Quit);
+    let exits: Vec<AppExit> = app
+        .world_mut()
+        .resource_mut::<Messages<AppExit>>()
+        .drain()
+        .collect();
+    assert_eq!(exits, [AppExit::Success]);
+    assert_eq!(std::fs::read(&db).expect("read"), vec![b'x'; 8192]);
+    assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 1);
 }

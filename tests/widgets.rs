@@ -5,7 +5,8 @@ use egui_kittest::kittest::Queryable;
 use silent_slavery::ui::intent::Intent;
 use silent_slavery::ui::screens::debrief::{self, DebriefView, Lesson, RuleBar, RulesetLine};
 use silent_slavery::ui::screens::playing::{self, CueItem, OptionItem, PlayView, StepView};
-use silent_slavery::ui::screens::{author, sign_in};
+use silent_slavery::ui::screens::{author, sign_in, store_damaged};
+use silent_slavery_scenario::play::runner::Input;
 use silent_slavery_scenario::play::score::Scaled;
 
 /// A harness drawing `draw` with the last intent it returned kept as state.
@@ -47,6 +48,7 @@ fn decision() -> PlayView {
             ],
         },
         notice: None,
+        saving: None,
     }
 }
 
@@ -64,6 +66,30 @@ fn clicking_an_option_chooses_it_and_a_locked_one_does_nothing() {
     h.run();
     assert_eq!(h.state(), &None, "a locked option cannot be chosen");
     h.get_by_label("Locked: You have not spoken to anyone alone yet.");
+}
+
+#[test]
+fn while_an_answer_waits_for_the_store_it_shows_and_nothing_else_is_taken() {
+    let view = PlayView {
+        notice: Some(silent_slavery::sim::BUSY_SAVING.into()),
+        saving: Some(Input::Choose("separate".into())),
+        ..decision()
+    };
+    let mut h = harness(|ui| playing::widget(ui, &view));
+    h.run_steps(2);
+    h.get_by_label(silent_slavery::sim::BUSY_SAVING);
+    h.get_by_label("3. Wave them on").click();
+    h.run_steps(2);
+    assert_eq!(h.state(), &None, "another option is held back");
+    h.key_press(egui::Key::Num3);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state(), &None, "keys are held back");
+    // The waiting answer shows as given.
+    h.get_by_label("1. Separate the driver — your answer, being saved");
+    h.get_by_label("Save and leave").click();
+    h.run_steps(2);
+    assert_eq!(h.state(), &Some(Intent::Back), "leaving stays possible");
 }
 
 #[test]
@@ -102,6 +128,7 @@ fn flagging_a_cue_and_moving_on() {
             ],
         },
         notice: None,
+        saving: None,
     };
     let mut h = harness(|ui| playing::widget(ui, &view));
     h.run();
@@ -265,4 +292,25 @@ fn the_home_view_names_the_trainee_without_a_dangling_comma() {
         Vec::new(),
     );
     assert_eq!(view.trainee, "C. Example (55), North");
+}
+
+#[test]
+fn a_damaged_store_says_where_and_offers_to_set_it_aside_or_close() {
+    let view = store_damaged::StoreDamagedView {
+        path: "/var/lib/sst/results.sqlite3".into(),
+        detail: "database disk image is malformed".into(),
+        problem: None,
+    };
+    let mut h = harness(|ui| store_damaged::widget(ui, &view));
+    h.run();
+    h.get_by_label_contains("/var/lib/sst/results.sqlite3, failed its check");
+    h.get_by_label("What was found: database disk image is malformed");
+    h.get_by_label("Move it aside and start a new store")
+        .click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::SetAsideStore));
+    *h.state_mut() = None;
+    h.get_by_label("Close the app").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Quit));
 }

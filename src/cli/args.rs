@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
 use silent_slavery_results::course::{self, Course};
-use silent_slavery_results::store::Store;
+use silent_slavery_results::store::{Store, StoreError};
 use silent_slavery_results::xapi::statements::XapiConfig;
 use silent_slavery_scenario::library::{self, LoadReport};
 use silent_slavery_scenario::load::diagnostic::Severity;
@@ -163,14 +163,46 @@ impl XapiArgs {
     }
 }
 
+/// Opens (creating if needed) a store to record to, after checking it is sound.
 pub fn open_store(db: Option<&Path>) -> Result<Store> {
     let path = Store::resolve_path(db)?;
-    Store::open(&path).with_context(|| format!("opening the results store {}", path.display()))
+    open_at(&path, StoreUse::Write)
+}
+
+/// What a command does with the store: a store about to be written is checked whole first
+/// (SQLite's quick check), so nothing is written on top of damage; reading skips the check,
+/// which takes seconds on a large store (docs/performance.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreUse {
+    /// Reports and exports.
+    Read,
+    /// Recording and syncing.
+    Write,
+}
+
+/// What an operator can do about a damaged store at `path`.
+pub fn damaged_store_hint(path: &Path) -> String {
+    format!(
+        "Nothing was written to it. Set it aside with `silent-slavery store set-aside --db {}`: it is renamed to a dated name beside it and kept for recovery, and a new, empty store starts at the next command.",
+        path.display()
+    )
+}
+
+fn open_at(path: &Path, use_: StoreUse) -> Result<Store> {
+    let opened = match use_ {
+        StoreUse::Read => Store::open(path),
+        StoreUse::Write => Store::open_checked(path),
+    };
+    match opened {
+        Ok(store) => Ok(store),
+        Err(e @ StoreError::DamagedFile { .. }) => bail!("{e}\n{}", damaged_store_hint(path)),
+        Err(e) => Err(e).with_context(|| format!("opening the results store {}", path.display())),
+    }
 }
 
 /// Opens a store that must already exist: reading a mistyped path would otherwise create an
 /// empty store and report nothing.
-pub fn open_existing_store(db: Option<&Path>) -> Result<Store> {
+pub fn open_existing_store(db: Option<&Path>, use_: StoreUse) -> Result<Store> {
     let path = Store::resolve_path(db)?;
     if !path.exists() {
         bail!(
@@ -178,7 +210,7 @@ pub fn open_existing_store(db: Option<&Path>) -> Result<Store> {
             path.display()
         );
     }
-    Store::open(&path).with_context(|| format!("opening the results store {}", path.display()))
+    open_at(&path, use_)
 }
 
 pub fn load_courses(dir: &Path, only: Option<&str>) -> Result<Vec<Course>> {

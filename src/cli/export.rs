@@ -10,7 +10,7 @@ use silent_slavery_results::export;
 use silent_slavery_results::xapi::outbox;
 use silent_slavery_scenario::model::catalog::Catalog;
 
-use super::args::{StoreArgs, XapiArgs, load_courses, open_existing_store, parse_since};
+use super::args::{StoreArgs, StoreUse, XapiArgs, load_courses, open_existing_store, parse_since};
 
 /// Export formats (docs/exports.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -62,7 +62,7 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
         _ => None,
     };
     let courses = load_courses(&args.store.courses, course)?;
-    let store = open_existing_store(args.store.db.as_deref())?;
+    let store = open_existing_store(args.store.db.as_deref(), StoreUse::Read)?;
     let since = args.since.as_deref().map(parse_since).transpose()?;
     let selection = export::Selection {
         since,

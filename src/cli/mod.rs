@@ -9,6 +9,7 @@ mod paths;
 mod print;
 mod report;
 mod run;
+mod store;
 mod sync;
 mod validate;
 
@@ -67,6 +68,9 @@ enum Command {
     Coverage(coverage::Args),
     /// Write a scenario's step graph as Graphviz DOT.
     Graph(graph::Args),
+    /// Check the results store (`store check`), or set a damaged one aside to a dated name
+    /// (`store set-aside`).
+    Store(store::Args),
 }
 
 /// Runs the command line, or the app when no subcommand is given; errors are printed by
@@ -93,5 +97,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Paths(args) => paths::run(&args, &catalog),
         Command::Coverage(args) => coverage::run(&args, &catalog),
         Command::Graph(args) => graph::run(&args, &catalog),
+        Command::Store(args) => store::run(&args),
     }
 }

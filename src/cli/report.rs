@@ -9,7 +9,7 @@ use silent_slavery_results::course::CourseStatus;
 use silent_slavery_results::export;
 use silent_slavery_scenario::play::score::Scaled;
 
-use super::args::{Format, FormatArg, StoreArgs, load_courses, open_existing_store};
+use super::args::{Format, FormatArg, StoreArgs, StoreUse, load_courses, open_existing_store};
 use super::print::{emit, emit_json};
 
 /// Who has completed each course, who is in progress and who has not started.
@@ -31,7 +31,7 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<ExitCode> {
     let (unit, format) = (args.unit.as_deref(), args.format.format);
     let courses = load_courses(&args.store.courses, args.course.as_deref())?;
-    let store = open_existing_store(args.store.db.as_deref())?;
+    let store = open_existing_store(args.store.db.as_deref(), StoreUse::Read)?;
     let trainees: Vec<Trainee> = store
         .trainees()?
         .into_iter()

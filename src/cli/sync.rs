@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use silent_slavery_results::xapi::outbox;
 use silent_slavery_scenario::model::catalog::Catalog;
 
-use super::args::{XapiArgs, open_existing_store};
+use super::args::{StoreUse, XapiArgs, open_existing_store};
 use super::print::emit;
 
 /// Send the xAPI statements of finished attempts to a learning record store.
@@ -42,7 +42,7 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
     let password = password.trim_end_matches(['\r', '\n']);
     let backoff = outbox::Backoff::default();
     let lrs = outbox::Lrs::new(&args.lrs, &args.user, password, backoff)?;
-    let store = open_existing_store(args.db.as_deref())?;
+    let store = open_existing_store(args.db.as_deref(), StoreUse::Write)?;
     if args.retry_rejected {
         let n = outbox::retry_rejected(&store)?;
         eprintln!("{n} rejected statement(s) queued again");

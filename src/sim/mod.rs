@@ -1,5 +1,6 @@
 //! Everything the app does without a window: scenario assets, screens, the trainee's session and its recording.
 
+mod damaged_store;
 mod library;
 mod screen;
 mod session;
@@ -11,9 +12,13 @@ use bevy::prelude::*;
 use silent_slavery_results::store::Store;
 use silent_slavery_scenario::model::catalog::Catalog;
 
+pub use damaged_store::{DamagedStore, OpenedResults, open_results};
 pub use library::{LibraryEntry, ScenarioAsset, ScenarioLibrary};
 pub use screen::Screen;
-pub use session::{FinishedAttempt, Session, TraineeAction};
+pub use session::{
+    APP_BUSY_TIMEOUT, BUSY_SAVING, BUSY_TRY_AGAIN, FinishedAttempt, PendingSave, Session,
+    TraineeAction,
+};
 
 /// Where the app finds its scenarios and keeps its results.
 #[derive(Resource, Clone)]
@@ -41,6 +46,11 @@ pub struct SimPlugin;
 
 impl Plugin for SimPlugin {
     fn build(&self, app: &mut App) {
-        app.add_plugins((screen::plugin, library::plugin, session::plugin));
+        app.add_plugins((
+            screen::plugin,
+            library::plugin,
+            session::plugin,
+            damaged_store::plugin,
+        ));
     }
 }

@@ -18,6 +18,8 @@ pub enum Screen {
     Debrief,
     /// Author preview: any step of any scenario, and every path's score.
     Author,
+    /// The results store failed its check at start: what happened, and setting it aside.
+    StoreDamaged,
 }
 
 pub(super) fn plugin(app: &mut App) {

@@ -44,6 +44,10 @@ pub enum TraineeAction {
     Back,
     /// Open the author preview.
     AuthorPreview,
+    /// Move a damaged results store aside to a dated name and start a new one.
+    SetAsideStore,
+    /// Close the app.
+    Quit,
 }
 
 /// An attempt that has just finished, for the debrief.
@@ -72,12 +76,64 @@ pub struct Session {
     pub finished: Option<FinishedAttempt>,
     /// A message for the trainee (why something did not happen).
     pub notice: Option<String>,
+    /// An input waiting for a busy store: kept, and saved the moment the store is free.
+    pub saving: Option<PendingSave>,
 }
 
+/// An input the store was too busy to take, tried again with back-off (docs/operations.md,
+/// "A busy store").
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingSave {
+    /// The input, exactly as the trainee gave it.
+    pub input: Input,
+    /// Tries so far (the first included).
+    pub tries: u32,
+    /// When to try next, in seconds of the app's real-time clock.
+    pub next_try: f64,
+}
+
+impl PendingSave {
+    /// Seconds between tries: a quarter of a second, doubling up to four.
+    pub fn delay(tries: u32) -> f64 {
+        (0.25 * 2f64.powi(tries.saturating_sub(1).min(4) as i32)).min(4.0)
+    }
+}
+
+/// What the trainee reads while an input waits for a busy store.
+pub const BUSY_SAVING: &str = "Saving… The results store is busy: another program (a report, an export or a backup) is using it. Your answer is kept on this screen and will be saved as soon as the store is free; you do not need to do anything.";
+
+/// What the trainee reads when signing in or starting could not wait for a busy store.
+pub const BUSY_TRY_AGAIN: &str = "The results store is busy: another program (a report, an export or a backup) is using it. Nothing was lost; try again in a moment.";
+
+/// How long one try at the store may wait for another program's lock: short, so the screen
+/// never freezes; the input is tried again later instead.
+pub const APP_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(150);
+
 pub(super) fn plugin(app: &mut App) {
+    if let Some(results) = app.world().get_resource::<Results>()
+        && let Ok(store) = results.0.lock()
+        && let Err(e) = store.set_busy_timeout(APP_BUSY_TIMEOUT)
+    {
+        warn!("could not shorten the store's busy timeout: {e}");
+    }
     app.add_message::<TraineeAction>()
         .init_resource::<Session>()
-        .add_systems(Update, act);
+        .add_systems(Update, (act, retry_save.after(act)));
+}
+
+/// Tries a waiting input again when its time comes.
+fn retry_save(mut session: ResMut<Session>, results: Res<Results>, time: Res<Time<Real>>) {
+    let now = time.elapsed_secs_f64();
+    let Some(pending) = session.saving.clone() else {
+        return;
+    };
+    if now < pending.next_try {
+        return;
+    }
+    let Ok(store) = results.0.lock() else {
+        return;
+    };
+    save(&mut session, &store, &pending.input, pending.tries, now);
 }
 
 fn new_seed() -> u64 {
@@ -92,13 +148,22 @@ fn act(
     library: Res<ScenarioLibrary>,
     screen: Res<State<Screen>>,
     config: Res<SimConfig>,
+    time: Res<Time<Real>>,
+    damaged: Option<Res<super::DamagedStore>>,
     mut next: ResMut<NextState<Screen>>,
 ) {
+    // Until a damaged store is dealt with, the app takes nothing else (nothing could be
+    // kept: the session runs on an empty store in memory).
+    if damaged.is_some() {
+        actions.clear();
+        return;
+    }
     let Ok(store) = results.0.lock() else {
         session.notice = Some("The results store is unavailable; restart the app.".into());
         return;
     };
     let mut at = *screen.get();
+    let now = time.elapsed_secs_f64();
     for action in actions.read() {
         let goto = match action {
             TraineeAction::SignIn {
@@ -130,15 +195,22 @@ fn act(
                 None => Some(Screen::Home),
             },
             TraineeAction::Resume(id) => resume(&mut session, &store, &catalog, *id),
-            TraineeAction::Input(input) => play(&mut session, &store, input),
+            // One input at a time: while one waits for the store, others are not taken (a
+            // double click or a held key must not jump ahead of it).
+            TraineeAction::Input(_) if session.saving.is_some() => None,
+            TraineeAction::Input(input) => play(&mut session, &store, input, now),
             TraineeAction::AuthorPreview => {
                 (config.author && session.trainee.is_some()).then_some(Screen::Author)
             }
+            // The damaged store's own system acts on these.
+            TraineeAction::SetAsideStore | TraineeAction::Quit => None,
             TraineeAction::Back => {
                 session.pending = None;
                 session.finished = None;
-                // The attempt is already saved input by input: leaving loses nothing.
+                // The attempt is already saved input by input: leaving loses nothing but an
+                // input still waiting for a busy store, which the trainee chose to leave.
                 session.attempt = None;
+                session.saving = None;
                 (at != Screen::SignIn).then_some(Screen::Home)
             }
         };
@@ -184,6 +256,10 @@ fn sign_in(
             };
             Some(Screen::Home)
         }
+        Err(e) if e.is_busy() => {
+            session.notice = Some(BUSY_TRY_AGAIN.into());
+            None
+        }
         Err(e) => {
             session.notice = Some(format!("Could not sign in: {e}"));
             None
@@ -204,6 +280,10 @@ fn start(
             session.finished = None;
             session.notice = None;
             Some(Screen::Playing)
+        }
+        Err(RecordError::NotSaved(e)) if e.is_busy() => {
+            session.notice = Some(BUSY_TRY_AGAIN.into());
+            Some(Screen::Home)
         }
         Err(e) => {
             session.notice = Some(format!("The scenario could not start: {e}"));
@@ -234,6 +314,10 @@ fn resume(
             session.notice = Some("That attempt belongs to someone else.".into());
             None
         }
+        Err(e) if e.is_busy() => {
+            session.notice = Some(BUSY_TRY_AGAIN.into());
+            None
+        }
         Err(e) => {
             session.notice = Some(format!("The attempt could not be resumed: {e}"));
             None
@@ -241,11 +325,23 @@ fn resume(
     }
 }
 
-fn play(session: &mut Session, store: &Store, input: &Input) -> Option<Screen> {
+fn play(session: &mut Session, store: &Store, input: &Input, now: f64) -> Option<Screen> {
+    save(session, store, input, 0, now)
+}
+
+/// Applies and saves an input (try number `tries + 1`); a busy store keeps it waiting.
+fn save(
+    session: &mut Session,
+    store: &Store,
+    input: &Input,
+    tries: u32,
+    now: f64,
+) -> Option<Screen> {
     let attempt = session.attempt.as_mut()?;
     match attempt.apply(store, input) {
         Ok(_) => {
             session.notice = None;
+            session.saving = None;
             if attempt.runner().is_finished() {
                 let runner = attempt.runner();
                 session.finished = Some(FinishedAttempt {
@@ -260,10 +356,23 @@ fn play(session: &mut Session, store: &Store, input: &Input) -> Option<Screen> {
             None
         }
         // An input that does not fit the step (a stale click) changes nothing.
-        Err(RecordError::Refused(_)) => None,
+        Err(RecordError::Refused(_)) => {
+            session.saving = None;
+            None
+        }
+        Err(RecordError::NotSaved(e)) if e.is_busy() => {
+            session.saving = Some(PendingSave {
+                input: input.clone(),
+                tries: tries + 1,
+                next_try: now + PendingSave::delay(tries + 1),
+            });
+            session.notice = Some(BUSY_SAVING.into());
+            None
+        }
         Err(RecordError::NotSaved(e)) => {
+            session.saving = None;
             session.notice = Some(format!(
-                "Your choice could not be saved, so nothing changed; try again. ({e})"
+                "Your answer could not be saved, so nothing changed; try again. ({e})"
             ));
             None
         }

@@ -81,6 +81,8 @@ pub(super) fn send(
             return;
         }
         Intent::AuthorPreview => TraineeAction::AuthorPreview,
+        Intent::SetAsideStore => TraineeAction::SetAsideStore,
+        Intent::Quit => TraineeAction::Quit,
         // Selections inside the author preview are the preview's own business.
         Intent::PreviewScenario(_) | Intent::PreviewStep(_) => return,
     };

@@ -1,7 +1,12 @@
-//! Keeps an idle window idle: bevy_egui 0.42 reports unchanged modifier keys every frame, which makes egui ask for another frame for ever.
+//! Keeps an idle window idle (bevy_egui 0.42 reports unchanged modifier keys every frame, which makes egui ask for another frame for ever), and awake while an answer waits for a busy store.
+
+use std::time::Duration;
 
 use bevy::prelude::*;
+use bevy::winit::{UpdateMode, WinitSettings};
 use bevy_egui::{EguiContext, EguiInput, EguiPreUpdateSet, egui};
+
+use crate::sim::Session;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -9,7 +14,29 @@ pub(super) fn plugin(app: &mut App) {
         drop_unchanged_modifiers
             .after(EguiPreUpdateSet::ProcessInput)
             .before(EguiPreUpdateSet::BeginPass),
-    );
+    )
+    .add_systems(Last, wake_while_saving);
+}
+
+/// A reactive window sleeps until the next event; an answer waiting for a busy store must
+/// be tried again on time even if the trainee touches nothing, and the spinner must turn.
+fn wake_while_saving(session: Res<Session>, winit: Option<ResMut<WinitSettings>>) {
+    let Some(mut winit) = winit else {
+        return;
+    };
+    let wanted = if session.saving.is_some() {
+        UpdateMode::reactive(Duration::from_millis(100))
+    } else {
+        WinitSettings::desktop_app().focused_mode
+    };
+    if winit.focused_mode != wanted {
+        winit.focused_mode = wanted;
+        winit.unfocused_mode = if session.saving.is_some() {
+            wanted
+        } else {
+            WinitSettings::desktop_app().unfocused_mode
+        };
+    }
 }
 
 /// Removes a `ModifiersChanged` event that repeats the modifiers egui already has; real

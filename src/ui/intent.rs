@@ -42,4 +42,8 @@ pub enum Intent {
     PreviewScenario(usize),
     /// In the author preview, show this step (by index).
     PreviewStep(usize),
+    /// Move a damaged results store aside and start a new one.
+    SetAsideStore,
+    /// Close the app.
+    Quit,
 }

@@ -259,6 +259,16 @@ fn decisions_export(c: &mut Criterion) {
         eprintln!("sqlite3 is not installed: the comparison is skipped");
     }
     group.finish();
+    // Opening to write runs SQLite's quick check, so damage is found before it is written on.
+    let mut group = c.benchmark_group(format!("open_{attempts}_attempts"));
+    group.sample_size(10);
+    group.bench_function("store_open", |b| {
+        b.iter(|| Store::open(&db).expect("opens"))
+    });
+    group.bench_function("store_open_checked", |b| {
+        b.iter(|| Store::open_checked(&db).expect("opens"))
+    });
+    group.finish();
 }
 
 criterion_group!(benches, commit_latency, decisions_export);

@@ -6,6 +6,7 @@ pub mod debrief;
 pub mod home;
 pub mod playing;
 pub mod sign_in;
+pub mod store_damaged;
 
 use bevy::prelude::*;
 
@@ -17,5 +18,6 @@ pub(super) fn plugin(app: &mut App) {
         playing::plugin,
         debrief::plugin,
         author::plugin,
+        store_damaged::plugin,
     ));
 }

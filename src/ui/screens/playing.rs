@@ -4,7 +4,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use silent_slavery_results::record::RecordedAttempt;
 use silent_slavery_scenario::model::scenario::{Cue, Step};
-use silent_slavery_scenario::play::runner::View;
+use silent_slavery_scenario::play::runner::{Input, View};
 
 use crate::sim::{Screen, Session, TraineeAction};
 use crate::ui::frame::{Chrome, number_key, show};
@@ -88,6 +88,9 @@ pub struct PlayView {
     pub step: StepView,
     /// A problem to show (e.g. an input that could not be saved).
     pub notice: Option<String>,
+    /// An input waiting for a busy store: shown as given, with every other input held back
+    /// until it is saved.
+    pub saving: Option<Input>,
 }
 
 /// A scene's text with each `{cue}` replaced by the cue's words, and unplaced cues after it.
@@ -114,7 +117,7 @@ pub fn scene_text(text: &str, extra: &str, cues: &[&Cue]) -> String {
 }
 
 /// The playing screen for the attempt under way.
-pub fn view(attempt: &RecordedAttempt, notice: Option<String>) -> PlayView {
+pub fn view(attempt: &RecordedAttempt, notice: Option<String>, saving: Option<Input>) -> PlayView {
     let runner = attempt.runner();
     let scenario = &runner.scenario().scenario;
     let step = match runner.view() {
@@ -173,6 +176,7 @@ pub fn view(attempt: &RecordedAttempt, notice: Option<String>) -> PlayView {
             .count(),
         step,
         notice,
+        saving,
     }
 }
 
@@ -192,17 +196,42 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
         "Step {} of about {}",
         view.steps_done, view.steps_total
     )));
-    if let Some(notice) = &view.notice {
-        ui.colored_label(ui.visuals().error_fg_color, notice);
+    match (&view.notice, &view.saving) {
+        (Some(notice), Some(_)) => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.colored_label(ui.visuals().warn_fg_color, notice);
+            });
+        }
+        (Some(notice), None) => {
+            ui.colored_label(ui.visuals().error_fg_color, notice);
+        }
+        (None, _) => {}
     }
     ui.separator();
-    let pressed = |ui: &egui::Ui, key| ui.input(|i| i.key_pressed(key));
+    let waiting = view.saving.is_some();
+    // While an input waits for the store, keys and clicks on the step are held back.
+    let pressed = |ui: &egui::Ui, key| !waiting && ui.input(|i| i.key_pressed(key));
+    let number_key = |ui: &egui::Ui, n| !waiting && number_key(ui, n);
+    let waiting_for = |input: Input| view.saving.as_ref() == Some(&input);
+    // The answer waiting for the store says so on its own button.
+    let label = |text: String, waiting_here: bool| {
+        if waiting_here {
+            format!("{text} — your answer, being saved")
+        } else {
+            text
+        }
+    };
     egui::ScrollArea::vertical().show(ui, |ui| match &view.step {
         StepView::Scene { speaker, text } => {
             ui.label(egui::RichText::new(speaker).italics());
             ui.label(text);
             ui.add_space(12.0);
-            if ui.button("Continue (Enter)").clicked() || pressed(ui, egui::Key::Enter) {
+            let button = egui::Button::new(label(
+                "Continue (Enter)".into(),
+                waiting_for(Input::Continue),
+            ));
+            if ui.add_enabled(!waiting, button).clicked() || pressed(ui, egui::Key::Enter) {
                 intent = Some(Intent::Continue);
             }
         }
@@ -216,10 +245,20 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
             );
             ui.add_space(8.0);
             for (n, cue) in cues.iter().enumerate() {
-                let mut flagged = cue.flagged;
+                // A flag waiting to be saved shows as the trainee set it.
+                let mut flagged = if waiting_for(Input::Flag(cue.id.clone())) {
+                    true
+                } else if waiting_for(Input::Unflag(cue.id.clone())) {
+                    false
+                } else {
+                    cue.flagged
+                };
                 let label = format!("{}. {}", n + 1, cue.text);
                 let key_hit = number_key(ui, n);
-                if ui.checkbox(&mut flagged, label).changed() || key_hit {
+                let changed = ui
+                    .add_enabled(!waiting, egui::Checkbox::new(&mut flagged, label))
+                    .changed();
+                if changed || key_hit {
                     intent = Some(if cue.flagged {
                         Intent::Unflag(cue.id.clone())
                     } else {
@@ -228,7 +267,11 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
                 }
             }
             ui.add_space(12.0);
-            if ui.button("Done flagging (Enter)").clicked() || pressed(ui, egui::Key::Enter) {
+            let button = egui::Button::new(label(
+                "Done flagging (Enter)".into(),
+                waiting_for(Input::Continue),
+            ));
+            if ui.add_enabled(!waiting, button).clicked() || pressed(ui, egui::Key::Enter) {
                 intent = Some(Intent::Continue);
             }
         }
@@ -244,8 +287,11 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
             ui.add_space(8.0);
             for (n, option) in options.iter().enumerate() {
                 let text = format!("{}. {}", n + 1, option.text);
-                let button = egui::Button::new(egui::RichText::new(text)).wrap();
-                let response = ui.add_enabled(option.locked.is_none(), button);
+                let waiting_here = waiting_for(Input::Choose(option.id.clone()));
+                let button = egui::Button::new(label(text, waiting_here))
+                    .wrap()
+                    .selected(waiting_here);
+                let response = ui.add_enabled(option.locked.is_none() && !waiting, button);
                 let response = match &option.locked {
                     Some(reason) => response.on_disabled_hover_text(reason),
                     None => response,
@@ -267,7 +313,11 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
             ui.add_space(4.0);
             ui.label(feedback);
             ui.add_space(12.0);
-            if ui.button("Continue (Enter)").clicked() || pressed(ui, egui::Key::Enter) {
+            let button = egui::Button::new(label(
+                "Continue (Enter)".into(),
+                waiting_for(Input::Continue),
+            ));
+            if ui.add_enabled(!waiting, button).clicked() || pressed(ui, egui::Key::Enter) {
                 intent = Some(Intent::Continue);
             }
         }
@@ -288,7 +338,11 @@ fn system(
     let Some(attempt) = &session.attempt else {
         return Ok(());
     };
-    let view = view(attempt, session.notice.clone());
+    let view = view(
+        attempt,
+        session.notice.clone(),
+        session.saving.as_ref().map(|s| s.input.clone()),
+    );
     show(ctx, &mut settings, &mut actions, |ui| widget(ui, &view));
     Ok(())
 }

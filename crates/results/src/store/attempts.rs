@@ -487,4 +487,43 @@ impl Store {
             .conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
+
+    /// How much the store holds, for an operator's check.
+    ///
+    /// # Errors
+    /// When the read fails.
+    pub fn contents(&self) -> Result<StoreContents, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM trainees),
+                    (SELECT COUNT(*) FROM attempts),
+                    (SELECT COUNT(*) FROM attempts WHERE status = 'finished'),
+                    (SELECT COUNT(*) FROM xapi_outbox WHERE status = 'pending'),
+                    (SELECT COUNT(*) FROM xapi_outbox WHERE status = 'rejected')",
+            [],
+            |r| {
+                Ok(StoreContents {
+                    trainees: r.get(0)?,
+                    attempts: r.get(1)?,
+                    finished: r.get(2)?,
+                    statements_waiting: r.get(3)?,
+                    statements_rejected: r.get(4)?,
+                })
+            },
+        )?)
+    }
+}
+
+/// How much a store holds ([`Store::contents`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreContents {
+    /// Trainees.
+    pub trainees: i64,
+    /// Attempts, finished or not.
+    pub attempts: i64,
+    /// Finished attempts.
+    pub finished: i64,
+    /// xAPI statements waiting to be sent.
+    pub statements_waiting: i64,
+    /// xAPI statements the LRS rejected.
+    pub statements_rejected: i64,
 }

@@ -1,8 +1,11 @@
 //! The results store: trainees, attempts and every input of every attempt, in one SQLite file, durable before the app moves on.
 //!
-//! WAL journal, `synchronous=FULL` (a committed input survives power loss), a busy timeout,
-//! and every write in a `BEGIN IMMEDIATE` transaction so two processes on one file wait for
-//! each other instead of failing. The schema is migrated in code (`MIGRATIONS`).
+//! A new store gets the WAL journal (an operator's later choice of journal mode is kept;
+//! docs/operations.md), `synchronous=FULL` (a committed input survives power loss), a busy
+//! timeout, and every write in a `BEGIN IMMEDIATE` transaction so two processes on one file
+//! wait for each other instead of failing. A file that fails SQLite's quick check when opened
+//! for writing, or that SQLite calls malformed, is reported as damaged, never written, and can
+//! be set aside to a dated name. The schema is migrated in code (`MIGRATIONS`).
 
 mod attempts;
 mod decisions;
@@ -22,6 +25,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
+pub use attempts::StoreContents;
 pub use decisions::DecisionRow;
 pub use outbox::{OutboxCursor, OutboxStatus, PendingStatement};
 
@@ -69,9 +73,23 @@ pub enum StoreError {
     /// A migration failed.
     #[error("cannot bring the results store's schema up to date: {0}")]
     Migration(#[from] rusqlite_migration::Error),
+    /// The file is not a sound SQLite database: it failed SQLite's quick check, or SQLite
+    /// calls it malformed or not a database. Nothing is written to it.
+    #[error("the results store {path} is damaged: {detail}")]
+    DamagedFile {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite found, e.g. "database disk image is malformed".
+        detail: String,
+    },
+    /// Another program held the store's write lock for longer than the busy timeout.
+    #[error(
+        "the results store is busy: another program (a report, an export, a sync or a backup) is writing to it"
+    )]
+    Busy,
     /// Any other SQLite error.
     #[error("results store error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
     /// No such attempt.
     #[error("there is no attempt {0}")]
     UnknownAttempt(Uuid),
@@ -99,6 +117,48 @@ pub enum StoreError {
         /// What is wrong with it.
         detail: String,
     },
+}
+
+/// Whether SQLite gave up waiting for another connection's lock.
+fn busy(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode;
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        if busy(&e) {
+            StoreError::Busy
+        } else {
+            StoreError::Sql(e)
+        }
+    }
+}
+
+impl StoreError {
+    /// Whether waiting and trying again may succeed (the store was busy).
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Busy => true,
+            StoreError::Migration(rusqlite_migration::Error::RusqliteError { err, .. }) => {
+                busy(err)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// What SQLite says when a file is damaged, if `e` is that.
+fn damage(e: &rusqlite::Error) -> Option<String> {
+    use rusqlite::ErrorCode;
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
+    )
+    .then(|| e.to_string())
 }
 
 /// An attempt brought back from the store, replayed to where it stopped.
@@ -188,12 +248,29 @@ impl Store {
         }
     }
 
-    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date; a
+    /// file SQLite calls malformed or not a database is [`StoreError::DamagedFile`]. For
+    /// reading: a store about to take new attempts is opened with [`Store::open_checked`].
     ///
     /// # Errors
     /// [`StoreError`] when the folder cannot be created, the file is on a network
-    /// filesystem, or SQLite cannot open or migrate it.
+    /// filesystem or damaged, or SQLite cannot open or migrate it.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, false)
+    }
+
+    /// As [`Store::open`], after SQLite's quick check of the whole file, so damage is
+    /// found before anything is written on top of it. The check reads every page: about
+    /// 3 seconds for 100,000 attempts (docs/performance.md), milliseconds for a
+    /// workstation's store.
+    ///
+    /// # Errors
+    /// As [`Store::open`]; [`StoreError::DamagedFile`] when the check finds a problem.
+    pub fn open_checked(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, true)
+    }
+
+    fn open_with(path: &Path, check: bool) -> Result<Store, StoreError> {
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -208,7 +285,8 @@ impl Store {
                 fstype,
             });
         }
-        let new = !path.exists();
+        // An empty file is what SQLite makes of a path before the first write: new too.
+        let new = std::fs::metadata(path).map_or(true, |m| m.len() == 0);
         let conn = Connection::open(path).map_err(|source| StoreError::Open {
             path: path.to_path_buf(),
             source,
@@ -224,7 +302,97 @@ impl Store {
                 },
             )?;
         }
-        Store::configure(conn, Some(path.to_path_buf()))
+        let damaged = |detail: String| StoreError::DamagedFile {
+            path: path.to_path_buf(),
+            detail,
+        };
+        conn.busy_timeout(Duration::from_secs(10))?;
+        if check && !new {
+            Store::quick_check(&conn)
+                .map_err(|e| match e {
+                    StoreError::Sql(e) => damage(&e).map_or(StoreError::Sql(e), damaged),
+                    other => other,
+                })?
+                .map_or(Ok(()), |detail| Err(damaged(detail)))?;
+        }
+        Store::configure(conn, Some(path.to_path_buf()), new).map_err(|e| match e {
+            StoreError::Sql(e) => damage(&e).map_or(StoreError::Sql(e), damaged),
+            StoreError::Migration(rusqlite_migration::Error::RusqliteError { query, err }) => {
+                damage(&err).map_or(
+                    StoreError::Migration(rusqlite_migration::Error::RusqliteError { query, err }),
+                    damaged,
+                )
+            }
+            other => other,
+        })
+    }
+
+    /// SQLite's quick check of the whole file: `None` when sound, else what it found (the
+    /// first few problems, joined).
+    fn quick_check(conn: &Connection) -> Result<Option<String>, StoreError> {
+        let mut statement = conn.prepare("PRAGMA quick_check(5)")?;
+        let found: Vec<String> = statement
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok((found != ["ok"]).then(|| found.join("; ")))
+    }
+
+    /// Moves a damaged store file (with its write-ahead log and shared-memory files) aside
+    /// to a dated name beside it, `results.damaged-2026-12-03T101500Z.sqlite3`, so that a new
+    /// store can start at `path` while the old one is kept for recovery. Returns the new name
+    /// of the store file.
+    ///
+    /// # Errors
+    /// [`StoreError::CreateDir`] when a file cannot be renamed (nothing is left half-moved:
+    /// the log is moved first and put back if the store file cannot follow).
+    pub fn set_aside(path: &Path) -> Result<PathBuf, StoreError> {
+        let format =
+            time::macros::format_description!("[year]-[month]-[day]T[hour][minute][second]Z");
+        let stamp = OffsetDateTime::now_utc()
+            .format(&format)
+            .unwrap_or_else(|_| "undated".into());
+        let stem = path
+            .file_stem()
+            .map_or_else(|| "results".into(), |s| s.to_string_lossy().into_owned());
+        let extension = path
+            .extension()
+            .map(|e| format!(".{}", e.to_string_lossy()))
+            .unwrap_or_default();
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let mut target = dir.join(format!("{stem}.damaged-{stamp}{extension}"));
+        let mut n = 1;
+        while target.exists() {
+            n += 1;
+            target = dir.join(format!("{stem}.damaged-{stamp}-{n}{extension}"));
+        }
+        let with_suffix = |p: &Path, suffix: &str| {
+            let mut name = p.as_os_str().to_owned();
+            name.push(suffix);
+            PathBuf::from(name)
+        };
+        let rename = |from: &Path, to: &Path| {
+            std::fs::rename(from, to).map_err(|source| StoreError::CreateDir {
+                path: from.to_path_buf(),
+                source,
+            })
+        };
+        // The log may hold committed attempts: it moves with the file, keeping its pairing.
+        let mut moved = Vec::new();
+        for suffix in ["-wal", "-shm"] {
+            let from = with_suffix(path, suffix);
+            if from.exists() {
+                let to = with_suffix(&target, suffix);
+                rename(&from, &to)?;
+                moved.push((from, to));
+            }
+        }
+        if let Err(e) = rename(path, &target) {
+            for (from, to) in moved {
+                let _ = std::fs::rename(to, from);
+            }
+            return Err(e);
+        }
+        Ok(target)
     }
 
     /// A store in memory, for tests and previews; nothing is kept.
@@ -232,12 +400,31 @@ impl Store {
     /// # Errors
     /// Only if SQLite itself fails.
     pub fn open_in_memory() -> Result<Store, StoreError> {
-        Store::configure(Connection::open_in_memory()?, None)
+        Store::configure(Connection::open_in_memory()?, None, true)
     }
 
-    fn configure(mut conn: Connection, path: Option<PathBuf>) -> Result<Store, StoreError> {
+    /// How long a write waits for another program's lock before failing with
+    /// [`StoreError::Busy`]: 10 seconds unless changed. The app waits less and tries again
+    /// later, so its screen never freezes.
+    ///
+    /// # Errors
+    /// Only if SQLite itself fails.
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), StoreError> {
+        Ok(self.conn.busy_timeout(timeout)?)
+    }
+
+    fn configure(
+        mut conn: Connection,
+        path: Option<PathBuf>,
+        new: bool,
+    ) -> Result<Store, StoreError> {
         conn.busy_timeout(Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // WAL lets reports and exports read while the app writes. It is persistent in the
+        // file, so it is set once, on a new store: an operator who chose another journal mode
+        // for an existing store (docs/operations.md) keeps it.
+        if new {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let migrations = MIGRATIONS
