@@ -5,7 +5,7 @@ use egui_kittest::kittest::Queryable;
 use silent_slavery::ui::intent::Intent;
 use silent_slavery::ui::screens::debrief::{self, DebriefView, Lesson, RuleBar, RulesetLine};
 use silent_slavery::ui::screens::playing::{self, CueItem, OptionItem, PlayView, StepView};
-use silent_slavery::ui::screens::{author, sign_in};
+use silent_slavery::ui::screens::{author, catalogue, graph, sign_in};
 
 /// A harness drawing `draw` with the last intent it returned kept as state.
 fn harness<'a>(draw: impl Fn(&mut egui::Ui) -> Option<Intent> + 'a) -> Harness<'a, Option<Intent>> {
@@ -264,4 +264,115 @@ fn the_home_view_names_the_trainee_without_a_dangling_comma() {
         Vec::new(),
     );
     assert_eq!(view.trainee, "C. Example (55), North");
+}
+
+#[test]
+fn the_author_preview_opens_the_catalogue_and_the_step_graph() {
+    let view = author::AuthorView {
+        scenarios: vec!["A".into()],
+        scenario: 0,
+        steps: vec!["arrives (Scene)".into()],
+        step: 0,
+        preview: Vec::new(),
+        paths: Vec::new(),
+        summary: String::new(),
+    };
+    let mut h = harness(|ui| author::widget(ui, &view));
+    h.run();
+    h.get_by_label("Catalogue").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Catalogue));
+    h.get_by_label("Step graph").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::StepGraph));
+}
+
+#[test]
+fn the_catalogue_narrows_to_what_is_searched_for() {
+    let catalog = silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue");
+    let reference = silent_slavery_scenario::analysis::reference::Reference::of(&catalog, &[]);
+    let everything = catalogue::view(&reference, "");
+    assert_eq!(everything.entries.len(), everything.total);
+    assert_eq!(everything.total, 20 + 17 + 100 + 6);
+
+    let query = std::cell::RefCell::new(String::new());
+    let mut h = harness(|ui| {
+        let view = catalogue::view(&reference, &query.borrow());
+        catalogue::widget(ui, &view, &mut query.borrow_mut())
+    });
+    h.run();
+    h.get_by_label("143 of 143 entries");
+    h.get_by_role(egui::accesskit::Role::TextInput).focus();
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("age presumption");
+    h.run();
+    h.run();
+    assert_eq!(query.borrow().as_str(), "age presumption");
+    // The rule, and the indicator whose definition speaks of the presumption.
+    h.get_by_label("2 of 143 entries");
+    h.get_by_label("ew_age_presumption_s51");
+    h.get_by_label("age_appears_under_18");
+    h.get_by_label("Back to the author preview").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::AuthorPreview));
+
+    // Rules first, then indicators: each entry whose text has both words.
+    let view = catalogue::view(&reference, "companion interpret");
+    assert_eq!(
+        view.entries
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "p2_police_first_contact",
+            "ew_independent_interpreter",
+            "companion_offers_to_interpret"
+        ]
+    );
+    assert_eq!(
+        view.entries[2].heading,
+        "Indicator, Strong (3 points), Third-party control of the encounter: Companion offers to interpret"
+    );
+}
+
+#[test]
+fn the_step_graph_draws_a_scenario_and_switches_to_another() {
+    let catalog = silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue");
+    let fixture = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
+    let loaded =
+        silent_slavery_scenario::library::load_bytes("f.ron", fixture.as_bytes(), &catalog)
+            .expect("valid");
+    let (summary, marks) = graph::picture(&loaded.scenario, &catalog);
+    assert_eq!(
+        summary,
+        "Best scores under silent-slavery-2003: 26 at most, 21 to pass. Dashed: an option flags can lock. Red: a critical breach."
+    );
+    let marks = marks.expect("laid out");
+    let texts: Vec<String> = marks
+        .iter()
+        .filter_map(|m| match m {
+            silent_slavery_scenario::analysis::picture::Mark::Text { text, .. } => {
+                Some(text.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(texts.contains(&"refer\nneeds safe".to_owned()), "{texts:?}");
+    assert!(
+        texts.contains(&"late\nending: Referred late\nbest 18 of 26: cannot pass".to_owned()),
+        "{texts:?}"
+    );
+    let view = graph::GraphView {
+        scenarios: vec!["A visitor at the front counter".into(), "Another".into()],
+        scenario: 0,
+        summary: summary.clone(),
+        marks: Ok(marks),
+    };
+    let mut h = harness(|ui| graph::widget(ui, &view));
+    h.run();
+    h.get_by_label(summary.as_str());
+    h.get_by_label("Back to the author preview").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::AuthorPreview));
 }

@@ -18,6 +18,10 @@ pub enum Screen {
     Debrief,
     /// Author preview: any step of any scenario, and every path's score.
     Author,
+    /// Author mode: the catalogue of rules and indicators, searchable.
+    Catalogue,
+    /// Author mode: a scenario's step graph as a picture.
+    Graph,
 }
 
 pub(super) fn plugin(app: &mut App) {

@@ -44,6 +44,9 @@ pub enum TraineeAction {
     Back,
     /// Open the author preview.
     AuthorPreview,
+    /// Open another trainers' screen (the catalogue or the step graph); refused unless the
+    /// app runs with trainers' tools.
+    AuthorTool(Screen),
 }
 
 /// An attempt that has just finished, for the debrief.
@@ -134,6 +137,10 @@ fn act(
             TraineeAction::AuthorPreview => {
                 (config.author && session.trainee.is_some()).then_some(Screen::Author)
             }
+            TraineeAction::AuthorTool(tool) => (config.author
+                && session.trainee.is_some()
+                && matches!(tool, Screen::Catalogue | Screen::Graph))
+            .then_some(*tool),
             TraineeAction::Back => {
                 session.pending = None;
                 session.finished = None;

@@ -81,6 +81,8 @@ pub(super) fn send(
             return;
         }
         Intent::AuthorPreview => TraineeAction::AuthorPreview,
+        Intent::Catalogue => TraineeAction::AuthorTool(crate::sim::Screen::Catalogue),
+        Intent::StepGraph => TraineeAction::AuthorTool(crate::sim::Screen::Graph),
         // Selections inside the author preview are the preview's own business.
         Intent::PreviewScenario(_) | Intent::PreviewStep(_) => return,
     };

@@ -42,4 +42,8 @@ pub enum Intent {
     PreviewScenario(usize),
     /// In the author preview, show this step (by index).
     PreviewStep(usize),
+    /// In author mode, open the catalogue of rules and indicators.
+    Catalogue,
+    /// In author mode, open the step graph.
+    StepGraph,
 }

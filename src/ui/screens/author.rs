@@ -178,6 +178,12 @@ pub fn widget(ui: &mut egui::Ui, view: &AuthorView) -> Option<Intent> {
             {
                 intent = Some(Intent::Back);
             }
+            if ui.button("Step graph").clicked() {
+                intent = Some(Intent::StepGraph);
+            }
+            if ui.button("Catalogue").clicked() {
+                intent = Some(Intent::Catalogue);
+            }
         });
     });
     ui.horizontal(|ui| {

@@ -101,14 +101,47 @@ pub fn parse_scenario(file: &str, bytes: &[u8]) -> Result<ParsedScenario, Box<Di
             } else {
                 crate::load::locate::skip_blank(text, reported)
             };
-            Err(Box::new(Diagnostic::new(
-                file,
-                text,
-                position,
-                problem_from_ron(e.code),
-            )))
+            let (position, problem) = if e.code == ron::Error::IntegerOutOfBounds {
+                number_out_of_range(text, position)
+            } else {
+                (position, problem_from_ron(e.code))
+            };
+            Err(Box::new(Diagnostic::new(file, text, position, problem)))
         }
     }
+}
+
+/// The number at `at` and the field it was written for (`points: -15`), so the message can
+/// say what that field takes.
+fn number_out_of_range(text: &str, at: Position) -> (Position, Problem) {
+    let mut offset = crate::load::locate::offset_of(text, at);
+    // ron points after a sign: point at the number as written.
+    if text[..offset].ends_with(['-', '+']) {
+        offset -= 1;
+    }
+    let at = Position::of_offset(text, offset);
+    let value: String = text[offset..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '_' | '.'))
+        .collect();
+    let before = text[..offset].trim_end();
+    let field = before.strip_suffix(':').map(|b| {
+        b.trim_end()
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect::<String>()
+            .chars()
+            .rev()
+            .collect::<String>()
+    });
+    (
+        at,
+        Problem::NumberOutOfRange {
+            field: field.filter(|f| !f.is_empty()),
+            value,
+        },
+    )
 }
 
 /// True when the text holds nothing but white space and comments.
