@@ -78,10 +78,9 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
             reference.rules.retain(|r| r.id == id);
             reference.indicators.retain(|i| i.id == id);
             reference.cautions.retain(|c| c.id == id);
-            if reference.rules.is_empty()
-                && reference.indicators.is_empty()
-                && reference.cautions.is_empty()
-            {
+            // An id that --search or --role filtered out is known: it prints "nothing
+            // matches", not an error.
+            if catalog.rule(id).is_none() && catalog.cue_tag(id).is_none() {
                 let all = Reference::of(catalog, &[]);
                 let ids = all
                     .rules
@@ -206,7 +205,9 @@ fn caution_text(out: &mut String, c: &CautionEntry) -> Result<()> {
 /// The reference as text: rules by ruleset, indicators by category, red herrings.
 fn text(reference: &Reference, group: Option<RoleGroup>) -> Result<String> {
     let mut out = String::new();
-    if let Some(g) = group {
+    if let Some(g) = group
+        && !reference.rules.is_empty()
+    {
         writeln!(out, "Partners shown for {} staff.\n", g.label())?;
     }
     let mut ruleset = "";

@@ -98,15 +98,19 @@ impl StepPicture {
     /// The picture of a scenario (checked by validation: every `next` names a step).
     pub fn of(scenario: &Scenario, catalog: &Catalog) -> StepPicture {
         let ruleset = scenario.pass_ruleset.clone();
+        // `None` when the state graph is too large to walk whole: no scores are shown then.
         let best =
-            states::best_through_steps(scenario, catalog, &ruleset, states::DEFAULT_STATE_LIMIT)
-                .unwrap_or_default();
-        let max = best.get(&scenario.start).copied().unwrap_or(0);
+            states::best_through_steps(scenario, catalog, &ruleset, states::DEFAULT_STATE_LIMIT);
+        let max = best
+            .as_ref()
+            .and_then(|b| b.get(&scenario.start))
+            .copied()
+            .unwrap_or(0);
         let pass_mark = (scenario.mastery_score * max as f64 - 1e-9).ceil() as i64;
         let nodes = scenario
             .steps
             .iter()
-            .map(|step| node(scenario, catalog, step, &best, max, pass_mark))
+            .map(|step| node(scenario, catalog, step, best.as_ref(), max, pass_mark))
             .collect();
         let index = scenario.step_indices();
         let mut edges = Vec::new();
@@ -262,7 +266,7 @@ fn node(
     scenario: &Scenario,
     catalog: &Catalog,
     step: &Step,
-    best: &BTreeMap<String, i64>,
+    best: Option<&BTreeMap<String, i64>>,
     max: i64,
     pass_mark: i64,
 ) -> PictureNode {
@@ -288,13 +292,15 @@ fn node(
             format!("{} cues, {herrings} red herring(s)", cues.len())
         });
     }
-    let best = best.get(step.id()).copied();
-    match best {
-        Some(b) => label.push(format!(
+    let scores = best;
+    let best = scores.and_then(|b| b.get(step.id())).copied();
+    match (scores, best) {
+        (_, Some(b)) => label.push(format!(
             "best {b} of {max}{}",
             if b < pass_mark { ": cannot pass" } else { "" }
         )),
-        None => label.push("not reached".to_owned()),
+        (Some(_), None) => label.push("not reached".to_owned()),
+        (None, None) => {}
     }
     PictureNode {
         id: step.id().to_owned(),

@@ -218,7 +218,9 @@ pub struct Catalog {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CatalogError {
     /// A catalogue file did not parse.
-    #[error("{file}:{line}:{column}: {message}")]
+    #[error(
+        "{file}:{line}:{column}: {message}: check the commas, brackets and quotes here and at the end of the line above"
+    )]
     Parse {
         /// Which file.
         file: String,
@@ -230,13 +232,17 @@ pub enum CatalogError {
         message: String,
     },
     /// The same id appears twice.
-    #[error("catalogue id `{id}` is defined twice")]
+    #[error(
+        "catalogue id `{id}` is defined twice: ids are unique across all catalogue files, so rename one"
+    )]
     DuplicateId {
         /// The id.
         id: String,
     },
     /// An indicator names a category that does not exist.
-    #[error("indicator `{indicator}` names unknown category `{category}`")]
+    #[error(
+        "indicator `{indicator}` names unknown category `{category}`: name one of the `cat_*` ids in `categories`"
+    )]
     UnknownCategory {
         /// The indicator.
         indicator: String,
@@ -254,7 +260,7 @@ pub enum CatalogError {
         partner: String,
     },
     /// A catalogue file could not be read.
-    #[error("cannot read {file}: {message}")]
+    #[error("cannot read {file}: {message}; check that it exists and that you may read it")]
     Io {
         /// Which file.
         file: String,
