@@ -363,13 +363,31 @@ fn the_step_graph_draws_a_scenario_and_switches_to_another() {
         texts.contains(&"late\nending: Referred late\nbest 18 of 26: cannot pass".to_owned()),
         "{texts:?}"
     );
+    let start = graph::start_of(&loaded.scenario, &marks).expect("the start step is drawn");
+    let start_text = marks.iter().find_map(|m| match m {
+        silent_slavery_scenario::analysis::picture::Mark::Text { x, y, text, .. }
+            if text.starts_with("arrives\n") =>
+        {
+            Some((*x, *y))
+        }
+        _ => None,
+    });
+    assert_eq!(
+        Some(start),
+        start_text,
+        "the start's box is centred on its label"
+    );
     let view = graph::GraphView {
         scenarios: vec!["A visitor at the front counter".into(), "Another".into()],
         scenario: 0,
         summary: summary.clone(),
         marks: Ok(marks),
+        start: Some(start),
+        // Scrolling animates over several frames; the system asks for it once.
+        scroll_to_start: false,
     };
-    let mut h = harness(|ui| graph::widget(ui, &view));
+    let zoom = std::cell::RefCell::new(0.8f32);
+    let mut h = harness(|ui| graph::widget(ui, &view, &mut zoom.borrow_mut()));
     h.run();
     h.get_by_label(summary.as_str());
     h.get_by_label("Back to the author preview").click();

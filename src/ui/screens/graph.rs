@@ -29,6 +29,29 @@ pub struct GraphView {
     pub summary: String,
     /// The picture, or why it could not be drawn.
     pub marks: Result<Vec<Mark>, String>,
+    /// The centre of the start step, in picture units, to scroll to.
+    pub start: Option<(f64, f64)>,
+    /// Scroll the start step into view this frame (when the picture is first shown).
+    pub scroll_to_start: bool,
+}
+
+/// The centre of the start step's box: layout-rs draws the steps first, each a rectangle, in
+/// the order they were added (file order), so the start's rectangle is the start's index.
+pub fn start_of(scenario: &Scenario, marks: &[Mark]) -> Option<(f64, f64)> {
+    let index = scenario.step_index(&scenario.start)?;
+    marks
+        .iter()
+        .filter_map(|m| match m {
+            Mark::Rect {
+                x,
+                y,
+                width,
+                height,
+                ..
+            } => Some((x + width / 2.0, y + height / 2.0)),
+            _ => None,
+        })
+        .nth(index)
 }
 
 /// The picture of one scenario, as marks and a summary line.
@@ -46,8 +69,9 @@ fn colour(rgba: u32) -> egui::Color32 {
     egui::Color32::from_rgba_unmultiplied(r, g, b, a)
 }
 
-/// Paints the marks into a region the size of the picture, inside a scroll area.
-fn paint(ui: &mut egui::Ui, marks: &[Mark]) {
+/// Paints the marks at `scale` (1 is the picture's own size) into a region of that size, and
+/// scrolls `focus` (picture units) to the middle when asked.
+fn paint(ui: &mut egui::Ui, marks: &[Mark], scale: f32, focus: Option<(f64, f64)>) {
     let (mut width, mut height) = (0.0f64, 0.0f64);
     for m in marks {
         match m {
@@ -73,10 +97,16 @@ fn paint(ui: &mut egui::Ui, marks: &[Mark]) {
             }
         }
     }
-    let size = egui::vec2(width as f32 + 20.0, height as f32 + 20.0);
+    let size = egui::vec2(width as f32 + 20.0, height as f32 + 20.0) * scale;
     let (response, painter) = ui.allocate_painter(size, egui::Sense::hover());
     let origin = response.rect.min.to_vec2();
-    let at = |x: f64, y: f64| egui::pos2(x as f32, y as f32) + origin;
+    let at = |x: f64, y: f64| egui::pos2(x as f32 * scale, y as f32 * scale) + origin;
+    if let Some((x, y)) = focus {
+        ui.scroll_to_rect(
+            egui::Rect::from_center_size(at(x, y), egui::vec2(10.0, 10.0)),
+            Some(egui::Align::Center),
+        );
+    }
     for m in marks {
         match m {
             Mark::Rect {
@@ -91,7 +121,7 @@ fn paint(ui: &mut egui::Ui, marks: &[Mark]) {
             } => {
                 let rect = egui::Rect::from_min_size(
                     at(*x, *y),
-                    egui::vec2(*width as f32, *height as f32),
+                    egui::vec2(*width as f32, *height as f32) * scale,
                 );
                 let radius = egui::CornerRadius::same((*rounded).min(255.0) as u8);
                 if let Some(fill) = fill {
@@ -105,14 +135,21 @@ fn paint(ui: &mut egui::Ui, marks: &[Mark]) {
                 );
             }
             Mark::Text { x, y, text, size } => {
-                // Node fills are light whatever the theme, so node text stays dark.
-                painter.text(
-                    at(*x, *y),
-                    egui::Align2::CENTER_CENTER,
-                    text,
-                    egui::FontId::proportional(*size as f32 * 0.85),
-                    egui::Color32::from_gray(20),
-                );
+                // Each line centred on its own, as the SVG centres them; node fills are light
+                // whatever the theme, so node text stays dark.
+                let font = egui::FontId::proportional(*size as f32 * 0.85 * scale);
+                let line_height = *size as f32 * 1.1 * scale;
+                let lines: Vec<&str> = text.lines().collect();
+                let top = at(*x, *y).y - line_height * lines.len() as f32 / 2.0;
+                for (n, line) in lines.iter().enumerate() {
+                    painter.text(
+                        egui::pos2(at(*x, *y).x, top + line_height * (n as f32 + 0.5)),
+                        egui::Align2::CENTER_CENTER,
+                        line,
+                        font.clone(),
+                        egui::Color32::from_gray(20),
+                    );
+                }
             }
             Mark::Arrow {
                 points,
@@ -128,7 +165,7 @@ fn paint(ui: &mut egui::Ui, marks: &[Mark]) {
                     painter.add(egui::Shape::line(line.clone(), pen));
                 }
                 if let [.., from, to] = line.as_slice() {
-                    let direction = (*to - *from).normalized() * 8.0;
+                    let direction = (*to - *from).normalized() * 8.0 * scale.max(0.6);
                     let side = egui::vec2(-direction.y, direction.x) * 0.5;
                     painter.add(egui::Shape::convex_polygon(
                         vec![*to, *to - direction + side, *to - direction - side],
@@ -141,8 +178,9 @@ fn paint(ui: &mut egui::Ui, marks: &[Mark]) {
     }
 }
 
-/// The graph screen: choose a scenario and see its steps as a picture.
-pub fn widget(ui: &mut egui::Ui, view: &GraphView) -> Option<Intent> {
+/// The graph screen: choose a scenario and see its steps as a picture, at `zoom` (the
+/// trainer's slider; 1 is the SVG's size).
+pub fn widget(ui: &mut egui::Ui, view: &GraphView, zoom: &mut f32) -> Option<Intent> {
     let mut intent = None;
     ui.horizontal(|ui| {
         ui.heading("Step graph");
@@ -154,25 +192,29 @@ pub fn widget(ui: &mut egui::Ui, view: &GraphView) -> Option<Intent> {
             }
         });
     });
-    egui::ComboBox::from_label("Scenario")
-        .selected_text(
-            view.scenarios
-                .get(view.scenario)
-                .cloned()
-                .unwrap_or_default(),
-        )
-        .show_ui(ui, |ui| {
-            for (n, title) in view.scenarios.iter().enumerate() {
-                if ui.selectable_label(n == view.scenario, title).clicked() {
-                    intent = Some(Intent::PreviewScenario(n));
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_label("Scenario")
+            .selected_text(
+                view.scenarios
+                    .get(view.scenario)
+                    .cloned()
+                    .unwrap_or_default(),
+            )
+            .show_ui(ui, |ui| {
+                for (n, title) in view.scenarios.iter().enumerate() {
+                    if ui.selectable_label(n == view.scenario, title).clicked() {
+                        intent = Some(Intent::PreviewScenario(n));
+                    }
                 }
-            }
-        });
+            });
+        ui.add(egui::Slider::new(zoom, 0.3..=1.5).text("Zoom"));
+    });
     ui.label(&view.summary);
     ui.separator();
     match &view.marks {
         Ok(marks) => {
-            egui::ScrollArea::both().show(ui, |ui| paint(ui, marks));
+            let focus = view.start.filter(|_| view.scroll_to_start);
+            egui::ScrollArea::both().show(ui, |ui| paint(ui, marks, *zoom, focus));
         }
         Err(reason) => {
             ui.colored_label(ui.visuals().error_fg_color, reason);
@@ -190,6 +232,8 @@ fn system(
     library: Res<ScenarioLibrary>,
     catalog: Res<CatalogResource>,
     mut selection: Local<usize>,
+    mut zoom: Local<Option<f32>>,
+    mut shown: Local<Option<String>>,
     mut cache: Local<PictureCache>,
     mut settings: ResMut<DisplaySettings>,
     mut actions: MessageWriter<TraineeAction>,
@@ -206,13 +250,23 @@ fn system(
         .entry(loaded.content_hash().to_owned())
         .or_insert_with(|| picture(&loaded.scenario, &catalog.0))
         .clone();
+    // Scroll to the start once per scenario version shown, then leave scrolling to the trainer.
+    let scroll_to_start = shown.as_deref() != Some(loaded.content_hash());
+    *shown = Some(loaded.content_hash().to_owned());
     let view = GraphView {
         scenarios: scenarios.iter().map(|s| s.scenario.title.clone()).collect(),
         scenario: *selection,
         summary,
+        start: marks
+            .as_ref()
+            .ok()
+            .and_then(|m| start_of(&loaded.scenario, m)),
+        scroll_to_start,
         marks,
     };
-    match frame(ctx, &mut settings, |ui| widget(ui, &view)) {
+    // Readable text at first; the slider goes smaller for an overview.
+    let zoom = zoom.get_or_insert(0.8);
+    match frame(ctx, &mut settings, |ui| widget(ui, &view, zoom)) {
         Some(Intent::PreviewScenario(n)) => *selection = n,
         Some(intent) => send(intent, &mut actions, &mut settings),
         None => {}
