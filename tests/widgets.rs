@@ -394,3 +394,21 @@ fn the_step_graph_draws_a_scenario_and_switches_to_another() {
     h.run();
     assert_eq!(h.state(), &Some(Intent::AuthorPreview));
 }
+
+#[test]
+fn the_author_preview_places_and_tags_a_decisions_cues() {
+    let catalog = silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue");
+    let fixture = include_str!("../crates/scenario/tests/fixtures/decision_cues.ron");
+    let loaded =
+        silent_slavery_scenario::library::load_bytes("d.ron", fixture.as_bytes(), &catalog)
+            .expect("valid");
+    let talk = loaded.scenario.step_index("talk").expect("step");
+    let lines = author::step_preview(&loaded, talk);
+    assert_eq!(
+        lines[..2],
+        [
+            "None of the men speaks English. The driver offers to interpret for them. How will you talk to them?",
+            "  cue driver_offers: companion_offers_to_interpret"
+        ]
+    );
+}
