@@ -144,6 +144,18 @@ fn a_trainee_plays_a_shipped_scenario_to_the_debrief_through_messages() {
     assert_eq!(screen(&app), Screen::Home);
     send(&mut app, TraineeAction::AuthorPreview);
     assert_eq!(screen(&app), Screen::Author);
+    send(&mut app, TraineeAction::AuthorTool(Screen::Catalogue));
+    assert_eq!(screen(&app), Screen::Catalogue);
+    send(&mut app, TraineeAction::AuthorTool(Screen::Graph));
+    assert_eq!(screen(&app), Screen::Graph);
+    send(&mut app, TraineeAction::AuthorTool(Screen::Debrief));
+    assert_eq!(
+        screen(&app),
+        Screen::Graph,
+        "only trainers' screens open this way"
+    );
+    send(&mut app, TraineeAction::AuthorPreview);
+    assert_eq!(screen(&app), Screen::Author);
     send(&mut app, TraineeAction::Back);
     assert_eq!(screen(&app), Screen::Home);
 
@@ -351,6 +363,8 @@ fn one_trainee_cannot_resume_anothers_attempt() {
     // Without trainers' tools, the author preview (which shows the answers) stays shut.
     app.world_mut().resource_mut::<SimConfig>().author = false;
     send(&mut app, TraineeAction::AuthorPreview);
+    assert_eq!(screen(&app), Screen::Home);
+    send(&mut app, TraineeAction::AuthorTool(Screen::Catalogue));
     assert_eq!(screen(&app), Screen::Home);
     let _ = Arc::new(());
 }

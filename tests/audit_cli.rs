@@ -36,7 +36,7 @@ fn strategy_script(
                 }
                 None
             }
-            View::Decision { step, options } => {
+            View::Decision { step, options, .. } => {
                 let best = options
                     .iter()
                     .filter(|o| o.unlocked)

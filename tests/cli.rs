@@ -151,7 +151,11 @@ fn run_plays_a_scripted_best_path_to_a_pass() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("[the_stop] Scene\n  variant: exhausted_man\n[stop_concerns] Identify\n  flag dawn_run\n"), "{stdout}");
+    assert!(
+        stdout.contains("Seed 0 draws the_stop=exhausted_man\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("[the_stop] Scene\n  variant drawn: exhausted_man (of injured_hand, exhausted_man)\n[stop_concerns] Identify\n  flag dawn_run\n"), "{stdout}");
     assert!(
         stdout.contains("  choose dtn_door_open\n    +15 rec_04_not_conditional_on_evidence\n"),
         "{stdout}"
@@ -272,7 +276,7 @@ fn paths_shows_that_only_good_practice_passes() {
 #[test]
 fn graph_writes_dot_with_every_step() {
     let out = cli()
-        .args(["graph", "airport_minor_non_parent"])
+        .args(["graph", "airport_minor_non_parent", "--format", "dot"])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(0));
@@ -297,7 +301,13 @@ fn graph_writes_dot_with_every_step() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("g.dot");
     cli()
-        .args(["graph", "airport_minor_non_parent", "--out"])
+        .args([
+            "graph",
+            "airport_minor_non_parent",
+            "--format",
+            "dot",
+            "--out",
+        ])
         .arg(&file)
         .assert()
         .success();

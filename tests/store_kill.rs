@@ -125,7 +125,7 @@ fn killing_the_recorder_loses_no_committed_input() {
 fn full_inputs(
     scenario: &Arc<silent_slavery_scenario::load::loaded::LoadedScenario>,
     catalog: &Arc<Catalog>,
-    script: &[(usize, silent_slavery_scenario::play::runner::Input)],
+    script: &script::Script,
 ) -> Vec<silent_slavery_scenario::play::runner::Input> {
     struct Capture {
         runner: Runner,

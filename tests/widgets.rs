@@ -5,7 +5,7 @@ use egui_kittest::kittest::Queryable;
 use silent_slavery::ui::intent::Intent;
 use silent_slavery::ui::screens::debrief::{self, DebriefView, Lesson, RuleBar, RulesetLine};
 use silent_slavery::ui::screens::playing::{self, CueItem, OptionItem, PlayView, StepView};
-use silent_slavery::ui::screens::{author, sign_in, store_damaged};
+use silent_slavery::ui::screens::{author, catalogue, graph, sign_in, store_damaged};
 use silent_slavery_scenario::play::runner::Input;
 use silent_slavery_scenario::play::score::Scaled;
 
@@ -313,4 +313,151 @@ fn a_damaged_store_says_where_and_offers_to_set_it_aside_or_close() {
     h.get_by_label("Close the app").click();
     h.run();
     assert_eq!(h.state(), &Some(Intent::Quit));
+}
+
+#[test]
+fn the_author_preview_opens_the_catalogue_and_the_step_graph() {
+    let view = author::AuthorView {
+        scenarios: vec!["A".into()],
+        scenario: 0,
+        steps: vec!["arrives (Scene)".into()],
+        step: 0,
+        preview: Vec::new(),
+        paths: Vec::new(),
+        summary: String::new(),
+    };
+    let mut h = harness(|ui| author::widget(ui, &view));
+    h.run();
+    h.get_by_label("Catalogue").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Catalogue));
+    h.get_by_label("Step graph").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::StepGraph));
+}
+
+#[test]
+fn the_catalogue_narrows_to_what_is_searched_for() {
+    let catalog = silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue");
+    let reference = silent_slavery_scenario::analysis::reference::Reference::of(&catalog, &[]);
+    let everything = catalogue::view(&reference, "");
+    assert_eq!(everything.entries.len(), everything.total);
+    assert_eq!(everything.total, 20 + 17 + 100 + 6);
+
+    let query = std::cell::RefCell::new(String::new());
+    let mut h = harness(|ui| {
+        let view = catalogue::view(&reference, &query.borrow());
+        catalogue::widget(ui, &view, &mut query.borrow_mut())
+    });
+    h.run();
+    h.get_by_label("143 of 143 entries");
+    h.get_by_role(egui::accesskit::Role::TextInput).focus();
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("age presumption");
+    h.run();
+    h.run();
+    assert_eq!(query.borrow().as_str(), "age presumption");
+    // The rule, and the indicator whose definition speaks of the presumption.
+    h.get_by_label("2 of 143 entries");
+    h.get_by_label("ew_age_presumption_s51");
+    h.get_by_label("age_appears_under_18");
+    h.get_by_label("Back to the author preview").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::AuthorPreview));
+
+    // Rules first, then indicators: each entry whose text has both words.
+    let view = catalogue::view(&reference, "companion interpret");
+    assert_eq!(
+        view.entries
+            .iter()
+            .map(|e| e.id.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "p2_police_first_contact",
+            "ew_independent_interpreter",
+            "companion_offers_to_interpret"
+        ]
+    );
+    assert_eq!(
+        view.entries[2].heading,
+        "Indicator, Strong (3 points), Third-party control of the encounter: Companion offers to interpret"
+    );
+}
+
+#[test]
+fn the_step_graph_draws_a_scenario_and_switches_to_another() {
+    let catalog = silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue");
+    let fixture = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
+    let loaded =
+        silent_slavery_scenario::library::load_bytes("f.ron", fixture.as_bytes(), &catalog)
+            .expect("valid");
+    let (summary, marks) = graph::picture(&loaded.scenario, &catalog);
+    assert_eq!(
+        summary,
+        "Best scores under silent-slavery-2003: 26 at most, 21 to pass. Dashed: an option flags can lock. Red: a critical breach."
+    );
+    let marks = marks.expect("laid out");
+    let texts: Vec<String> = marks
+        .iter()
+        .filter_map(|m| match m {
+            silent_slavery_scenario::analysis::picture::Mark::Text { text, .. } => {
+                Some(text.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(texts.contains(&"refer\nneeds safe".to_owned()), "{texts:?}");
+    assert!(
+        texts.contains(&"late\nending: Referred late\nbest 18 of 26: cannot pass".to_owned()),
+        "{texts:?}"
+    );
+    let start = graph::start_of(&loaded.scenario, &marks).expect("the start step is drawn");
+    let start_text = marks.iter().find_map(|m| match m {
+        silent_slavery_scenario::analysis::picture::Mark::Text { x, y, text, .. }
+            if text.starts_with("arrives\n") =>
+        {
+            Some((*x, *y))
+        }
+        _ => None,
+    });
+    assert_eq!(
+        Some(start),
+        start_text,
+        "the start's box is centred on its label"
+    );
+    let view = graph::GraphView {
+        scenarios: vec!["A visitor at the front counter".into(), "Another".into()],
+        scenario: 0,
+        summary: summary.clone(),
+        marks: Ok(marks),
+        start: Some(start),
+        // Scrolling animates over several frames; the system asks for it once.
+        scroll_to_start: false,
+    };
+    let zoom = std::cell::RefCell::new(0.8f32);
+    let mut h = harness(|ui| graph::widget(ui, &view, &mut zoom.borrow_mut()));
+    h.run();
+    h.get_by_label(summary.as_str());
+    h.get_by_label("Back to the author preview").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::AuthorPreview));
+}
+
+#[test]
+fn the_author_preview_places_and_tags_a_decisions_cues() {
+    let catalog = silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue");
+    let fixture = include_str!("../crates/scenario/tests/fixtures/decision_cues.ron");
+    let loaded =
+        silent_slavery_scenario::library::load_bytes("d.ron", fixture.as_bytes(), &catalog)
+            .expect("valid");
+    let talk = loaded.scenario.step_index("talk").expect("step");
+    let lines = author::step_preview(&loaded, talk);
+    assert_eq!(
+        lines[..2],
+        [
+            "None of the men speaks English. The driver offers to interpret for them. How will you talk to them?",
+            "  cue driver_offers: companion_offers_to_interpret"
+        ]
+    );
 }

@@ -8,9 +8,10 @@ use silent_slavery_results::course::{self, Course};
 use silent_slavery_results::store::{Store, StoreError};
 use silent_slavery_results::xapi::statements::XapiConfig;
 use silent_slavery_scenario::library::{self, LoadReport};
-use silent_slavery_scenario::load::diagnostic::Severity;
+use silent_slavery_scenario::load::diagnostic::{Problem, Severity};
 use silent_slavery_scenario::load::loaded::LoadedScenario;
 use silent_slavery_scenario::model::catalog::Catalog;
+use silent_slavery_scenario::model::scenario::{Role, RoleGroup};
 use time::OffsetDateTime;
 
 /// Text for people, JSON for tools.
@@ -95,6 +96,17 @@ fn find_scenario(catalog: &Catalog, dir: &Path, id: &str) -> Result<LoadedScenar
     } else {
         library::load_paths(&[dir.to_path_buf()], catalog)
     };
+    // An id two files share is refused rather than one of them picked in silence.
+    if let Some(twice) = report.diagnostics.iter().find_map(|d| match &d.problem {
+        Problem::DuplicateScenarioId { id: dup, other } if dup == id => {
+            Some(format!("{other} and {}", d.file))
+        }
+        _ => None,
+    }) {
+        bail!(
+            "scenario id `{id}` is defined in two files, {twice}: give one of them a new id (its file name without .ron), or name the file instead of the id"
+        );
+    }
     if let Some(found) = report
         .scenarios
         .iter()
@@ -115,7 +127,7 @@ fn find_scenario(catalog: &Catalog, dir: &Path, id: &str) -> Result<LoadedScenar
             .map(|s| s.scenario.id.as_str())
             .collect();
         bail!(
-            "no scenario `{id}` in {}; known: {}",
+            "no scenario `{id}` in {}; give one of the known ids: {} (or the path of a .ron file)",
             dir.display(),
             known.join(", ")
         );
@@ -252,4 +264,40 @@ pub fn parse_since(text: &str) -> Result<OffsetDateTime> {
 /// A scenario file's text, for placing findings at line and column.
 pub fn read_text(file: &str) -> Option<String> {
     std::fs::read_to_string(file).ok()
+}
+
+/// A role as written in a scenario file (`BorderForceOfficer`), in any case and with or
+/// without `-` or `_` (`border-force-officer`), or a group word: `police` (a response
+/// officer), `immigration` (an immigration officer), `social-care` (a social worker).
+pub fn parse_role(text: &str) -> Result<Role> {
+    let key: String = text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_lowercase();
+    let group = match key.as_str() {
+        "police" => Some(Role::PoliceResponseOfficer),
+        "immigration" => Some(Role::ImmigrationOfficer),
+        "socialcare" | "social" => Some(Role::SocialWorker),
+        _ => None,
+    };
+    if let Some(role) = group {
+        return Ok(role);
+    }
+    if let Some(role) = Role::ALL
+        .into_iter()
+        .find(|r| format!("{r:?}").to_lowercase() == key)
+    {
+        return Ok(role);
+    }
+    let names: Vec<String> = Role::ALL.iter().map(|r| format!("{r:?}")).collect();
+    bail!(
+        "`{text}` is not a role: write `police`, `immigration` or `social-care`, or one of {}",
+        names.join(", ")
+    )
+}
+
+/// The group of a role written as for [`parse_role`].
+pub fn parse_role_group(text: &str) -> Result<RoleGroup> {
+    Ok(parse_role(text)?.group())
 }

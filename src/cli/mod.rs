@@ -2,9 +2,11 @@
 
 mod args;
 mod audit;
+mod catalog;
 mod coverage;
 mod export;
 mod graph;
+mod new;
 mod paths;
 mod print;
 mod report;
@@ -66,11 +68,18 @@ enum Command {
     /// difference unshown, fewer than 60 indicators shown, a role group unplayed, or no
     /// scenario that can end with no exploitation found.
     Coverage(coverage::Args),
-    /// Write a scenario's step graph as Graphviz DOT.
+    /// Draw a scenario's step graph as SVG (open it in a web browser), or write it as
+    /// Graphviz DOT.
     Graph(graph::Args),
     /// Check the results store (`store check`), or set a damaged one aside to a dated name
     /// (`store set-aside`).
     Store(store::Args),
+    /// Show the rules and indicators scenarios refer to: what each rule asks, what upholding
+    /// and breaching it look like and its partner in the other ruleset; each indicator's
+    /// weight, definition and sources; the scenarios that use each.
+    Catalog(catalog::Args),
+    /// Write a starter scenario for a role that validates, with rules suggested for it.
+    New(new::Args),
 }
 
 /// Runs the command line, or the app when no subcommand is given; errors are printed by
@@ -98,5 +107,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Coverage(args) => coverage::run(&args, &catalog),
         Command::Graph(args) => graph::run(&args, &catalog),
         Command::Store(args) => store::run(&args),
+        Command::Catalog(args) => catalog::run(&args, &catalog),
+        Command::New(args) => new::run(&args, &catalog),
     }
 }

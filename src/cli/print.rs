@@ -33,19 +33,67 @@ pub fn list_or_none(items: &[String]) -> String {
     }
 }
 
-pub fn transcript_text(loaded: &LoadedScenario, events: &[Event]) -> String {
+/// The attempt event by event: each step, the variant each scene drew (of which), the
+/// options in their order with the locked ones marked, flags, choices, effects, feedback.
+pub fn transcript_text(loaded: &LoadedScenario, seed: u64, events: &[Event]) -> String {
     let s = &loaded.scenario;
     let mut out = format!(
-        "{} (v{}, {})\n\n",
+        "{} (v{}, {})\n",
         s.title,
         s.version,
         &loaded.content_hash()[..12]
     );
+    let drawn: Vec<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::VariantChosen { step, variant } => Some(format!("{step}={variant}")),
+            _ => None,
+        })
+        .collect();
+    if !drawn.is_empty() {
+        out.push_str(&format!("Seed {seed} draws {}\n", drawn.join(", ")));
+    }
+    out.push('\n');
+    // Flags as they stood at each event, to say which options were locked then.
+    let mut flags = std::collections::BTreeSet::new();
     for event in events {
         let line = match event {
             Event::StepPresented { step, kind } => format!("[{step}] {kind:?}"),
-            Event::VariantChosen { variant, .. } => format!("  variant: {variant}"),
-            Event::OptionsOrdered { order, .. } => format!("  options: {}", order.join(", ")),
+            Event::VariantChosen { step, variant } => {
+                let of = match s.step(step) {
+                    Some(Step::Scene(scene)) => scene
+                        .variants
+                        .iter()
+                        .map(|v| v.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    _ => String::new(),
+                };
+                format!("  variant drawn: {variant} (of {of})")
+            }
+            Event::OptionsOrdered { step, order } => {
+                let locked: Vec<String> = match s.step(step) {
+                    Some(Step::Decision(d)) => order
+                        .iter()
+                        .filter_map(|id| d.options.iter().find(|o| &o.id == id))
+                        .filter(|o| !o.is_unlocked(&flags))
+                        .map(|o| match &o.locked_reason {
+                            Some(reason) => format!("{} ({reason})", o.id),
+                            None => o.id.clone(),
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if locked.is_empty() {
+                    format!("  options: {}", order.join(", "))
+                } else {
+                    format!(
+                        "  options: {}; locked: {}",
+                        order.join(", "),
+                        locked.join("; ")
+                    )
+                }
+            }
             Event::CueFlagged { cue } => format!("  flag {cue}"),
             Event::CueUnflagged { cue } => format!("  unflag {cue}"),
             Event::OptionChosen { option, .. } => format!("  choose {option}"),
@@ -64,7 +112,10 @@ pub fn transcript_text(loaded: &LoadedScenario, events: &[Event]) -> String {
                 let critical = if *critical { " CRITICAL" } else { "" };
                 format!("    {sign}{points} {rule}{critical}")
             }
-            Event::FlagSet { flag } => format!("    sets {flag}"),
+            Event::FlagSet { flag } => {
+                flags.insert(flag.clone());
+                format!("    sets {flag}")
+            }
             Event::FeedbackShown { step, option } => {
                 let feedback = match s.step(step) {
                     Some(Step::Decision(d)) => d

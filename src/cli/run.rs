@@ -23,6 +23,10 @@ pub struct Args {
     /// Seed for the attempt's randomness (variants, option order).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Find the first seed (from --seed on) that draws this variant, e.g.
+    /// `--seed-for forecourt=cash_board`, and play with it; repeat it for several scenes.
+    #[arg(long, value_name = "SCENE=VARIANT")]
+    pub seed_for: Vec<String>,
     /// Script of inputs, one a line: `flag CUE`, `unflag CUE`, `choose OPTION`, `continue`.
     #[arg(long, value_name = "FILE")]
     pub choices: PathBuf,
@@ -42,6 +46,52 @@ pub struct Args {
     /// The trainee's unit, to add or update them (with --trainee).
     #[arg(long, requires = "trainee")]
     pub unit: Option<String>,
+}
+
+/// Seeds tried by `--seed-for` before it gives up.
+const SEED_SEARCH: u64 = 10_000;
+
+/// The first seed from `--seed` on with which the script plays through and draws every
+/// variant named by `--seed-for` (and by the script's own `variant` lines).
+fn find_seed(
+    loaded: &Arc<silent_slavery_scenario::load::loaded::LoadedScenario>,
+    catalog: &Arc<Catalog>,
+    script: &script::Script,
+    args: &Args,
+) -> Result<u64> {
+    let mut wanted = script.clone();
+    for pair in &args.seed_for {
+        let Some((scene, variant)) = pair.split_once('=') else {
+            bail!("--seed-for {pair}: write SCENE=VARIANT, e.g. --seed-for forecourt=cash_board");
+        };
+        wanted.variants.push(script::ExpectedVariant {
+            line: 0,
+            scene: scene.trim().to_owned(),
+            variant: variant.trim().to_owned(),
+        });
+    }
+    // A scene or variant that does not exist is said plainly, not as "no seed found".
+    let (mut probe, mut events) =
+        Runner::start(Arc::clone(loaded), Arc::clone(catalog), args.seed)?;
+    if let Err(e @ script::ScriptError::UnknownVariant { .. }) =
+        script::play(&mut probe, &wanted, &mut events)
+    {
+        bail!(
+            "--seed-for: {}",
+            e.to_string().trim_start_matches("line 0: ")
+        );
+    }
+    match script::seed_for(loaded, catalog, &wanted, args.seed, SEED_SEARCH) {
+        Some(seed) => Ok(seed),
+        None => bail!(
+            "no seed from {} to {} plays {} through and draws {}: check that the choices reach those scenes, or try --seed {}",
+            args.seed,
+            args.seed.saturating_add(SEED_SEARCH - 1),
+            args.choices.display(),
+            args.seed_for.join(", "),
+            args.seed.saturating_add(SEED_SEARCH)
+        ),
+    }
 }
 
 /// Where `run --db` records the attempt.
@@ -66,13 +116,18 @@ pub fn run(args: &Args, catalog: Catalog) -> Result<ExitCode> {
         }
         _ => None,
     };
-    let (seed, choices, format) = (args.seed, &args.choices, args.format.format);
+    let (choices, format) = (&args.choices, args.format.format);
     let loaded = Arc::new(args.dir.find(&catalog, &args.scenario)?);
     let text = std::fs::read_to_string(choices)
         .with_context(|| format!("reading {}", choices.display()))?;
     let script =
         script::parse_script(&text).with_context(|| format!("in {}", choices.display()))?;
     let catalog = Arc::new(catalog);
+    let seed = if args.seed_for.is_empty() {
+        args.seed
+    } else {
+        find_seed(&loaded, &catalog, &script, args)?
+    };
     let mut attempt_id = None;
     let (runner, events, played) = match record {
         None => {
@@ -131,6 +186,7 @@ pub fn run(args: &Args, catalog: Catalog) -> Result<ExitCode> {
                 "version": loaded.scenario.version,
                 "content_hash": loaded.content_hash(),
                 "seed": seed,
+                "variants": runner.transcript().variants.iter().map(|(scene, variant)| serde_json::json!({"scene": scene, "variant": variant})).collect::<Vec<_>>(),
                 "attempt_id": attempt_id,
                 "finished": runner.is_finished(),
                 "error": played.as_ref().err().map(ToString::to_string),
@@ -140,7 +196,7 @@ pub fn run(args: &Args, catalog: Catalog) -> Result<ExitCode> {
             emit_json(&out)?;
         }
         Format::Text => {
-            emit(&transcript_text(&loaded, &events))?;
+            emit(&transcript_text(&loaded, seed, &events))?;
             emit(&score_text(&loaded, &catalog, &score))?;
             if let Some(id) = attempt_id {
                 emit(&format!("Recorded as attempt {id}\n"))?;

@@ -20,6 +20,10 @@ pub enum Screen {
     Author,
     /// The results store failed its check at start: what happened, and setting it aside.
     StoreDamaged,
+    /// Author mode: the catalogue of rules and indicators, searchable.
+    Catalogue,
+    /// Author mode: a scenario's step graph as a picture.
+    Graph,
 }
 
 pub(super) fn plugin(app: &mut App) {

@@ -48,6 +48,9 @@ pub enum TraineeAction {
     SetAsideStore,
     /// Close the app.
     Quit,
+    /// Open another trainers' screen (the catalogue or the step graph); refused unless the
+    /// app runs with trainers' tools.
+    AuthorTool(Screen),
 }
 
 /// An attempt that has just finished, for the debrief.
@@ -204,6 +207,10 @@ fn act(
             }
             // The damaged store's own system acts on these.
             TraineeAction::SetAsideStore | TraineeAction::Quit => None,
+            TraineeAction::AuthorTool(tool) => (config.author
+                && session.trainee.is_some()
+                && matches!(tool, Screen::Catalogue | Screen::Graph))
+            .then_some(*tool),
             TraineeAction::Back => {
                 session.pending = None;
                 session.finished = None;

@@ -83,6 +83,8 @@ pub(super) fn send(
         Intent::AuthorPreview => TraineeAction::AuthorPreview,
         Intent::SetAsideStore => TraineeAction::SetAsideStore,
         Intent::Quit => TraineeAction::Quit,
+        Intent::Catalogue => TraineeAction::AuthorTool(crate::sim::Screen::Catalogue),
+        Intent::StepGraph => TraineeAction::AuthorTool(crate::sim::Screen::Graph),
         // Selections inside the author preview are the preview's own business.
         Intent::PreviewScenario(_) | Intent::PreviewStep(_) => return,
     };

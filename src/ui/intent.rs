@@ -46,4 +46,8 @@ pub enum Intent {
     SetAsideStore,
     /// Close the app.
     Quit,
+    /// In author mode, open the catalogue of rules and indicators.
+    Catalogue,
+    /// In author mode, open the step graph.
+    StepGraph,
 }

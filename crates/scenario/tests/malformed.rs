@@ -112,7 +112,12 @@ fn a_byte_order_mark_and_crlf_line_ends_are_accepted_and_positions_stay_right() 
         [(
             Problem::UnknownStep {
                 next: "concerned".into(),
-                suggestion: Some("concerns".into())
+                suggestion: Some("concerns".into()),
+                steps: [
+                    "arrives", "concerns", "first", "second", "referred", "late", "lost"
+                ]
+                .map(String::from)
+                .to_vec()
             },
             line,
             column

@@ -321,7 +321,11 @@ fn inputs_that_do_not_fit_are_refused_and_change_nothing() {
     runner.apply(&Input::Continue).expect("to identify");
     assert_eq!(
         runner.apply(&Input::Flag("tired_look".into())),
-        Err(RunnerError::CueNotOffered("tired_look".into())),
+        Err(RunnerError::CueNotOffered {
+            cue: "tired_look".into(),
+            step: "arrives".into(),
+            variant: Some("tired".into())
+        }),
         "a cue of the variant not drawn"
     );
     assert_eq!(
@@ -345,7 +349,8 @@ fn inputs_that_do_not_fit_are_refused_and_change_nothing() {
         runner.apply(&Input::Choose("refer".into())),
         Err(RunnerError::OptionLocked {
             option: "refer".into(),
-            reason: "He is not yet somewhere safe to talk.".into()
+            reason: "He is not yet somewhere safe to talk.".into(),
+            open: vec!["statement_first".into(), "phone_helpline".into()]
         })
     );
     assert_eq!(

@@ -127,7 +127,11 @@ pub fn step_preview(
             out.push(format!("next: {}", identify.next));
         }
         Step::Decision(decision) => {
-            out.push(decision.prompt.clone());
+            let cues: Vec<&Cue> = decision.cues.iter().collect();
+            out.push(scene_text(&decision.prompt, "", &cues));
+            for c in &decision.cues {
+                out.push(format!("  cue {}: {}", c.id, c.indicator));
+            }
             for (n, o) in decision.options.iter().enumerate() {
                 out.push(format!("{}. {} [{}] -> {}", n + 1, o.text, o.id, o.next));
                 let effects: Vec<String> = o
@@ -177,6 +181,12 @@ pub fn widget(ui: &mut egui::Ui, view: &AuthorView) -> Option<Intent> {
                 || ui.input(|i| i.key_pressed(egui::Key::Escape))
             {
                 intent = Some(Intent::Back);
+            }
+            if ui.button("Step graph").clicked() {
+                intent = Some(Intent::StepGraph);
+            }
+            if ui.button("Catalogue").clicked() {
+                intent = Some(Intent::Catalogue);
             }
         });
     });

@@ -1,8 +1,10 @@
 //! The screens, one module each: its view model, the function that builds it, the pure egui widget that draws it (tested with egui_kittest), and the system that runs it in its state.
 
 pub mod author;
+pub mod catalogue;
 pub mod content_warning;
 pub mod debrief;
+pub mod graph;
 pub mod home;
 pub mod playing;
 pub mod sign_in;
@@ -19,5 +21,7 @@ pub(super) fn plugin(app: &mut App) {
         debrief::plugin,
         author::plugin,
         store_damaged::plugin,
+        catalogue::plugin,
+        graph::plugin,
     ));
 }

@@ -140,9 +140,13 @@ pub fn view(attempt: &RecordedAttempt, notice: Option<String>, saving: Option<In
                 })
                 .collect(),
         },
-        View::Decision { step, options } => StepView::Decision {
+        View::Decision {
+            step,
+            cues,
+            options,
+        } => StepView::Decision {
             speaker: step.speaker.clone(),
-            prompt: step.prompt.clone(),
+            prompt: scene_text(&step.prompt, "", &cues),
             options: options
                 .iter()
                 .map(|o| OptionItem {

@@ -66,7 +66,9 @@ pub fn exercise_loaded(loaded: LoadedScenario) {
     let s = &loaded.scenario;
     let walk = explore::explore(s, catalog, PATH_LIMIT);
     let scored = explore::scored_paths(s, catalog, &loaded.bounds, &walk);
-    let _ = silent_slavery_scenario::analysis::dot::to_dot(s);
+    let _ = silent_slavery_scenario::analysis::dot::to_dot(
+        &silent_slavery_scenario::analysis::picture::StepPicture::of(s, catalog),
+    );
     for path in &scored {
         assert!(
             path.transcript.ending.is_some(),

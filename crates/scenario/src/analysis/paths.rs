@@ -129,6 +129,8 @@ pub fn explore(scenario: &Scenario, catalog: &Catalog, limit: usize) -> Explorat
                 }
             }
             Step::Decision(decision) => {
+                w.seen_cues
+                    .extend(decision.cues.iter().map(|c| c.id.clone()));
                 let open: Vec<_> = decision
                     .options
                     .iter()

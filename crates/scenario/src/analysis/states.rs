@@ -331,6 +331,14 @@ impl<'s> StateGraph<'s> {
                         out.locked_decisions
                             .push((decision.id.clone(), flag_set.iter().cloned().collect()));
                     }
+                    // The prompt's cues are seen whichever option is chosen.
+                    let seen = sets.union(
+                        key.seen,
+                        decision
+                            .cues
+                            .iter()
+                            .filter_map(|c| cue_ids.get(c.id.as_str()).copied()),
+                    );
                     for o in open {
                         let option = &decision.options[o];
                         let Some(&step) = step_of.get(option.next.as_str()) else {
@@ -344,7 +352,12 @@ impl<'s> StateGraph<'s> {
                                 .filter_map(|f| flag_ids.get(f.as_str()).copied()),
                         );
                         next.push((
-                            Key { step, flags, ..key },
+                            Key {
+                                step,
+                                flags,
+                                seen,
+                                ..key
+                            },
                             Move {
                                 critical: out.options.critical((key.step, o)),
                                 choice: Some((key.step, o)),
@@ -597,4 +610,88 @@ fn traps(
         }
     }
     traps
+}
+
+/// Per step, the best total score under `ruleset` of any attempt that goes through it, with
+/// perfect identification (every true indicator offered is flagged): points earned on the
+/// way there plus the best still to come. Steps no attempt reaches are left out; `None`
+/// when the ruleset is not scored or the state graph is too large to walk whole.
+pub fn best_through_steps(
+    scenario: &Scenario,
+    catalog: &Catalog,
+    ruleset: &str,
+    limit: usize,
+) -> Option<BTreeMap<String, i64>> {
+    let r = scenario.rulesets.iter().position(|x| x == ruleset)?;
+    let states = StateGraph::build(scenario, catalog, limit);
+    if states.truncated {
+        return None;
+    }
+    let start = states.start()?;
+    let graph = &states.graph;
+    let (sccs, scc_of) = states.components();
+    let weights: Vec<i64> = states
+        .cue_list
+        .iter()
+        .map(
+            |id| match scenario.cue(id).and_then(|c| catalog.cue_tag(&c.indicator)) {
+                Some(CueTag::Indicator(i)) => i.weight.points(),
+                _ => 0,
+            },
+        )
+        .collect();
+    use petgraph::visit::EdgeRef;
+    // Moves inside a component carry no points (validation refuses point-farming loops), so
+    // every state of a component shares its values.
+    let mut ahead: Vec<Option<i64>> = vec![None; sccs.len()];
+    for (i, scc) in sccs.iter().enumerate() {
+        let mut best: Option<i64> = None;
+        for &n in scc {
+            if states.is_ending(n) {
+                let ident = states
+                    .sets
+                    .get(graph[n].offered)
+                    .iter()
+                    .map(|&c| weights[c as usize])
+                    .sum::<i64>();
+                best = best.max(Some(ident));
+            }
+            for edge in graph.edges(n) {
+                let j = scc_of[edge.target().index()];
+                if j != i
+                    && let Some(after) = ahead[j]
+                {
+                    best = best.max(Some(states.options.points(edge.weight(), r) + after));
+                }
+            }
+        }
+        ahead[i] = best;
+    }
+    let mut behind: Vec<Option<i64>> = vec![None; sccs.len()];
+    behind[scc_of[start.index()]] = Some(0);
+    // tarjan_scc lists components with the ones leading nowhere first: walk it backwards.
+    for (i, scc) in sccs.iter().enumerate().rev() {
+        let Some(here) = behind[i] else {
+            continue;
+        };
+        for &n in scc {
+            for edge in graph.edges(n) {
+                let j = scc_of[edge.target().index()];
+                if j != i {
+                    let there = here + states.options.points(edge.weight(), r);
+                    behind[j] = behind[j].max(Some(there));
+                }
+            }
+        }
+    }
+    let mut out: BTreeMap<String, i64> = BTreeMap::new();
+    for n in graph.node_indices() {
+        let i = scc_of[n.index()];
+        if let (Some(b), Some(a)) = (behind[i], ahead[i]) {
+            let id = scenario.steps[states.step(n)].id().to_owned();
+            let best = out.entry(id).or_insert(b + a);
+            *best = (*best).max(b + a);
+        }
+    }
+    Some(out)
 }

@@ -53,6 +53,7 @@ impl<'a> Checker<'a> {
                     p,
                     Problem::FlagNeverSet {
                         flag: flag.to_owned(),
+                        suggestion: crate::model::ids::suggest(flag, set.iter().copied()),
                     },
                 );
             }

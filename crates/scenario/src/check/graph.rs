@@ -93,10 +93,7 @@ impl<'a> Checker<'a> {
                 if j == i || !reachable[j] {
                     continue;
                 }
-                if let Step::Scene(scene) = &s.steps[j] {
-                    cues_before |=
-                        !scene.cues.is_empty() || scene.variants.iter().any(|v| !v.cues.is_empty());
-                }
+                cues_before |= s.steps[j].cues().next().is_some();
             }
             if !cues_before {
                 self.report(

@@ -34,15 +34,19 @@ impl<'a> Checker<'a> {
             } else {
                 steps.insert(step.id(), i);
             }
+            let own_cues: &[crate::model::scenario::Cue] = match step {
+                Step::Scene(scene) => &scene.cues,
+                Step::Decision(decision) => &decision.cues,
+                Step::Identify(_) | Step::Ending(_) => &[],
+            };
+            let mut cue_paths: Vec<(ValuePath, &str)> = own_cues
+                .iter()
+                .enumerate()
+                .map(|(j, c)| (path!["steps", i, "cues", j, "id"], c.id.as_str()))
+                .collect();
             match step {
                 Step::Scene(scene) => {
                     let mut variant_ids = BTreeSet::new();
-                    let mut cue_paths: Vec<(ValuePath, &str)> = scene
-                        .cues
-                        .iter()
-                        .enumerate()
-                        .map(|(j, c)| (path!["steps", i, "cues", j, "id"], c.id.as_str()))
-                        .collect();
                     for (k, variant) in scene.variants.iter().enumerate() {
                         if !variant_ids.insert(variant.id.as_str()) {
                             self.report(
@@ -59,20 +63,6 @@ impl<'a> Checker<'a> {
                                 c.id.as_str(),
                             )
                         }));
-                    }
-                    for (p, id) in cue_paths {
-                        if let Some(first) = cues.get(id) {
-                            let first_line = self.parsed.locator().find(first).line;
-                            self.report(
-                                p,
-                                Problem::DuplicateCueId {
-                                    id: id.to_owned(),
-                                    first_line,
-                                },
-                            );
-                        } else {
-                            cues.insert(id, p);
-                        }
                     }
                 }
                 Step::Decision(decision) => {
@@ -99,6 +89,20 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Step::Identify(_) | Step::Ending(_) => {}
+            }
+            for (p, id) in cue_paths {
+                if let Some(first) = cues.get(id) {
+                    let first_line = self.parsed.locator().find(first).line;
+                    self.report(
+                        p,
+                        Problem::DuplicateCueId {
+                            id: id.to_owned(),
+                            first_line,
+                        },
+                    );
+                } else {
+                    cues.insert(id, p);
+                }
             }
         }
         steps

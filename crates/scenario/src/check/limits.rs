@@ -66,6 +66,9 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Step::Decision(d) => {
+                    for (j, c) in d.cues.iter().enumerate() {
+                        check(&c.id, &|| path!["steps", i, "cues", j, "id"]);
+                    }
                     for (j, o) in d.options.iter().enumerate() {
                         check(&o.id, &|| path!["steps", i, "options", j, "id"]);
                         for (n, f) in o.sets.iter().enumerate() {

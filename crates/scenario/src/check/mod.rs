@@ -156,6 +156,9 @@ pub(super) fn text_fields<'s>(
             Step::Identify(x) => each(&x.prompt, &|| path!["steps", i, "prompt"]),
             Step::Decision(d) => {
                 each(&d.prompt, &|| path!["steps", i, "prompt"]);
+                for (j, c) in d.cues.iter().enumerate() {
+                    each(&c.text, &|| path!["steps", i, "cues", j, "text"]);
+                }
                 for (j, o) in d.options.iter().enumerate() {
                     each(&o.text, &|| path!["steps", i, "options", j, "text"]);
                     each(&o.feedback, &|| path!["steps", i, "options", j, "feedback"]);

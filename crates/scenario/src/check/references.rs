@@ -6,22 +6,59 @@ use std::collections::BTreeSet;
 use foldhash::HashMap;
 
 use super::Checker;
-use crate::load::diagnostic::Problem;
+use crate::load::diagnostic::{MarkerFound, Problem};
 use crate::model::ids::{cue_markers, suggest};
 use crate::model::path::{PathSegment, ValuePath};
 use crate::model::scenario::{Cue, Decision, Scene, Step};
+
+/// Where each cue id is first written: (step index, variant id if in a variant).
+type CueOwners<'a> = HashMap<&'a str, (usize, Option<&'a str>)>;
 use crate::path;
 
 impl<'a> Checker<'a> {
     pub(super) fn references(&mut self, index: &HashMap<&'a str, usize>) {
         self.step_links(index);
+        let mut owners: CueOwners<'a> = HashMap::default();
+        for (i, step) in self.scenario().steps.iter().enumerate() {
+            let own: &[Cue] = match step {
+                Step::Scene(scene) => {
+                    for v in &scene.variants {
+                        for c in &v.cues {
+                            owners.entry(c.id.as_str()).or_insert((i, Some(&v.id)));
+                        }
+                    }
+                    &scene.cues
+                }
+                Step::Decision(decision) => &decision.cues,
+                Step::Identify(_) | Step::Ending(_) => &[],
+            };
+            for c in own {
+                owners.entry(c.id.as_str()).or_insert((i, None));
+            }
+        }
         for (i, step) in self.scenario().steps.iter().enumerate() {
             match step {
                 Step::Scene(scene) => {
-                    self.cue_tags(i, scene);
-                    self.cue_markers(i, scene);
+                    let mut lists: Vec<(ValuePath, &[Cue])> =
+                        vec![(path!["steps", i, "cues"], &scene.cues)];
+                    for (k, variant) in scene.variants.iter().enumerate() {
+                        lists.push((path!["steps", i, "variants", k, "cues"], &variant.cues));
+                    }
+                    self.cue_tags(lists);
+                    self.cue_markers(i, scene, &owners);
                 }
-                Step::Decision(decision) => self.effect_rules(i, decision),
+                Step::Decision(decision) => {
+                    self.cue_tags(vec![(path!["steps", i, "cues"], &decision.cues)]);
+                    let own: Vec<&str> = decision.cues.iter().map(|c| c.id.as_str()).collect();
+                    self.markers_in(
+                        i,
+                        path!["steps", i, "prompt"],
+                        &decision.prompt,
+                        &own,
+                        &owners,
+                    );
+                    self.effect_rules(i, decision);
+                }
                 Step::Identify(_) | Step::Ending(_) => {}
             }
         }
@@ -34,6 +71,7 @@ impl<'a> Checker<'a> {
         let unknown_step = |next: &str| Problem::UnknownStep {
             next: next.to_owned(),
             suggestion: suggest(next, step_ids.iter().copied()),
+            steps: step_ids.iter().map(|id| (*id).to_owned()).collect(),
         };
         if !index.contains_key(s.start.as_str()) {
             self.report(path!["start"], unknown_step(&s.start));
@@ -49,14 +87,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Every cue of scene number `i` is tagged with a catalogue id.
-    fn cue_tags(&mut self, i: usize, scene: &'a Scene) {
+    /// Every cue of these lists (a step's own, a variant's) is tagged with a catalogue id.
+    fn cue_tags(&mut self, cue_lists: Vec<(ValuePath, &[Cue])>) {
         let catalog = self.catalog;
-        let mut cue_lists: Vec<(ValuePath, &[Cue])> =
-            vec![(path!["steps", i, "cues"], &scene.cues)];
-        for (k, variant) in scene.variants.iter().enumerate() {
-            cue_lists.push((path!["steps", i, "variants", k, "cues"], &variant.cues));
-        }
         for (base, cues) in cue_lists {
             for (j, cue) in cues.iter().enumerate() {
                 if catalog.cue_tag(&cue.indicator).is_none() {
@@ -77,8 +110,8 @@ impl<'a> Checker<'a> {
     /// Every `{marker}` in scene number `i` names a cue it may place: the scene's text its
     /// own cues, a variant's text also that variant's cues (shown only with it); and every
     /// variant can be drawn.
-    fn cue_markers(&mut self, i: usize, scene: &'a Scene) {
-        let own: BTreeSet<&str> = scene.cues.iter().map(|c| c.id.as_str()).collect();
+    fn cue_markers(&mut self, i: usize, scene: &'a Scene, owners: &CueOwners<'a>) {
+        let own: Vec<&str> = scene.cues.iter().map(|c| c.id.as_str()).collect();
         let mut texts = vec![(path!["steps", i, "text"], scene.text.as_str(), own.clone())];
         for (k, variant) in scene.variants.iter().enumerate() {
             if variant.weight == 0 {
@@ -98,15 +131,40 @@ impl<'a> Checker<'a> {
             ));
         }
         for (p, text, allowed) in texts {
-            for marker in cue_markers(text) {
-                if !allowed.contains(marker) {
-                    let problem = Problem::UnknownCueMarker {
-                        marker: marker.to_owned(),
-                        step: scene.id.clone(),
-                    };
-                    self.report_within(&p, &format!("{{{marker}}}"), problem);
-                }
+            self.markers_in(i, p, text, &allowed, owners);
+        }
+    }
+
+    /// Every `{marker}` in `text` (at `p`, in step number `i`) names one of `allowed`;
+    /// otherwise the report says where that cue is, which says what to do.
+    fn markers_in(
+        &mut self,
+        i: usize,
+        p: ValuePath,
+        text: &str,
+        allowed: &[&str],
+        owners: &CueOwners<'a>,
+    ) {
+        let steps = &self.scenario().steps;
+        let set: BTreeSet<&str> = allowed.iter().copied().collect();
+        for marker in cue_markers(text) {
+            if set.contains(marker) {
+                continue;
             }
+            let found = match owners.get(marker) {
+                Some(&(j, Some(variant))) if j == i => MarkerFound::InVariant(variant.to_owned()),
+                Some(&(j, _)) if j != i => MarkerFound::InStep(steps[j].id().to_owned()),
+                _ => MarkerFound::Nowhere {
+                    suggestion: suggest(marker, allowed.iter().copied()),
+                    allowed: allowed.iter().map(|a| (*a).to_owned()).collect(),
+                },
+            };
+            let problem = Problem::UnknownCueMarker {
+                marker: marker.to_owned(),
+                step: steps[i].id().to_owned(),
+                found,
+            };
+            self.report_within(&p, &format!("{{{marker}}}"), problem);
         }
     }
 

@@ -18,7 +18,9 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Problem {
     /// The file is over the size limit.
-    #[error("the file is {bytes} bytes; scenario files are limited to {limit} bytes")]
+    #[error(
+        "the file is {bytes} bytes; scenario files are limited to {limit} bytes: split it into two scenarios"
+    )]
     FileTooLarge {
         /// The file's size.
         bytes: usize,
@@ -34,28 +36,34 @@ pub enum Problem {
         byte_offset: usize,
     },
     /// The file is empty or holds only comments.
-    #[error("the file is empty: a scenario file holds one `Scenario(...)`")]
+    #[error(
+        "the file is empty: a scenario file holds one `Scenario(...)`; `silent-slavery new ID --role ROLE` writes a starter"
+    )]
     Empty,
     /// The file could not be read.
-    #[error("cannot read the file: {message}")]
+    #[error("cannot read the file: {message}; check that it exists and that you may read it")]
     Unreadable {
         /// The operating system's message.
         message: String,
     },
     /// RON syntax or type error, in ron's words.
-    #[error("{message}")]
+    #[error(
+        "{message}: check the commas, brackets and quotes here and at the end of the line above"
+    )]
     Syntax {
         /// ron's message.
         message: String,
     },
     /// A string whose closing quote is missing.
-    #[error("this text is never closed: a closing \" is missing")]
+    #[error("this text is never closed: add the closing \" where the text should end")]
     UnclosedString,
     /// The file ends in the middle of a value.
-    #[error("the file ends before the scenario is complete: is a bracket or quote missing?")]
+    #[error(
+        "the file ends before the scenario is complete: add the closing bracket or quote that is missing"
+    )]
     UnexpectedEnd,
     /// A field name that the format does not have.
-    #[error("unknown field `{found}`{}; valid fields are: {}", within_text(.within), .expected.join(", "))]
+    #[error("unknown field `{found}`{}; write one of the valid fields: {}", within_text(.within), .expected.join(", "))]
     UnknownField {
         /// The name written.
         found: String,
@@ -65,7 +73,7 @@ pub enum Problem {
         within: Option<String>,
     },
     /// A variant name that the format does not have.
-    #[error("unknown value `{found}`{}; expected one of: {}", within_text(.within), .expected.join(", "))]
+    #[error("unknown value `{found}`{}; write one of: {}", within_text(.within), .expected.join(", "))]
     UnknownVariant {
         /// The name written.
         found: String,
@@ -75,7 +83,7 @@ pub enum Problem {
         within: Option<String>,
     },
     /// A required field is missing.
-    #[error("missing field `{field}`{}", within_text(.within))]
+    #[error("missing field `{field}`{}: add `{field}: ...` (docs/scenario-format.md, section 3, lists every field)", within_text(.within))]
     MissingField {
         /// The missing field.
         field: String,
@@ -83,21 +91,33 @@ pub enum Problem {
         within: Option<String>,
     },
     /// Brackets nested past the limit.
-    #[error("brackets are nested more than {limit} deep")]
+    #[error(
+        "brackets are nested more than {limit} deep: close the brackets left open before this one"
+    )]
     NestingTooDeep {
         /// The limit.
         limit: usize,
     },
     /// A text field over the length limit.
-    #[error("this text is {chars} characters long; the limit is {limit}")]
+    #[error(
+        "this text is {chars} characters long; the limit is {limit}: shorten it or split it across two steps"
+    )]
     TextTooLong {
         /// Its length in characters.
         chars: usize,
         /// The limit.
         limit: usize,
     },
+    /// A whole number that is negative or too large, e.g. `points: -15`.
+    #[error("{}", number_text(.field, .value))]
+    NumberOutOfRange {
+        /// The field it was written for, when the text before it names one.
+        field: Option<String>,
+        /// The number as written.
+        value: String,
+    },
     /// More steps than the limit.
-    #[error("the scenario has {steps} steps; the limit is {limit}")]
+    #[error("the scenario has {steps} steps; the limit is {limit}: split it into two scenarios")]
     TooManySteps {
         /// Steps written.
         steps: usize,
@@ -105,7 +125,7 @@ pub enum Problem {
         limit: usize,
     },
     /// A share that must lie between 0 and 1.
-    #[error("`{field}` is {value}; it must be between 0 and 1")]
+    #[error("`{field}` is {value}; it must be between 0 and 1: write a share, e.g. 0.8 for 80%")]
     ShareOutOfRange {
         /// The field.
         field: &'static str,
@@ -113,7 +133,7 @@ pub enum Problem {
         value: f64,
     },
     /// The scenario names a ruleset the catalogue does not have.
-    #[error("unknown ruleset `{id}`; known rulesets: {}", .known.join(", "))]
+    #[error("unknown ruleset `{id}`; write one of the known rulesets: {}", .known.join(", "))]
     UnknownRuleset {
         /// The id written.
         id: String,
@@ -127,7 +147,9 @@ pub enum Problem {
         id: String,
     },
     /// `pass_ruleset` is not one of `rulesets`.
-    #[error("`pass_ruleset` is `{id}`, which is not in this scenario's `rulesets`")]
+    #[error(
+        "`pass_ruleset` is `{id}`, which is not in this scenario's `rulesets`: add it to `rulesets`, or name one of them"
+    )]
     PassRulesetNotScored {
         /// The id written.
         id: String,
@@ -141,7 +163,9 @@ pub enum Problem {
         id: String,
     },
     /// Two steps share an id.
-    #[error("step id `{id}` is used twice (first at line {first_line})")]
+    #[error(
+        "step id `{id}` is used twice (first at line {first_line}): rename one of them, and the `next` that should lead to it"
+    )]
     DuplicateStepId {
         /// The id.
         id: String,
@@ -149,7 +173,9 @@ pub enum Problem {
         first_line: usize,
     },
     /// Two options of one decision share an id.
-    #[error("option id `{id}` is used twice in decision `{step}`")]
+    #[error(
+        "option id `{id}` is used twice in decision `{step}`: give each option of a decision its own id"
+    )]
     DuplicateOptionId {
         /// The decision.
         step: String,
@@ -157,7 +183,9 @@ pub enum Problem {
         id: String,
     },
     /// Two cues share an id.
-    #[error("cue id `{id}` is used twice (first at line {first_line})")]
+    #[error(
+        "cue id `{id}` is used twice (first at line {first_line}): cue ids are unique across the whole scenario, variants included, so rename one"
+    )]
     DuplicateCueId {
         /// The id.
         id: String,
@@ -165,7 +193,9 @@ pub enum Problem {
         first_line: usize,
     },
     /// Two variants of one scene share an id.
-    #[error("variant id `{id}` is used twice in scene `{step}`")]
+    #[error(
+        "variant id `{id}` is used twice in scene `{step}`: give each variant of a scene its own id"
+    )]
     DuplicateVariantId {
         /// The scene.
         step: String,
@@ -173,15 +203,22 @@ pub enum Problem {
         id: String,
     },
     /// `start` or a `next` names no step.
-    #[error("`{next}` is not a step in this scenario{}", suggestion_text(.suggestion))]
+    #[error(
+        "`{next}` is not a step in this scenario{}; write one of its steps: {}",
+        suggestion_text(.suggestion), some_of(.steps)
+    )]
     UnknownStep {
         /// The id written.
         next: String,
         /// The closest existing step id.
         suggestion: Option<String>,
+        /// Every step id of the scenario, in file order.
+        steps: Vec<String>,
     },
     /// No path from `start` reaches this step.
-    #[error("step `{id}` can never be reached from the start step `{start}`")]
+    #[error(
+        "step `{id}` can never be reached from the start step `{start}`: point a `next` or an option's `next` at it, or delete it"
+    )]
     UnreachableStep {
         /// The step.
         id: String,
@@ -189,19 +226,23 @@ pub enum Problem {
         start: String,
     },
     /// No path from this step reaches an ending.
-    #[error("from step `{id}` there is no way to reach an ending")]
+    #[error(
+        "from step `{id}` there is no way to reach an ending: give it a `next` (or an option) that leads on to an `Ending`"
+    )]
     NoWayToEnding {
         /// The step.
         id: String,
     },
     /// A loop with no way out to an ending.
-    #[error("steps {} form a loop with no way out to an ending", list(.steps))]
+    #[error("steps {} form a loop with no way out to an ending: give one of them a `next` or an option that leads out to an `Ending`", list(.steps))]
     CycleWithNoExit {
         /// The steps in the loop.
         steps: Vec<String>,
     },
     /// A decision with fewer than two options.
-    #[error("decision `{step}` has {count} option(s); a decision needs at least two")]
+    #[error(
+        "decision `{step}` has {count} option(s); a decision needs at least two: add an option, or make the step a `Scene`"
+    )]
     TooFewOptions {
         /// The decision.
         step: String,
@@ -209,7 +250,7 @@ pub enum Problem {
         count: usize,
     },
     /// A cue names an id that is neither an indicator nor a caution.
-    #[error("`{id}` is not an indicator or caution id in the catalogue{}", suggestion_text(.suggestion))]
+    #[error("`{id}` is not an indicator or caution id in the catalogue{}; find the id with `silent-slavery catalog indicators`", suggestion_text(.suggestion))]
     UnknownIndicator {
         /// The id written.
         id: String,
@@ -217,7 +258,7 @@ pub enum Problem {
         suggestion: Option<String>,
     },
     /// An effect names a rule that no ruleset has.
-    #[error("`{id}` is not a rule in any ruleset{}", suggestion_text(.suggestion))]
+    #[error("`{id}` is not a rule in any ruleset{}; find the id with `silent-slavery catalog rules`", suggestion_text(.suggestion))]
     UnknownRule {
         /// The id written.
         id: String,
@@ -226,7 +267,7 @@ pub enum Problem {
     },
     /// An effect names a rule of a ruleset the scenario is not scored against.
     #[error(
-        "rule `{rule}` belongs to ruleset `{ruleset}`, which this scenario is not scored against, so it counts for nothing"
+        "rule `{rule}` belongs to ruleset `{ruleset}`, which this scenario is not scored against, so it counts for nothing: add `{ruleset}` to `rulesets`, or name a rule of a ruleset the scenario is scored against"
     )]
     RuleOutsideScenarioRulesets {
         /// The rule.
@@ -235,7 +276,9 @@ pub enum Problem {
         ruleset: String,
     },
     /// An effect names a rule that is not a trainee decision.
-    #[error("rule `{rule}` is not scored for trainee decisions (it is served elsewhere)")]
+    #[error(
+        "rule `{rule}` is not scored for trainee decisions (it is served elsewhere): name another rule; `silent-slavery catalog rules` marks the rules that are not scored"
+    )]
     UnscoredRule {
         /// The rule.
         rule: String,
@@ -248,32 +291,37 @@ pub enum Problem {
         /// The variant.
         variant: String,
     },
-    /// A `{cue}` marker names no cue of the scene.
-    #[error(
-        "`{{{marker}}}` places a cue, but scene `{step}` has no cue `{marker}` that is always shown with this text"
-    )]
+    /// A `{cue}` marker names no cue that is always shown with its text.
+    #[error("{}", marker_text(.marker, .step, .found))]
     UnknownCueMarker {
         /// The marker's id.
         marker: String,
-        /// The scene.
+        /// The step whose text holds it.
         step: String,
+        /// Where a cue with that id is, if anywhere: this is what says what to do.
+        found: MarkerFound,
     },
     /// A flag is tested but never set.
-    #[error("flag `{flag}` is tested here but no option ever sets it")]
+    #[error(
+        "flag `{flag}` is tested here but no option ever sets it{}: add it to an option's `sets`, or correct its spelling",
+        suggestion_text(.suggestion)
+    )]
     FlagNeverSet {
         /// The flag.
         flag: String,
+        /// The closest flag some option sets.
+        suggestion: Option<String>,
     },
     /// An identify step that can be reached before any cue was shown.
     #[error(
-        "identify step `{step}` has no cues before it: no scene that can lead here shows a cue"
+        "identify step `{step}` has no cues before it: no scene or decision that can lead here shows a cue; add cues before it, or remove this step"
     )]
     IdentifyWithoutCues {
         /// The step.
         step: String,
     },
     /// A decision where every option is locked on some path.
-    #[error("every option of decision `{step}` is locked when reached with flags {}", list(.flags))]
+    #[error("every option of decision `{step}` is locked when reached with flags {}: leave one option open in that case, or loosen the `requires` and `requires_not` lists", list(.flags))]
     AllOptionsLocked {
         /// The decision.
         step: String,
@@ -282,7 +330,7 @@ pub enum Problem {
     },
     /// No path passes under the deciding ruleset.
     #[error(
-        "no path through the scenario passes under `{ruleset}`: the best path without a critical breach scores {best} of {max} points, and passing needs {} (mastery {mastery})", (.mastery * *.max as f64).ceil()
+        "no path through the scenario passes under `{ruleset}`: the best path without a critical breach scores {best} of {max} points, and passing needs {} (mastery {mastery}); raise the points of the right options, take `critical: true` off a right answer, or lower `mastery_score`", (.mastery * *.max as f64).ceil()
     )]
     NoPassingPath {
         /// The deciding ruleset.
@@ -296,7 +344,7 @@ pub enum Problem {
     },
     /// The deciding ruleset has nothing to score.
     #[error(
-        "nothing can be scored under `{ruleset}`{}: no option upholds or breaches one of its rules with points to gain, so every trainee would score 0 of 0; score it or take it out of `rulesets`",
+        "nothing can be scored under `{ruleset}`{}: no option upholds or breaches one of its rules with points to gain, so every trainee would score 0 of 0; give options `Upholds` and `Breaches` effects for its rules (`silent-slavery catalog rules` lists them), or take it out of `rulesets`",
         if *deciding { ", the ruleset that decides pass or fail" } else { "" }
     )]
     RulesetNotScored {
@@ -306,7 +354,9 @@ pub enum Problem {
         deciding: bool,
     },
     /// A decision none of whose options has an effect.
-    #[error("no option of decision `{step}` upholds or breaches any rule, so it is not scored")]
+    #[error(
+        "no option of decision `{step}` upholds or breaches any rule, so it is not scored: give its options effects, or make the step a `Scene`"
+    )]
     AllOptionsUnscored {
         /// The decision.
         step: String,
@@ -320,7 +370,7 @@ pub enum Problem {
         limit: usize,
     },
     /// A state from which no ending can be reached.
-    #[error("a trainee can reach step `{step}` with flags {} set and then never reach an ending: a route or lock leaves them going round for ever", list(.flags))]
+    #[error("a trainee can reach step `{step}` with flags {} set and then never reach an ending: a route or lock leaves them going round for ever; add a route or an open option that leads on in that case", list(.flags))]
     TrapWithFlags {
         /// The step.
         step: String,
@@ -329,7 +379,7 @@ pub enum Problem {
     },
     /// An option with points that can be chosen over and over.
     #[error(
-        "option `{option}` of decision `{step}` leads back to where it was chosen with nothing changed, so its points could be collected again and again; an option inside a loop must carry no points"
+        "option `{option}` of decision `{step}` leads back to where it was chosen with nothing changed, so its points could be collected again and again: take its effects off, or let it set a flag that ends the loop"
     )]
     LoopWithPoints {
         /// The decision.
@@ -361,7 +411,9 @@ pub enum Problem {
         other: String,
     },
     /// Two files define the same scenario id.
-    #[error("scenario id `{id}` is also defined in {other}")]
+    #[error(
+        "scenario id `{id}` is also defined in {other}: give one of them a new id (its file name without .ron)"
+    )]
     DuplicateScenarioId {
         /// The id.
         id: String,
@@ -400,7 +452,7 @@ pub enum Problem {
     },
     /// The best option is the longest in too many decisions of the library (audit).
     #[error(
-        "the best option is the longest in {longest} of {decisions} decisions of the library ({:.0}%; chance {:.0}%, limit {:.0}%); {here} of them are in this file, the first here",
+        "the best option is the longest in {longest} of {decisions} decisions of the library ({:.0}%; chance {:.0}%, limit {:.0}%); {here} of them are in this file, the first here: shorten the best options or lengthen others so the longest is right no more often than chance",
         .share * 100.0, .chance * 100.0, .limit * 100.0
     )]
     BestOptionOftenLongest {
@@ -460,7 +512,7 @@ pub enum Problem {
     },
     /// An option locked in every state that reaches its decision (audit).
     #[error(
-        "option `{option}` of decision `{step}` is locked whenever the decision is reached, so no trainee can choose it"
+        "option `{option}` of decision `{step}` is locked whenever the decision is reached, so no trainee can choose it: remove it, or change its `requires` so some path unlocks it"
     )]
     OptionNeverUnlocked {
         /// The decision.
@@ -468,6 +520,79 @@ pub enum Problem {
         /// The option.
         option: String,
     },
+}
+
+/// Where a cue that a `{marker}` names was found, for saying what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarkerFound {
+    /// No cue of the scenario has that id.
+    Nowhere {
+        /// The closest cue id the text may place.
+        suggestion: Option<String>,
+        /// The cue ids the text may place.
+        allowed: Vec<String>,
+    },
+    /// A cue of this variant of the same scene: shown only when the variant is drawn.
+    InVariant(String),
+    /// A cue of another step.
+    InStep(String),
+}
+
+fn marker_text(marker: &str, step: &str, found: &MarkerFound) -> String {
+    match found {
+        MarkerFound::Nowhere {
+            suggestion,
+            allowed,
+        } => format!(
+            "`{{{marker}}}` places a cue, but step `{step}` has no cue `{marker}`{}; write {}, or take the braces away to show the words as they are",
+            suggestion_text(suggestion),
+            if allowed.is_empty() {
+                "a `Cue` with that id in the step's `cues`".to_owned()
+            } else {
+                format!("the id of a cue this text may place: {}", some_of(allowed))
+            }
+        ),
+        MarkerFound::InVariant(variant) => format!(
+            "`{{{marker}}}` places cue `{marker}` of variant `{variant}`, which is on screen only when that variant is drawn, and a variant's text goes after the scene's text: move `{{{marker}}}` into the `text` of variant `{variant}`, or move the cue into the `cues` of step `{step}`"
+        ),
+        MarkerFound::InStep(other) => format!(
+            "`{{{marker}}}` places cue `{marker}` of step `{other}`, but a marker can place only a cue of its own step (`{step}`): move the cue into this step's `cues`, or take the marker out"
+        ),
+    }
+}
+
+fn number_text(field: &Option<String>, value: &str) -> String {
+    match field.as_deref() {
+        Some("points") => {
+            let magnitude = value.trim_start_matches('-');
+            format!(
+                "`points` is {value}, but points are a whole number, 0 or more: `Breaches` subtracts them, so write `Breaches(rule: \"...\", points: {magnitude})` to take {magnitude} points away"
+            )
+        }
+        Some(field) => format!(
+            "`{field}` is {value}, but it must be a whole number from 0 to {}: write a number in that range",
+            u32::MAX
+        ),
+        None => format!(
+            "{value} is not a number this field takes: write a whole number from 0 to {}",
+            u32::MAX
+        ),
+    }
+}
+
+/// At most 25 items, quoted and joined, then how many more there are.
+fn some_of(items: &[String]) -> String {
+    const SHOWN: usize = 25;
+    let mut out = items
+        .iter()
+        .take(SHOWN)
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > SHOWN {
+        out.push_str(&format!(" and {} more", items.len() - SHOWN));
+    }
+    out
 }
 
 fn within_text(within: &Option<String>) -> String {
@@ -525,6 +650,7 @@ impl Problem {
             Problem::MissingField { .. } => "missing-field",
             Problem::NestingTooDeep { .. } => "nesting-too-deep",
             Problem::TextTooLong { .. } => "text-too-long",
+            Problem::NumberOutOfRange { .. } => "number-out-of-range",
             Problem::TooManySteps { .. } => "too-many-steps",
             Problem::ShareOutOfRange { .. } => "share-out-of-range",
             Problem::UnknownRuleset { .. } => "unknown-ruleset",

@@ -103,7 +103,12 @@ pub fn parse_scenario(file: &str, bytes: &[u8]) -> Result<ParsedScenario, Vec<Di
             } else {
                 crate::load::locate::skip_blank(text, reported)
             };
-            let first = Diagnostic::new(file, text, position, problem_from_ron(e.code));
+            let (position, problem) = if e.code == ron::Error::IntegerOutOfBounds {
+                number_out_of_range(text, position)
+            } else {
+                (position, problem_from_ron(e.code))
+            };
+            let first = Diagnostic::new(file, text, position, problem);
             if matches!(first.problem, Problem::UnknownField { .. }) {
                 let all = unknown_fields(file, text);
                 if all.iter().any(|d| d.position == first.position) {
@@ -137,6 +142,39 @@ fn unknown_fields(file: &str, text: &str) -> Vec<Diagnostic> {
             })
         })
         .collect()
+}
+
+/// The number at `at` and the field it was written for (`points: -15`), so the message can
+/// say what that field takes.
+fn number_out_of_range(text: &str, at: Position) -> (Position, Problem) {
+    let mut offset = crate::load::locate::offset_of(text, at);
+    // ron points after a sign: point at the number as written.
+    if text[..offset].ends_with(['-', '+']) {
+        offset -= 1;
+    }
+    let at = Position::of_offset(text, offset);
+    let value: String = text[offset..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '_' | '.'))
+        .collect();
+    let before = text[..offset].trim_end();
+    let field = before.strip_suffix(':').map(|b| {
+        b.trim_end()
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect::<String>()
+            .chars()
+            .rev()
+            .collect::<String>()
+    });
+    (
+        at,
+        Problem::NumberOutOfRange {
+            field: field.filter(|f| !f.is_empty()),
+            value,
+        },
+    )
 }
 
 /// True when the text holds nothing but white space and comments.

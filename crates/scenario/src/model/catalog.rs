@@ -4,10 +4,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::scenario::RoleGroup;
+
 /// The indicator taxonomy as authored in `assets/catalog/indicators.ron`.
 ///
-/// Source: `shared/reference/domain-research.md` section 3 (categories 3.1, indicators 3.2,
-/// the `caution_*` entries 3.3), paraphrased in the project's own words.
+/// Paraphrased in the project's own words from the sources in its register (`sources`);
+/// `silent-slavery catalog` prints it and `docs/catalog.md` is generated from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorCatalog {
@@ -23,7 +25,7 @@ pub struct IndicatorCatalog {
     pub cautions: Vec<Caution>,
 }
 
-/// One entry of the source register (domain-research.md section 1).
+/// One entry of the source register.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceRef {
@@ -142,8 +144,15 @@ pub struct Rule {
     pub title: String,
     /// What the rule asks, paraphrased in our own words.
     pub summary: String,
-    /// What a correct trainee decision looks like.
+    /// What a correct trainee decision looks like: upholding the rule.
     pub correct_decision: String,
+    /// What breaching the rule looks like, in a trainee's choices.
+    pub breaching: String,
+    /// Rules of another ruleset that score the same point of practice, for naming one of each
+    /// beside an option. Written once, on one side (the current ruleset names its 2003
+    /// partners); [`Catalog::partners`] reads both ways.
+    #[serde(default)]
+    pub partners: Vec<Partner>,
     /// Citation, e.g. "Silent Slavery conference, 2003, rec. 9".
     pub citation: String,
     /// False for rules that are not trainee decisions (principle 5, recommendation 8):
@@ -160,6 +169,27 @@ pub struct Rule {
 
 fn yes() -> bool {
     true
+}
+
+/// A rule of another ruleset that scores the same point of practice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partner {
+    /// The partner rule's id.
+    pub rule: String,
+    /// The groups of trainees the pairing reads right for; empty for every group.
+    #[serde(default)]
+    pub roles: Vec<RoleGroup>,
+}
+
+impl Partner {
+    /// Whether the pairing applies to a trainee of this group (or to any, for `None`).
+    pub fn applies_to(&self, group: Option<RoleGroup>) -> bool {
+        match group {
+            None => true,
+            Some(g) => self.roles.is_empty() || self.roles.contains(&g),
+        }
+    }
 }
 
 /// Where a catalogue entry a cue names was found.
@@ -188,7 +218,9 @@ pub struct Catalog {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CatalogError {
     /// A catalogue file did not parse.
-    #[error("{file}:{line}:{column}: {message}")]
+    #[error(
+        "{file}:{line}:{column}: {message}: check the commas, brackets and quotes here and at the end of the line above"
+    )]
     Parse {
         /// Which file.
         file: String,
@@ -200,21 +232,35 @@ pub enum CatalogError {
         message: String,
     },
     /// The same id appears twice.
-    #[error("catalogue id `{id}` is defined twice")]
+    #[error(
+        "catalogue id `{id}` is defined twice: ids are unique across all catalogue files, so rename one"
+    )]
     DuplicateId {
         /// The id.
         id: String,
     },
     /// An indicator names a category that does not exist.
-    #[error("indicator `{indicator}` names unknown category `{category}`")]
+    #[error(
+        "indicator `{indicator}` names unknown category `{category}`: name one of the `cat_*` ids in `categories`"
+    )]
     UnknownCategory {
         /// The indicator.
         indicator: String,
         /// The category it names.
         category: String,
     },
+    /// A rule names a partner that is not a rule of another ruleset.
+    #[error(
+        "rule `{rule}` names partner `{partner}`, which is not a rule of another ruleset: name a rule id of the other ruleset"
+    )]
+    BadPartner {
+        /// The rule.
+        rule: String,
+        /// The partner it names.
+        partner: String,
+    },
     /// A catalogue file could not be read.
-    #[error("cannot read {file}: {message}")]
+    #[error("cannot read {file}: {message}; check that it exists and that you may read it")]
     Io {
         /// Which file.
         file: String,
@@ -343,6 +389,21 @@ impl Catalog {
             }
             by_id.insert(ruleset.id.clone(), ruleset);
         }
+        for ruleset in by_id.values() {
+            for rule in &ruleset.rules {
+                for partner in &rule.partners {
+                    let elsewhere = rule_index
+                        .get(&partner.rule)
+                        .is_some_and(|(set, _)| set != &ruleset.id);
+                    if !elsewhere {
+                        return Err(CatalogError::BadPartner {
+                            rule: rule.id.clone(),
+                            partner: partner.rule.clone(),
+                        });
+                    }
+                }
+            }
+        }
         Ok(Catalog {
             indicators,
             rulesets: by_id,
@@ -382,6 +443,49 @@ impl Catalog {
             .keys()
             .chain(self.caution_index.keys())
             .map(String::as_str)
+    }
+
+    /// The rules of other rulesets that score the same point of practice as `id`, for a
+    /// trainee of `group` (every pairing for `None`): those it names and those that name it,
+    /// each once, in catalogue order.
+    pub fn partners(&self, id: &str, group: Option<RoleGroup>) -> Vec<&Rule> {
+        let mut out: Vec<&Rule> = Vec::new();
+        let Some((_, rule)) = self.rule(id) else {
+            return out;
+        };
+        for partner in rule.partners.iter().filter(|p| p.applies_to(group)) {
+            if let Some((_, r)) = self.rule(&partner.rule) {
+                out.push(r);
+            }
+        }
+        for set in self.rulesets.values() {
+            for other in &set.rules {
+                let names_it = other
+                    .partners
+                    .iter()
+                    .any(|p| p.rule == id && p.applies_to(group));
+                if names_it && !out.iter().any(|r| r.id == other.id) {
+                    out.push(other);
+                }
+            }
+        }
+        out
+    }
+
+    /// The groups of trainees for which `a` and `b` are partners (empty when they are not).
+    pub fn partner_roles(&self, a: &str, b: &str) -> Vec<RoleGroup> {
+        let named = |from: &str, to: &str| {
+            self.rule(from)
+                .and_then(|(_, r)| r.partners.iter().find(|p| p.rule == to))
+                .map(|p| {
+                    if p.roles.is_empty() {
+                        RoleGroup::ALL.to_vec()
+                    } else {
+                        p.roles.clone()
+                    }
+                })
+        };
+        named(a, b).or_else(|| named(b, a)).unwrap_or_default()
     }
 
     /// All rule ids, sorted.

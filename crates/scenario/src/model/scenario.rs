@@ -138,7 +138,62 @@ impl Role {
     }
 }
 
-/// Form of exploitation (domain-research.md section 3.4).
+/// The three groups of frontline staff the 2003 conference addressed (rec 12: police,
+/// immigration officers and social workers). Rule pairings and starter scenarios differ by
+/// group, because the 2003 wording assumes one of them in places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum RoleGroup {
+    /// Police officers and staff.
+    Police,
+    /// Immigration Enforcement and Border Force.
+    Immigration,
+    /// Local authority social care.
+    SocialCare,
+}
+
+impl RoleGroup {
+    /// Every group, in this order.
+    pub const ALL: [RoleGroup; 3] = [
+        RoleGroup::Police,
+        RoleGroup::Immigration,
+        RoleGroup::SocialCare,
+    ];
+
+    /// Display name: "police", "immigration", "social care".
+    pub fn label(self) -> &'static str {
+        match self {
+            RoleGroup::Police => "police",
+            RoleGroup::Immigration => "immigration",
+            RoleGroup::SocialCare => "social care",
+        }
+    }
+}
+
+impl Role {
+    /// Every role, in the order of the format's documentation.
+    pub const ALL: [Role; 9] = [
+        Role::PoliceResponseOfficer,
+        Role::RoadsPolicingOfficer,
+        Role::PoliceSearchTeam,
+        Role::CustodyOfficer,
+        Role::Investigator,
+        Role::FrontCounterStaff,
+        Role::ImmigrationOfficer,
+        Role::BorderForceOfficer,
+        Role::SocialWorker,
+    ];
+
+    /// The group of staff the role belongs to.
+    pub fn group(self) -> RoleGroup {
+        match self {
+            Role::ImmigrationOfficer | Role::BorderForceOfficer => RoleGroup::Immigration,
+            Role::SocialWorker => RoleGroup::SocialCare,
+            _ => RoleGroup::Police,
+        }
+    }
+}
+
+/// Form of exploitation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ExploitationForm {
     /// Sexual exploitation.
@@ -181,6 +236,18 @@ impl Step {
             Step::Decision(s) => &s.id,
             Step::Ending(s) => &s.id,
         }
+    }
+
+    /// Every cue the step can show, in the order it shows them: a scene's own then each
+    /// variant's, a decision's; none for identify steps and endings.
+    pub fn cues(&self) -> impl Iterator<Item = &Cue> {
+        let (own, variants): (&[Cue], &[SceneVariant]) = match self {
+            Step::Scene(s) => (&s.cues, &s.variants),
+            Step::Decision(d) => (&d.cues, &[]),
+            Step::Identify(_) | Step::Ending(_) => (&[], &[]),
+        };
+        own.iter()
+            .chain(variants.iter().flat_map(|v| v.cues.iter()))
     }
 
     /// The kind of step, as a word.
@@ -360,8 +427,15 @@ pub struct Decision {
     /// Who is speaking, if anyone.
     #[serde(default)]
     pub speaker: Option<String>,
-    /// The situation and question.
+    /// The situation and question. `{cue_id}` places one of the decision's own cues inline;
+    /// cues not placed are shown after the prompt.
     pub prompt: String,
+    /// Observable details in the prompt ("the driver offers to interpret"), tagged like a
+    /// scene's: seen when the decision is shown, and offered at the next identify step.
+    /// Left out of the stored form when empty, so the content hash of a scenario without
+    /// them is unchanged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cues: Vec<Cue>,
     /// Whether option order is shuffled per attempt (default true).
     #[serde(default = "yes")]
     pub shuffle: bool,
@@ -542,21 +616,11 @@ impl Scenario {
         self.steps.iter().position(|s| s.id() == id)
     }
 
-    /// Every cue of a scene: its own and every variant's.
+    /// Every cue of the scenario: each scene's own and every variant's, and each
+    /// decision's, in step order.
     pub fn all_cues(&self) -> impl Iterator<Item = &Cue> {
         // No allocation: scoring looks cues up by id many times per attempt.
-        self.steps
-            .iter()
-            .filter_map(|s| match s {
-                Step::Scene(scene) => Some(scene),
-                _ => None,
-            })
-            .flat_map(|scene| {
-                scene
-                    .cues
-                    .iter()
-                    .chain(scene.variants.iter().flat_map(|v| v.cues.iter()))
-            })
+        self.steps.iter().flat_map(Step::cues)
     }
 
     /// The cue with this id.

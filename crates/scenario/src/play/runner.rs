@@ -120,16 +120,28 @@ pub enum Event {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RunnerError {
     /// The scenario's start step does not exist (only possible for unvalidated scenarios).
-    #[error("the scenario has no step `{0}`")]
+    #[error("the scenario has no step `{0}`: check it with `silent-slavery validate`")]
     MissingStep(String),
     /// Flagging outside an identify step.
-    #[error("cues can only be flagged at an identify step; the current step is `{0}`")]
+    #[error(
+        "cues can only be flagged at an identify step; the current step is `{0}`: flag cues after the scene that shows them and before the `choose` that follows"
+    )]
     NotIdentifying(String),
     /// A cue not offered at this identify step.
-    #[error("cue `{0}` has not been shown in this attempt")]
-    CueNotOffered(String),
+    #[error("cue `{cue}` has not been shown in this attempt: {}", match .variant {
+        Some(v) => format!("it belongs to variant `{v}` of scene `{step}`, which this attempt did not draw; write `variant {step} {v}` in the script and run it with `--seed-for {step}={v}`"),
+        None => format!("it is shown at step `{step}`, which this attempt has not reached yet; flag it at an identify step after `{step}`"),
+    })]
+    CueNotOffered {
+        /// The cue.
+        cue: String,
+        /// The step that shows it.
+        step: String,
+        /// The variant that shows it, if a variant does.
+        variant: Option<String>,
+    },
     /// A cue id the scenario does not have.
-    #[error("the scenario has no cue `{cue}`{}", .suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    #[error("the scenario has no cue `{cue}`{}; copy the id from a `Cue(id: ...)` of the scenario", .suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
     UnknownCue {
         /// The id given.
         cue: String,
@@ -137,10 +149,10 @@ pub enum RunnerError {
         suggestion: Option<String>,
     },
     /// Choosing outside a decision.
-    #[error("there is no decision to make at `{0}`")]
+    #[error("there is no decision to make at `{0}`: `choose` works only at a decision")]
     NotDeciding(String),
     /// An option id the decision does not have.
-    #[error("decision `{step}` has no option `{option}`; its options are: {}", .options.join(", "))]
+    #[error("decision `{step}` has no option `{option}`; write one of its options: {}", .options.join(", "))]
     UnknownOption {
         /// The decision.
         step: String,
@@ -150,18 +162,20 @@ pub enum RunnerError {
         options: Vec<String>,
     },
     /// A locked option.
-    #[error("option `{option}` is locked: {reason}")]
+    #[error("option `{option}` is locked: {reason} Choose one of the open options: {}", .open.join(", "))]
     OptionLocked {
         /// The option.
         option: String,
         /// Why.
         reason: String,
+        /// The options open now.
+        open: Vec<String>,
     },
     /// Continue at a decision.
-    #[error("decision `{0}` needs an option chosen before moving on")]
+    #[error("decision `{0}` needs an option chosen before moving on: write `choose OPTION`")]
     ChoiceRequired(String),
     /// Any input after the ending.
-    #[error("the attempt has finished")]
+    #[error("the attempt has finished: nothing more can be done in it")]
     Finished,
 }
 
@@ -213,6 +227,8 @@ pub enum View<'a> {
     Decision {
         /// The step.
         step: &'a Decision,
+        /// The decision's cues, in authored order.
+        cues: Vec<&'a Cue>,
         /// Options, shuffled if the author allowed it.
         options: Vec<OptionView<'a>>,
     },
@@ -362,6 +378,7 @@ impl Runner {
                 },
                 Step::Decision(step) => View::Decision {
                     step,
+                    cues: step.cues.iter().collect(),
                     options: self
                         .order
                         .iter()
@@ -426,7 +443,7 @@ impl Runner {
                             ),
                         });
                     }
-                    return Err(RunnerError::CueNotOffered(cue.clone()));
+                    return Err(self.not_offered(cue));
                 }
                 if matches!(input, Input::Flag(_)) {
                     if self.transcript.flagged_cues.insert(cue.clone()) {
@@ -454,12 +471,23 @@ impl Runner {
                         options: decision.options.iter().map(|o| o.id.clone()).collect(),
                     })?;
                 if !option.is_unlocked(&self.flags) {
+                    let reason = option
+                        .locked_reason
+                        .clone()
+                        .unwrap_or_else(|| "Not available yet.".to_owned());
                     return Err(RunnerError::OptionLocked {
                         option: option.id.clone(),
-                        reason: option
-                            .locked_reason
-                            .clone()
-                            .unwrap_or_else(|| "not available yet".to_owned()),
+                        reason: if reason.ends_with(['.', '!', '?']) {
+                            reason
+                        } else {
+                            format!("{reason}.")
+                        },
+                        open: decision
+                            .options
+                            .iter()
+                            .filter(|o| o.is_unlocked(&self.flags))
+                            .map(|o| o.id.clone())
+                            .collect(),
                     });
                 }
                 self.transcript
@@ -518,6 +546,34 @@ impl Runner {
         Ok(events)
     }
 
+    /// Why a cue of the scenario cannot be flagged yet: the step (and variant) that shows it.
+    fn not_offered(&self, cue: &str) -> RunnerError {
+        let steps = &self.scenario.scenario.steps;
+        for step in steps {
+            if let Step::Scene(scene) = step
+                && let Some(v) = scene
+                    .variants
+                    .iter()
+                    .find(|v| v.cues.iter().any(|c| c.id == cue))
+            {
+                return RunnerError::CueNotOffered {
+                    cue: cue.to_owned(),
+                    step: scene.id.clone(),
+                    variant: Some(v.id.clone()),
+                };
+            }
+        }
+        let step = steps
+            .iter()
+            .find(|s| s.cues().any(|c| c.id == cue))
+            .map_or_else(String::new, |s| s.id().to_owned());
+        RunnerError::CueNotOffered {
+            cue: cue.to_owned(),
+            step,
+            variant: None,
+        }
+    }
+
     fn go(&mut self, next: &str, events: &mut Vec<Event>) -> Result<(), RunnerError> {
         let i = self
             .scenario
@@ -567,6 +623,11 @@ impl Runner {
                     .extend(self.seen_cues.iter().cloned());
             }
             Step::Decision(decision) => {
+                for cue in &decision.cues {
+                    if !self.seen_cues.contains(&cue.id) {
+                        self.seen_cues.push(cue.id.clone());
+                    }
+                }
                 self.order = (0..decision.options.len()).collect();
                 if decision.shuffle {
                     // Fisher–Yates with the attempt's generator: the order depends only on

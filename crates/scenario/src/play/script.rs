@@ -3,6 +3,8 @@
 //! One input a line: `flag CUE`, `unflag CUE`, `choose OPTION` or `continue`; `#` starts a
 //! comment. Scenes, identify steps and feedback are continued past automatically when the
 //! next line is an input for a later step, so a script needs only the trainee's decisions.
+//! `variant SCENE VARIANT` says which variant the script was written for: playing it with a
+//! seed that draws another is an error that says so, instead of a puzzling refusal later.
 
 use crate::play::runner::{Event, Input, Runner, View};
 
@@ -27,12 +29,32 @@ impl Playable for Runner {
     }
 }
 
+/// A parsed script: the inputs, and the scene variants it was written for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Script {
+    /// (1-based line, input), in order.
+    pub inputs: Vec<(usize, Input)>,
+    /// Variants the script expects to be drawn.
+    pub variants: Vec<ExpectedVariant>,
+}
+
+/// A `variant SCENE VARIANT` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpectedVariant {
+    /// 1-based line.
+    pub line: usize,
+    /// The scene.
+    pub scene: String,
+    /// The variant the script was written for.
+    pub variant: String,
+}
+
 /// Why a script could not be played.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScriptError {
     /// A line that is not an input.
     #[error(
-        "line {line}: `{text}` is not an input; write `flag CUE`, `unflag CUE`, `choose OPTION` or `continue`"
+        "line {line}: `{text}` is not an input; write `flag CUE`, `unflag CUE`, `choose OPTION`, `continue` or `variant SCENE VARIANT`"
     )]
     Syntax {
         /// 1-based line.
@@ -48,8 +70,51 @@ pub enum ScriptError {
         /// Why.
         reason: String,
     },
+    /// A `variant` line naming a scene or variant the scenario does not have.
+    #[error("line {line}: {}", unknown_variant_text(.scene, .variant, .known))]
+    UnknownVariant {
+        /// 1-based line.
+        line: usize,
+        /// The scene named.
+        scene: String,
+        /// The variant named.
+        variant: String,
+        /// The scene's variants, or (when the scene has none or does not exist) the scenes
+        /// that have variants.
+        known: Vec<String>,
+    },
+    /// The seed drew another variant than the script expects.
+    #[error(
+        "line {line}: the script is written for variant `{expected}` of scene `{scene}`, but seed {seed} draws `{drawn}`: run with `--seed-for {scene}={expected}` to find a seed that draws it, or change the line to `variant {scene} {drawn}`"
+    )]
+    VariantMismatch {
+        /// 1-based line of the `variant` line.
+        line: usize,
+        /// The scene.
+        scene: String,
+        /// The variant the script expects.
+        expected: String,
+        /// The variant drawn.
+        drawn: String,
+        /// The attempt's seed.
+        seed: u64,
+    },
+    /// The attempt ended without showing a scene the script names a variant for.
+    #[error(
+        "line {line}: the script is written for variant `{variant}` of scene `{scene}`, but this attempt never reaches that scene: change the choices so it does, or remove the line"
+    )]
+    VariantNotReached {
+        /// 1-based line.
+        line: usize,
+        /// The scene.
+        scene: String,
+        /// The variant expected.
+        variant: String,
+    },
     /// Continuing after the script never reached an ending.
-    #[error("after the script the attempt goes round step `{step}` without reaching an ending")]
+    #[error(
+        "after the script the attempt goes round step `{step}` without reaching an ending: run `silent-slavery validate` on the scenario"
+    )]
     Stuck {
         /// Where it was.
         step: String,
@@ -64,12 +129,40 @@ pub enum ScriptError {
     },
 }
 
-/// Parses a script into (line number, input) pairs.
+fn unknown_variant_text(scene: &str, variant: &str, known: &[String]) -> String {
+    let names = |what: &str| {
+        if known.is_empty() {
+            format!("the scenario has no {what}")
+        } else {
+            format!(
+                "write one of {what}: {}",
+                known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    };
+    if known.iter().any(|k| k.contains('=')) || known.is_empty() {
+        format!(
+            "`{scene}` is not a scene with variants; {}",
+            names("the scenes with variants (scene=variants)")
+        )
+    } else {
+        format!(
+            "scene `{scene}` has no variant `{variant}`; {}",
+            names("its variants")
+        )
+    }
+}
+
+/// Parses a script: its inputs with their line numbers, and its `variant` lines.
 ///
 /// # Errors
 /// [`ScriptError::Syntax`] on the first line that is not an input.
-pub fn parse_script(text: &str) -> Result<Vec<(usize, Input)>, ScriptError> {
-    let mut out = Vec::new();
+pub fn parse_script(text: &str) -> Result<Script, ScriptError> {
+    let mut out = Script::default();
     for (n, raw) in text.lines().enumerate() {
         let line = raw.split('#').next().unwrap_or("").trim();
         if line.is_empty() {
@@ -77,6 +170,14 @@ pub fn parse_script(text: &str) -> Result<Vec<(usize, Input)>, ScriptError> {
         }
         let mut words = line.split_whitespace();
         let input = match (words.next(), words.next(), words.next()) {
+            (Some("variant"), Some(scene), Some(variant)) if words.next().is_none() => {
+                out.variants.push(ExpectedVariant {
+                    line: n + 1,
+                    scene: scene.to_owned(),
+                    variant: variant.to_owned(),
+                });
+                continue;
+            }
             (Some("flag"), Some(cue), None) => Input::Flag(cue.to_owned()),
             (Some("unflag"), Some(cue), None) => Input::Unflag(cue.to_owned()),
             (Some("choose"), Some(option), None) => Input::Choose(option.to_owned()),
@@ -88,9 +189,66 @@ pub fn parse_script(text: &str) -> Result<Vec<(usize, Input)>, ScriptError> {
                 });
             }
         };
-        out.push((n + 1, input));
+        out.inputs.push((n + 1, input));
     }
     Ok(out)
+}
+
+/// Checks every `variant` line against the scenario: the scene exists and has that variant.
+fn check_variants(runner: &Runner, script: &Script) -> Result<(), ScriptError> {
+    use crate::model::scenario::Step;
+    let steps = &runner.scenario().scenario.steps;
+    for e in &script.variants {
+        let scene = steps.iter().find_map(|s| match s {
+            Step::Scene(scene) if scene.id == e.scene && !scene.variants.is_empty() => Some(scene),
+            _ => None,
+        });
+        let known: Vec<String> = match scene {
+            Some(scene) if scene.variants.iter().any(|v| v.id == e.variant) => continue,
+            Some(scene) => scene.variants.iter().map(|v| v.id.clone()).collect(),
+            None => steps
+                .iter()
+                .filter_map(|s| match s {
+                    Step::Scene(scene) if !scene.variants.is_empty() => Some(format!(
+                        "{}={}",
+                        scene.id,
+                        scene
+                            .variants
+                            .iter()
+                            .map(|v| v.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join("|")
+                    )),
+                    _ => None,
+                })
+                .collect(),
+        };
+        return Err(ScriptError::UnknownVariant {
+            line: e.line,
+            scene: e.scene.clone(),
+            variant: e.variant.clone(),
+            known,
+        });
+    }
+    Ok(())
+}
+
+/// The first expectation the events break: a scene drawn with another variant.
+fn broken_expectation(script: &Script, events: &[Event], seed: u64) -> Option<ScriptError> {
+    events.iter().find_map(|event| match event {
+        Event::VariantChosen { step, variant } => script
+            .variants
+            .iter()
+            .find(|e| &e.scene == step && &e.variant != variant)
+            .map(|e| ScriptError::VariantMismatch {
+                line: e.line,
+                scene: e.scene.clone(),
+                expected: e.variant.clone(),
+                drawn: variant.clone(),
+                seed,
+            }),
+        _ => None,
+    })
 }
 
 /// Plays a parsed script to the end of the attempt, appending every event to `events`.
@@ -100,10 +258,16 @@ pub fn parse_script(text: &str) -> Result<Vec<(usize, Input)>, ScriptError> {
 /// when the script runs out before an ending. Events up to the failure are kept.
 pub fn play(
     runner: &mut impl Playable,
-    script: &[(usize, Input)],
+    script: &Script,
     events: &mut Vec<Event>,
 ) -> Result<(), ScriptError> {
-    for (line, input) in script {
+    check_variants(runner.runner(), script)?;
+    let seed = runner.runner().seed();
+    // The first scene may have been drawn when the attempt started.
+    if let Some(e) = broken_expectation(script, events, seed) {
+        return Err(e);
+    }
+    for (line, input) in &script.inputs {
         let refused = |reason| ScriptError::Refused {
             line: *line,
             reason,
@@ -124,9 +288,19 @@ pub fn play(
             if !skip {
                 break;
             }
-            events.extend(runner.input(&Input::Continue).map_err(refused)?);
+            let new = runner.input(&Input::Continue).map_err(refused)?;
+            if let Some(e) = broken_expectation(script, &new, seed) {
+                events.extend(new);
+                return Err(e);
+            }
+            events.extend(new);
         }
-        events.extend(runner.input(input).map_err(refused)?);
+        let new = runner.input(input).map_err(refused)?;
+        if let Some(e) = broken_expectation(script, &new, seed) {
+            events.extend(new);
+            return Err(e);
+        }
+        events.extend(new);
     }
     // A validated scenario cannot loop without a decision; the bound makes sure an
     // unvalidated one cannot hang the caller either.
@@ -143,7 +317,7 @@ pub fn play(
             return Err(ScriptError::Stuck { step });
         }
         budget -= 1;
-        if let View::Decision { step, options } = runner.runner().view() {
+        if let View::Decision { step, options, .. } = runner.runner().view() {
             return Err(ScriptError::EndedAtDecision {
                 step: step.id.clone(),
                 options: options
@@ -153,12 +327,50 @@ pub fn play(
                     .collect(),
             });
         }
-        let line = script.last().map_or(0, |(l, _)| *l);
-        events.extend(
-            runner
-                .input(&Input::Continue)
-                .map_err(|reason| ScriptError::Refused { line, reason })?,
-        );
+        let line = script.inputs.last().map_or(0, |(l, _)| *l);
+        let new = runner
+            .input(&Input::Continue)
+            .map_err(|reason| ScriptError::Refused { line, reason })?;
+        if let Some(e) = broken_expectation(script, &new, seed) {
+            events.extend(new);
+            return Err(e);
+        }
+        events.extend(new);
+    }
+    let drawn = &runner.runner().transcript().variants;
+    if let Some(e) = script
+        .variants
+        .iter()
+        .find(|e| !drawn.iter().any(|(scene, _)| scene == &e.scene))
+    {
+        return Err(ScriptError::VariantNotReached {
+            line: e.line,
+            scene: e.scene.clone(),
+            variant: e.variant.clone(),
+        });
     }
     Ok(())
+}
+
+/// The first seed from `from` (trying at most `tries`) with which `script` plays through
+/// and draws every variant it names; `None` when no seed in that range does.
+///
+/// Which variant a seed draws depends on the draws before it (each shuffled decision
+/// draws too), so seeds are tried by playing the whole script, not by a table.
+pub fn seed_for(
+    scenario: &std::sync::Arc<crate::load::loaded::LoadedScenario>,
+    catalog: &std::sync::Arc<crate::model::catalog::Catalog>,
+    script: &Script,
+    from: u64,
+    tries: u64,
+) -> Option<u64> {
+    (from..from.saturating_add(tries)).find(|&seed| {
+        Runner::start(
+            std::sync::Arc::clone(scenario),
+            std::sync::Arc::clone(catalog),
+            seed,
+        )
+        .ok()
+        .is_some_and(|(mut runner, mut events)| play(&mut runner, script, &mut events).is_ok())
+    })
 }
