@@ -18,6 +18,8 @@ pub enum Screen {
     Debrief,
     /// Author preview: any step of any scenario, and every path's score.
     Author,
+    /// Statistics (author mode): item analysis of a scenario from the recorded attempts.
+    Statistics,
 }
 
 pub(super) fn plugin(app: &mut App) {

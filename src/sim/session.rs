@@ -44,6 +44,8 @@ pub enum TraineeAction {
     Back,
     /// Open the author preview.
     AuthorPreview,
+    /// Open the statistics view (author mode).
+    Statistics,
 }
 
 /// An attempt that has just finished, for the debrief.
@@ -133,6 +135,9 @@ fn act(
             TraineeAction::Input(input) => play(&mut session, &store, input),
             TraineeAction::AuthorPreview => {
                 (config.author && session.trainee.is_some()).then_some(Screen::Author)
+            }
+            TraineeAction::Statistics => {
+                (config.author && session.trainee.is_some()).then_some(Screen::Statistics)
             }
             TraineeAction::Back => {
                 session.pending = None;

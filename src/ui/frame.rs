@@ -81,6 +81,7 @@ pub(super) fn send(
             return;
         }
         Intent::AuthorPreview => TraineeAction::AuthorPreview,
+        Intent::Statistics => TraineeAction::Statistics,
         // Selections inside the author preview are the preview's own business.
         Intent::PreviewScenario(_) | Intent::PreviewStep(_) => return,
     };

@@ -178,6 +178,13 @@ pub fn widget(ui: &mut egui::Ui, view: &AuthorView) -> Option<Intent> {
             {
                 intent = Some(Intent::Back);
             }
+            if ui
+                .button("Statistics")
+                .on_hover_text("Item analysis from the recorded attempts")
+                .clicked()
+            {
+                intent = Some(Intent::Statistics);
+            }
         });
     });
     ui.horizontal(|ui| {

@@ -6,6 +6,7 @@ pub mod debrief;
 pub mod home;
 pub mod playing;
 pub mod sign_in;
+pub mod stats;
 
 use bevy::prelude::*;
 
@@ -17,5 +18,6 @@ pub(super) fn plugin(app: &mut App) {
         playing::plugin,
         debrief::plugin,
         author::plugin,
+        stats::plugin,
     ));
 }
