@@ -207,6 +207,11 @@ fn labelled_plot(id: &str, labels: Vec<String>, height: f32) -> Plot<'static> {
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
+        // Shares and facility run from 0 to 1; discrimination below 0 widens the scale.
+        .include_y(0.0)
+        .include_y(1.0)
+        .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [0.1, 0.5, 1.0]))
+        .y_axis_formatter(|mark, _| format!("{:.1}", mark.value))
         .legend(Legend::default())
         .x_axis_formatter(move |mark, _| {
             let n = mark.value.round();
