@@ -408,14 +408,23 @@ fn points_under(points: &str, ruleset: &str, attempt: &str) -> Result<i64, Store
     Ok(0)
 }
 
+/// One choice as read: where it was made (indices into the version's decisions and their
+/// options; `None` when the stored scenario has no such decision or option), its points
+/// under the deciding ruleset, and how long the decision was on screen.
+struct ReadChoice {
+    decision: Option<usize>,
+    option: Option<usize>,
+    points: i64,
+    ms: Option<i64>,
+}
+
 /// One attempt's choices while the choice stream is on it.
 #[derive(Default)]
 struct AttemptChoices {
     attempt_id: String,
     content_hash: String,
     raw: i64,
-    /// (decision index, option index or `None` when unknown, points, time on screen).
-    choices: Vec<(Option<usize>, Option<usize>, i64, Option<i64>)>,
+    choices: Vec<ReadChoice>,
 }
 
 impl AttemptChoices {
@@ -427,7 +436,13 @@ impl AttemptChoices {
         let acc = versions.get(&self.content_hash)?;
         // Points earned at each decision over the attempt's visits to it.
         let mut visited: Vec<(usize, i64)> = Vec::new();
-        for &(decision, option, points, ms) in &self.choices {
+        for &ReadChoice {
+            decision,
+            option,
+            points,
+            ms,
+        } in &self.choices
+        {
             let (Some(d), Some(o)) = (decision, option) else {
                 acc.unmatched += 1;
                 continue;
@@ -548,9 +563,12 @@ pub fn analyse(
                 .iter()
                 .position(|(id, _, _)| id == row.option)
         });
-        current
-            .choices
-            .push((decision, option, points, row.ms_since_previous));
+        current.choices.push(ReadChoice {
+            decision,
+            option,
+            points,
+            ms: row.ms_since_previous,
+        });
         Ok::<(), StoreError>(())
     })?;
     current.flush(&mut versions)?;
