@@ -31,6 +31,47 @@ pub struct FormatArg {
     pub format: Format,
 }
 
+/// Text for people, JSON for tools, CSV for a spreadsheet (one table at a time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// Text for people.
+    Text,
+    /// JSON for tools.
+    Json,
+    /// CSV for a spreadsheet.
+    Csv,
+}
+
+/// `--format text|json|csv`, for commands whose output is tables.
+#[derive(Debug, clap::Args)]
+pub struct TableFormatArg {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+    pub format: TableFormat,
+}
+
+/// Which attempts a command reads: `--since`, `--course`, `--unit`.
+#[derive(Debug, clap::Args)]
+pub struct SelectionArgs {
+    /// Only attempts started on or after this date (`YYYY-MM-DD`, UTC) or time (RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only this course: attempts at its scenarios (the totara, moodle and kpi exports
+    /// report its completion).
+    #[arg(long)]
+    pub course: Option<String>,
+    /// Only trainees of this unit.
+    #[arg(long)]
+    pub unit: Option<String>,
+}
+
+impl SelectionArgs {
+    /// `--since` as a time, if given.
+    pub fn since(&self) -> Result<Option<OffsetDateTime>> {
+        self.since.as_deref().map(parse_since).transpose()
+    }
+}
+
 /// Scenario files and folders to read.
 #[derive(Debug, clap::Args)]
 pub struct LibraryArgs {

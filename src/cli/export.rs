@@ -10,7 +10,9 @@ use silent_slavery_results::export;
 use silent_slavery_results::xapi::outbox;
 use silent_slavery_scenario::model::catalog::Catalog;
 
-use super::args::{StoreArgs, StoreUse, XapiArgs, load_courses, open_existing_store, parse_since};
+use super::args::{
+    SelectionArgs, StoreArgs, StoreUse, XapiArgs, load_courses, open_existing_store,
+};
 
 /// Export formats (docs/exports.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -38,15 +40,8 @@ pub struct Args {
     /// The file to write (written whole or not at all).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// Only attempts started on or after this date (`YYYY-MM-DD`, UTC) or time (RFC 3339).
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
-    /// Only this course (its scenarios; for totara/moodle/kpi, its completion).
-    #[arg(long)]
-    pub course: Option<String>,
-    /// Only trainees of this unit.
-    #[arg(long)]
-    pub unit: Option<String>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
     #[command(flatten)]
     pub store: StoreArgs,
     #[command(flatten)]
@@ -56,14 +51,17 @@ pub struct Args {
 /// Writes the export whole, or not at all.
 pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
     let (format, out) = (args.format, args.out.as_path());
-    let (course, unit) = (args.course.as_deref(), args.unit.as_deref());
+    let (course, unit) = (
+        args.selection.course.as_deref(),
+        args.selection.unit.as_deref(),
+    );
     let xapi_config = match format {
         ExportFormat::Xapi => Some(args.xapi.config()?),
         _ => None,
     };
     let courses = load_courses(&args.store.courses, course)?;
     let store = open_existing_store(args.store.db.as_deref(), StoreUse::Read)?;
-    let since = args.since.as_deref().map(parse_since).transpose()?;
+    let since = args.selection.since()?;
     let selection = export::Selection {
         since,
         course: course.and_then(|id| courses.iter().find(|c| c.id == id)),

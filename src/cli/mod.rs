@@ -11,6 +11,7 @@ mod paths;
 mod print;
 mod report;
 mod run;
+mod stats;
 mod store;
 mod sync;
 mod validate;
@@ -57,6 +58,10 @@ enum Command {
     Report(report::Args),
     /// Export results for a learning system or a KPI report (see docs/exports.md).
     Export(export::Args),
+    /// Item analysis from the recorded attempts: per scenario version, decision, option and
+    /// cue (facility, discrimination, shares, detection rates), with the decisions to look
+    /// at flagged (see docs/statistics.md).
+    Stats(stats::Args),
     /// Send the xAPI statements of finished attempts to a learning record store; exit 1 while
     /// any statement is still waiting or was rejected.
     Sync(sync::Args),
@@ -102,6 +107,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => run::run(&args, catalog),
         Command::Report(args) => report::run(&args),
         Command::Export(args) => export::run(&args, &catalog),
+        Command::Stats(args) => stats::run(&args, &catalog),
         Command::Sync(args) => sync::run(&args, &catalog),
         Command::Paths(args) => paths::run(&args, &catalog),
         Command::Coverage(args) => coverage::run(&args, &catalog),

@@ -24,6 +24,8 @@ pub enum Screen {
     Catalogue,
     /// Author mode: a scenario's step graph as a picture.
     Graph,
+    /// Statistics (author mode): item analysis of a scenario from the recorded attempts.
+    Statistics,
 }
 
 pub(super) fn plugin(app: &mut App) {

@@ -51,6 +51,8 @@ pub enum TraineeAction {
     /// Open another trainers' screen (the catalogue or the step graph); refused unless the
     /// app runs with trainers' tools.
     AuthorTool(Screen),
+    /// Open the statistics view (author mode).
+    Statistics,
 }
 
 /// An attempt that has just finished, for the debrief.
@@ -211,6 +213,9 @@ fn act(
                 && session.trainee.is_some()
                 && matches!(tool, Screen::Catalogue | Screen::Graph))
             .then_some(*tool),
+            TraineeAction::Statistics => {
+                (config.author && session.trainee.is_some()).then_some(Screen::Statistics)
+            }
             TraineeAction::Back => {
                 session.pending = None;
                 session.finished = None;

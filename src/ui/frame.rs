@@ -85,6 +85,7 @@ pub(super) fn send(
         Intent::Quit => TraineeAction::Quit,
         Intent::Catalogue => TraineeAction::AuthorTool(crate::sim::Screen::Catalogue),
         Intent::StepGraph => TraineeAction::AuthorTool(crate::sim::Screen::Graph),
+        Intent::Statistics => TraineeAction::Statistics,
         // Selections inside the author preview are the preview's own business.
         Intent::PreviewScenario(_) | Intent::PreviewStep(_) => return,
     };

@@ -38,6 +38,8 @@ pub enum Intent {
     ToggleContrast,
     /// Open the author preview.
     AuthorPreview,
+    /// Open the statistics view (author mode).
+    Statistics,
     /// In the author preview, show this scenario (by index).
     PreviewScenario(usize),
     /// In the author preview, show this step (by index).

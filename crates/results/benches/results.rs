@@ -1,4 +1,4 @@
-//! Benchmarks of the results store: committing one input with full sync, a whole scripted attempt, and the decisions export against the sqlite3 tool's CSV output (docs/performance.md).
+//! Benchmarks of the results store: committing one input with full sync, a whole scripted attempt, the decisions export against the sqlite3 tool's CSV output, and item analysis (`stats`) against the decisions export of the same store (docs/performance.md).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -8,6 +8,7 @@ use rusqlite::params;
 use silent_slavery_results::attempt::Trainee;
 use silent_slavery_results::export::{self, Selection};
 use silent_slavery_results::record::RecordedAttempt;
+use silent_slavery_results::stats;
 use silent_slavery_results::store::Store;
 use silent_slavery_scenario::library::load_bytes;
 use silent_slavery_scenario::load::loaded::LoadedScenario;
@@ -118,6 +119,13 @@ fn bulk_store(path: &std::path::Path, attempts: usize) -> Store {
              FROM attempts WHERE id = ?2",
         )
         .expect("prepared");
+    let mut copy_scores = conn
+        .prepare(
+            "INSERT INTO attempt_scores SELECT ?1, ruleset, ruleset_version, raw, min, max, scaled,
+                 passed
+             FROM attempt_scores WHERE attempt_id = ?2",
+        )
+        .expect("prepared");
     let mut copy_inputs = conn
         .prepare(
             "INSERT INTO attempt_inputs
@@ -140,11 +148,12 @@ fn bulk_store(path: &std::path::Path, attempts: usize) -> Store {
         copy_attempt
             .execute(params![id, template, n as i64])
             .expect("attempt");
+        copy_scores.execute(params![id, template]).expect("scores");
         copy_inputs
             .execute(params![id, template, n as i64])
             .expect("inputs");
     }
-    drop((copy_attempt, copy_inputs));
+    drop((copy_attempt, copy_scores, copy_inputs));
     // The template itself has only two decisions; the copies are the whole store.
     for table in ["attempt_inputs", "attempt_scores", "critical_breaches"] {
         conn.execute(
@@ -193,15 +202,24 @@ fn upgrade_time(store: &Store, copy: &std::path::Path) {
     let _ = std::fs::remove_file(copy);
 }
 
-/// The decisions export against `sqlite3 -csv` printing the same rows and columns, at
-/// `SILENT_SLAVERY_BENCH_ATTEMPTS` attempts (100,000 unless set; 1,000,000 decisions).
+/// The decisions export against `sqlite3 -csv` printing the same rows and columns, and item
+/// analysis against the export, at `SILENT_SLAVERY_BENCH_ATTEMPTS` attempts (100,000 unless
+/// set; 1,000,000 decisions). `SILENT_SLAVERY_BENCH_STORE=PATH` builds the store at PATH and
+/// keeps it (to measure the command line's memory on it).
 fn decisions_export(c: &mut Criterion) {
     let attempts: usize = std::env::var("SILENT_SLAVERY_BENCH_ATTEMPTS")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(100_000);
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("bulk.sqlite3");
+    let db = match std::env::var_os("SILENT_SLAVERY_BENCH_STORE") {
+        Some(path) => {
+            let path = std::path::PathBuf::from(path);
+            let _ = std::fs::remove_file(&path);
+            path
+        }
+        None => dir.path().join("bulk.sqlite3"),
+    };
     let built = Instant::now();
     let store = bulk_store(&db, attempts);
     let decisions = attempts * CHOICES_PER_ATTEMPT;
@@ -226,6 +244,16 @@ fn decisions_export(c: &mut Criterion) {
         b.iter(|| {
             let file = std::io::BufWriter::new(std::fs::File::create(&out).expect("file"));
             export::decisions_csv(&store, &Selection::default(), file, |_| {}).expect("export")
+        })
+    });
+    let catalog = Catalog::embedded().expect("catalogue");
+    let report = stats::analyse(&store, &catalog, &stats::Selection::default(), |_, _| {})
+        .expect("analysed");
+    assert_eq!(report.finished as usize, attempts);
+    group.bench_function("silent_slavery_stats", |b| {
+        b.iter(|| {
+            stats::analyse(&store, &catalog, &stats::Selection::default(), |_, _| {})
+                .expect("analysed")
         })
     });
     let sqlite3 = std::process::Command::new("sqlite3")

@@ -188,6 +188,13 @@ pub fn widget(ui: &mut egui::Ui, view: &AuthorView) -> Option<Intent> {
             if ui.button("Catalogue").clicked() {
                 intent = Some(Intent::Catalogue);
             }
+            if ui
+                .button("Statistics")
+                .on_hover_text("Item analysis from the recorded attempts")
+                .clicked()
+            {
+                intent = Some(Intent::Statistics);
+            }
         });
     });
     ui.horizontal(|ui| {

@@ -8,6 +8,7 @@ pub mod graph;
 pub mod home;
 pub mod playing;
 pub mod sign_in;
+pub mod stats;
 pub mod store_damaged;
 
 use bevy::prelude::*;
@@ -23,5 +24,6 @@ pub(super) fn plugin(app: &mut App) {
         store_damaged::plugin,
         catalogue::plugin,
         graph::plugin,
+        stats::plugin,
     ));
 }

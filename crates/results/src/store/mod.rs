@@ -11,6 +11,7 @@ mod attempts;
 mod decisions;
 mod outbox;
 mod schema;
+mod stats;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -28,6 +29,7 @@ use uuid::Uuid;
 pub use attempts::StoreContents;
 pub use decisions::DecisionRow;
 pub use outbox::{OutboxCursor, OutboxStatus, PendingStatement};
+pub use stats::{AttemptFilter, ScoredAttemptRow, ScoredChoiceRow};
 
 use crate::attempt::AttemptRecord;
 use crate::record::AttemptLog;
