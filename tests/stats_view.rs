@@ -10,7 +10,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use silent_slavery::sim::{Results, ScenarioLibrary, Screen, SimConfig, SimPlugin, TraineeAction};
 use silent_slavery::ui::screens::stats::{self as view, StatisticsIntent};
-use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::attempt::{IdentifiedBy, Trainee};
 use silent_slavery_results::record::{Recorded, RecordedAttempt};
 use silent_slavery_results::stats::{self, Figure};
 use silent_slavery_results::store::Store;
@@ -54,7 +54,7 @@ fn recorded() -> (Store, Catalog) {
             seed += 1;
             let (mut attempt, mut events) = RecordedAttempt::start(
                 &store,
-                "1",
+                "1", IdentifiedBy::CommandLine,
                 Arc::clone(&scenario),
                 Arc::clone(&shared),
                 seed,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::attempt::{IdentifiedBy, Trainee};
 use silent_slavery_results::record::Recorded;
 use silent_slavery_results::record::RecordedAttempt;
 use silent_slavery_results::store::Store;
@@ -47,7 +47,7 @@ fn soak(db: PathBuf, scenario: PathBuf, script: PathBuf, seed: &str) -> Result<(
     for _ in 0..10_000 {
         let (mut attempt, _) = RecordedAttempt::start(
             &store,
-            "soak",
+            "soak", IdentifiedBy::CommandLine,
             Arc::clone(&scenario),
             Arc::clone(&catalog),
             seed,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
-use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::attempt::{IdentifiedBy, Trainee};
 use silent_slavery_results::record::{Recorded, RecordedAttempt};
 use silent_slavery_scenario::model::catalog::Catalog;
 use silent_slavery_scenario::play::runner::Runner;
@@ -161,7 +161,7 @@ pub fn run(args: &Args, catalog: Catalog) -> Result<ExitCode> {
             }
             let (mut attempt, mut events) = RecordedAttempt::start(
                 &store,
-                &to.staff_number,
+                &to.staff_number, IdentifiedBy::CommandLine,
                 Arc::clone(&loaded),
                 Arc::clone(&catalog),
                 seed,

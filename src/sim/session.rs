@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use bevy::prelude::*;
-use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::attempt::{IdentifiedBy, Trainee};
 use silent_slavery_results::record::{RecordError, RecordedAttempt};
 use silent_slavery_results::store::Store;
 use silent_slavery_scenario::load::loaded::LoadedScenario;
@@ -73,6 +73,8 @@ pub struct FinishedAttempt {
 pub struct Session {
     /// Who is signed in.
     pub trainee: Option<Trainee>,
+    /// How they were identified (stamped on every attempt they start).
+    pub identified_by: Option<IdentifiedBy>,
     /// The scenario waiting behind its content warning.
     pub pending: Option<Arc<LoadedScenario>>,
     /// The attempt being played.
@@ -264,6 +266,7 @@ fn sign_in(
         Ok(()) => {
             *session = Session {
                 trainee: Some(trainee),
+                identified_by: Some(IdentifiedBy::Open),
                 ..Session::default()
             };
             Some(Screen::Home)
@@ -286,7 +289,8 @@ fn start(
     scenario: Arc<LoadedScenario>,
 ) -> Option<Screen> {
     let staff = session.trainee.as_ref()?.staff_number.clone();
-    match RecordedAttempt::start(store, &staff, scenario, Arc::clone(&catalog.0), new_seed()) {
+    let identified_by = session.identified_by.unwrap_or(IdentifiedBy::Open);
+    match RecordedAttempt::start(store, &staff, identified_by, scenario, Arc::clone(&catalog.0), new_seed()) {
         Ok((attempt, _)) => {
             session.attempt = Some(attempt);
             session.finished = None;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use silent_slavery_results::attempt::IdentifiedBy;
 use silent_slavery_results::record::RecordedAttempt;
 use silent_slavery_results::store::Store;
 use silent_slavery_results::xapi::statements::XapiConfig;
@@ -192,7 +193,7 @@ pub fn record_path(
         .collect();
     let (mut attempt, _) = RecordedAttempt::start(
         store,
-        "4521",
+        "4521", IdentifiedBy::CommandLine,
         Arc::clone(scenario),
         Arc::clone(catalog),
         seed,

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rusqlite::params;
-use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::attempt::{IdentifiedBy, Trainee};
 use silent_slavery_results::export::{self, Selection};
 use silent_slavery_results::record::RecordedAttempt;
 use silent_slavery_results::stats;
@@ -57,7 +57,7 @@ fn commit_latency(c: &mut Criterion) {
     let mut samples = Vec::new();
     while samples.len() < 500 {
         let (mut attempt, _) =
-            RecordedAttempt::start(&store, "1", Arc::clone(&scenario), Arc::clone(&catalog), 2)
+            RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, Arc::clone(&scenario), Arc::clone(&catalog), 2)
                 .expect("starts");
         for line in BEST {
             let started = Instant::now();
@@ -79,7 +79,7 @@ fn commit_latency(c: &mut Criterion) {
     group.bench_function("whole_scripted_attempt_full_sync", |b| {
         b.iter(|| {
             let (mut attempt, _) =
-                RecordedAttempt::start(&store, "1", Arc::clone(&scenario), Arc::clone(&catalog), 2)
+                RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, Arc::clone(&scenario), Arc::clone(&catalog), 2)
                     .expect("starts");
             for line in BEST {
                 attempt.apply(&store, &input(line)).expect("saved");
@@ -100,7 +100,7 @@ fn bulk_store(path: &std::path::Path, attempts: usize) -> Store {
     let store = Store::open(path).expect("store");
     let (scenario, catalog) = setup(&store);
     let (mut attempt, _) =
-        RecordedAttempt::start(&store, "1", scenario, catalog, 2).expect("starts");
+        RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, scenario, catalog, 2).expect("starts");
     for line in BEST {
         attempt.apply(&store, &input(line)).expect("saved");
     }
@@ -186,6 +186,11 @@ fn upgrade_time(store: &Store, copy: &std::path::Path) {
              ALTER TABLE attempt_inputs DROP COLUMN ms_since_previous;
              DROP INDEX xapi_outbox_by_attempt;
              ALTER TABLE attempts DROP COLUMN pass_rule;
+             ALTER TABLE attempts DROP COLUMN identified_by;
+             ALTER TABLE attempts DROP COLUMN changed_version_choice;
+             ALTER TABLE attempts DROP COLUMN changed_version_choice_at;
+             ALTER TABLE attempts DROP COLUMN restarted_as;
+             DROP TABLE trainee_pins;
              PRAGMA user_version = 2;",
         )
         .expect("downgraded");

@@ -17,6 +17,45 @@ pub struct Trainee {
     pub unit: String,
 }
 
+/// How the trainee of an attempt was identified when it started (docs/operations.md,
+/// "Identity"): what a completion record can claim about who did it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentifiedBy {
+    /// The operating-system account signed in to the workstation, mapped to a staff number.
+    OsAccount,
+    /// A staff number and the PIN its trainee set.
+    Pin,
+    /// A staff number typed with nothing to check it (open mode, for classroom demos).
+    Open,
+    /// Recorded by an operator from the command line (`run --db --trainee`).
+    CommandLine,
+}
+
+impl IdentifiedBy {
+    /// The stored and exported name: `os_account`, `pin`, `open` or `command_line`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentifiedBy::OsAccount => "os_account",
+            IdentifiedBy::Pin => "pin",
+            IdentifiedBy::Open => "open",
+            IdentifiedBy::CommandLine => "command_line",
+        }
+    }
+
+    /// The value [`IdentifiedBy::as_str`] gives, back; `None` for anything else.
+    pub fn parse(text: &str) -> Option<IdentifiedBy> {
+        [
+            IdentifiedBy::OsAccount,
+            IdentifiedBy::Pin,
+            IdentifiedBy::Open,
+            IdentifiedBy::CommandLine,
+        ]
+        .into_iter()
+        .find(|i| i.as_str() == text)
+    }
+}
+
 /// Whether an attempt has finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -63,6 +102,8 @@ pub struct AttemptRecord {
     /// The pass rule stamped when the attempt started; `None` for attempts started before
     /// rules were stamped, which are judged with no limit on red herrings.
     pub pass_rule: Option<PassRule>,
+    /// How the trainee was identified; `None` for attempts recorded before this was kept.
+    pub identified_by: Option<IdentifiedBy>,
 }
 
 /// One stored input with the events it produced.

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use uuid::Uuid;
 
+use crate::attempt::IdentifiedBy;
+
 use silent_slavery_scenario::load::loaded::LoadedScenario;
 use silent_slavery_scenario::model::catalog::Catalog;
 use silent_slavery_scenario::play::runner::{Event, Input, Runner, RunnerError};
@@ -15,15 +17,17 @@ pub trait AttemptLog {
     /// Why a write failed.
     type Error: std::error::Error + Send + Sync + 'static;
 
-    /// Records a new attempt by trainee `staff_number` at `scenario` with `seed`, pinning
-    /// the scenario's content and stamping the `pass_rule` it will be judged by, and returns
-    /// the attempt's id (a UUID, which xAPI exports use as the registration).
+    /// Records a new attempt by trainee `staff_number`, identified as `identified_by` says,
+    /// at `scenario` with `seed`, pinning the scenario's content and stamping the `pass_rule`
+    /// it will be judged by, and returns the attempt's id (a UUID, which xAPI exports use as
+    /// the registration).
     ///
     /// # Errors
     /// When the write does not reach the disk.
     fn start_attempt(
         &self,
         staff_number: &str,
+        identified_by: IdentifiedBy,
         scenario: &LoadedScenario,
         seed: u64,
         pass_rule: &PassRule,
@@ -74,13 +78,14 @@ impl RecordedAttempt {
     pub fn start<L: AttemptLog>(
         log: &L,
         staff_number: &str,
+        identified_by: IdentifiedBy,
         scenario: Arc<LoadedScenario>,
         catalog: Arc<Catalog>,
         seed: u64,
     ) -> Result<(RecordedAttempt, Vec<Event>), RecordError<L::Error>> {
         let (runner, events) = Runner::start(Arc::clone(&scenario), catalog, seed)?;
         let id = log
-            .start_attempt(staff_number, &scenario, seed, runner.pass_rule())
+            .start_attempt(staff_number, identified_by, &scenario, seed, runner.pass_rule())
             .map_err(RecordError::NotSaved)?;
         Ok((
             RecordedAttempt {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::attempt::{IdentifiedBy, Trainee};
 use silent_slavery_results::course::{AttemptsCounted, Course, CourseStatus, MoveOn};
 use silent_slavery_results::export::{self, Selection};
 use silent_slavery_results::store::Store;
@@ -101,7 +101,7 @@ impl Fixture {
         let id = self
             .store
             .start_attempt_at(
-                staff,
+                staff, IdentifiedBy::CommandLine,
                 &self.scenario,
                 2,
                 &PassRule::of(&self.scenario.scenario),
@@ -162,7 +162,7 @@ fn course_completion_follows_each_move_on_rule() {
     let id = f
         .store
         .start_attempt_at(
-            "2001",
+            "2001", IdentifiedBy::CommandLine,
             &f.scenario,
             2,
             &PassRule::of(&f.scenario.scenario),
@@ -228,24 +228,24 @@ fn every_export_has_the_documented_columns_and_values() {
     let lines: Vec<&str> = attempts.lines().collect();
     assert_eq!(
         lines[0],
-        "attempt_id,staff_number,name,unit,scenario_id,scenario_version,content_hash,seed,started_at,finished_at,duration_seconds,status,outcome,passed,silent-slavery-2003_scaled,silent-slavery-2003_raw,silent-slavery-2003_max,uk-ew-current_scaled,uk-ew-current_raw,uk-ew-current_max,critical_breaches"
+        "attempt_id,staff_number,name,unit,scenario_id,scenario_version,content_hash,seed,started_at,finished_at,duration_seconds,status,outcome,passed,silent-slavery-2003_scaled,silent-slavery-2003_raw,silent-slavery-2003_max,uk-ew-current_scaled,uk-ew-current_raw,uk-ew-current_max,critical_breaches,identified_by"
     );
     let hash = &f.scenario.content_hash();
     assert_eq!(
         lines[1],
         format!(
-            "{best},1001,Ann Example,North,fixture_front_counter,3,{hash},2,2026-11-03T09:00:00Z,2026-11-03T09:01:20Z,80.000,finished,SafeguardedAndReferred,true,1.0000,26,26,1.0000,21,21,"
+            "{best},1001,Ann Example,North,fixture_front_counter,3,{hash},2,2026-11-03T09:00:00Z,2026-11-03T09:01:20Z,80.000,finished,SafeguardedAndReferred,true,1.0000,26,26,1.0000,21,21,,command_line"
         )
     );
     // Status check (-10) then the helpline (+2), one strong indicator flagged (+3): -5 of 26.
     assert_eq!(
         lines[2],
         format!(
-            "{poor},1002,Bo Example,North,fixture_front_counter,3,{hash},2,2026-11-04T09:00:00Z,2026-11-04T09:01:10Z,70.000,finished,ReferredLate,false,0.0000,-5,26,0.0000,-2,21,"
+            "{poor},1002,Bo Example,North,fixture_front_counter,3,{hash},2,2026-11-04T09:00:00Z,2026-11-04T09:01:10Z,70.000,finished,ReferredLate,false,0.0000,-5,26,0.0000,-2,21,,command_line"
         )
     );
     assert!(
-        lines[3].ends_with(",VictimLost,false,0.0000,-10,26,0.0000,0,21,p3_partnership_support"),
+        lines[3].ends_with(",VictimLost,false,0.0000,-10,26,0.0000,0,21,p3_partnership_support,command_line"),
         "{}",
         lines[3]
     );
@@ -450,6 +450,11 @@ fn a_store_from_before_the_decision_columns_exports_the_same_decisions() {
              ALTER TABLE attempt_inputs DROP COLUMN ms_since_previous;
              DROP INDEX xapi_outbox_by_attempt;
              ALTER TABLE attempts DROP COLUMN pass_rule;
+             ALTER TABLE attempts DROP COLUMN identified_by;
+             ALTER TABLE attempts DROP COLUMN changed_version_choice;
+             ALTER TABLE attempts DROP COLUMN changed_version_choice_at;
+             ALTER TABLE attempts DROP COLUMN restarted_as;
+             DROP TABLE trainee_pins;
              PRAGMA user_version = 2;",
         )
         .expect("downgraded");

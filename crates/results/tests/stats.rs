@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::attempt::{IdentifiedBy, Trainee};
 use silent_slavery_results::record::{AttemptLog, RecordedAttempt};
 use silent_slavery_results::stats::{self, DecisionStats, Figure, Flag, StatsReport, VersionStats};
 use silent_slavery_results::store::{Store, StoreError};
@@ -41,12 +41,19 @@ impl AttemptLog for Clocked<'_> {
     fn start_attempt(
         &self,
         staff_number: &str,
+        identified_by: IdentifiedBy,
         scenario: &LoadedScenario,
         seed: u64,
         pass_rule: &PassRule,
     ) -> Result<Uuid, StoreError> {
-        self.store
-            .start_attempt_at(staff_number, scenario, seed, pass_rule, self.now.get())
+        self.store.start_attempt_at(
+            staff_number,
+            identified_by,
+            scenario,
+            seed,
+            pass_rule,
+            self.now.get(),
+        )
     }
 
     fn record_input(
@@ -164,7 +171,7 @@ fn play(
 ) -> Truth {
     let (mut attempt, _) = RecordedAttempt::start(
         log,
-        staff,
+        staff, IdentifiedBy::CommandLine,
         Arc::clone(scenario),
         Arc::clone(catalog),
         k as u64,

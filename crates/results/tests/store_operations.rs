@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::attempt::{IdentifiedBy, Trainee};
 use silent_slavery_results::record::RecordedAttempt;
 use silent_slavery_results::store::{Store, StoreError};
 use silent_slavery_scenario::library::load_bytes;
@@ -28,7 +28,7 @@ fn store_with_an_attempt(path: &Path) {
     let store = Store::open(path).expect("opens");
     store.upsert_trainee(&trainee("1001")).expect("saved");
     let (mut attempt, _) =
-        RecordedAttempt::start(&store, "1001", loaded, catalog, 2).expect("started");
+        RecordedAttempt::start(&store, "1001", IdentifiedBy::CommandLine, loaded, catalog, 2).expect("started");
     attempt.apply(&store, &Input::Continue).expect("saved");
     attempt
         .apply(&store, &Input::Flag("no_papers".into()))

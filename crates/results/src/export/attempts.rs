@@ -14,7 +14,9 @@ use crate::store::Store;
 /// Columns: `attempt_id, staff_number, name, unit, scenario_id, scenario_version,
 /// content_hash, seed, started_at, finished_at, duration_seconds, status, outcome, passed`,
 /// then `<ruleset>_scaled, <ruleset>_raw, <ruleset>_max` for every ruleset of the catalogue,
-/// then `critical_breaches` (rule ids joined with `;`). Times are RFC 3339 UTC; an
+/// then `critical_breaches` (rule ids joined with `;`) and `identified_by` (`os_account`,
+/// `pin`, `open` or `command_line`; empty for attempts recorded before it was kept). Times
+/// are RFC 3339 UTC; an
 /// unfinished attempt has empty finish, duration, outcome, passed and score cells.
 ///
 /// # Errors
@@ -55,6 +57,7 @@ pub fn attempts_csv(
         ]);
     }
     header.push("critical_breaches".into());
+    header.push("identified_by".into());
     w.write_record(&header)?;
     let mut rows = 0;
     for (a, name, unit) in selected_attempts(store, selection)? {
@@ -98,6 +101,7 @@ pub fn attempts_csv(
             }
         }
         record.push(critical.into_iter().collect::<Vec<_>>().join(";"));
+        record.push(a.identified_by.map(|i| i.as_str().to_owned()).unwrap_or_default());
         w.write_record(&record)?;
         rows += 1;
         progress(rows);

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::schema::millis_between;
 use super::{Resumed, Store, StoreError, from_json, now, parse_time, timestamp, to_json};
-use crate::attempt::{AttemptRecord, AttemptStatus, StoredInput, Trainee};
+use crate::attempt::{AttemptRecord, AttemptStatus, IdentifiedBy, StoredInput, Trainee};
 
 impl Store {
     /// Adds a trainee or updates their name and unit.
@@ -85,6 +85,7 @@ impl Store {
     pub fn start_attempt_at(
         &self,
         staff_number: &str,
+        identified_by: IdentifiedBy,
         scenario: &LoadedScenario,
         seed: u64,
         pass_rule: &PassRule,
@@ -119,8 +120,8 @@ impl Store {
         )?;
         tx.execute(
             "INSERT INTO attempts (id, staff_number, scenario_id, scenario_version, content_hash,
-                 rulesets, pass_ruleset, seed, started_at, status, pass_rule)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'in_progress', ?10)",
+                 rulesets, pass_ruleset, seed, started_at, status, pass_rule, identified_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'in_progress', ?10, ?11)",
             params![
                 id.to_string(),
                 staff_number,
@@ -132,7 +133,8 @@ impl Store {
                 // SQLite integers are signed: the seed's 64 bits are kept as they are.
                 seed as i64,
                 timestamp(at),
-                to_json(pass_rule)
+                to_json(pass_rule),
+                identified_by.as_str()
             ],
         )?;
         tx.commit()?;
@@ -291,7 +293,7 @@ impl Store {
         let sql = format!(
             "SELECT a.id, a.staff_number, a.scenario_id, a.scenario_version, a.content_hash,
                     a.rulesets, a.pass_ruleset, a.seed, a.started_at, a.finished_at, a.status,
-                    a.ending, a.passed, a.score_json, a.pass_rule
+                    a.ending, a.passed, a.score_json, a.pass_rule, a.identified_by
              FROM attempts a WHERE {condition} ORDER BY a.started_at, a.id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -309,6 +311,7 @@ impl Store {
             String,
             Option<String>,
             Option<bool>,
+            Option<String>,
             Option<String>,
             Option<String>,
         );
@@ -330,6 +333,7 @@ impl Store {
                     r.get(12)?,
                     r.get(13)?,
                     r.get(14)?,
+                    r.get(15)?,
                 ))
             })?
             .collect::<Result<_, _>>()?;
@@ -359,6 +363,16 @@ impl Store {
                     passed: row.12,
                     score: row.13.as_deref().map(|s| from_json(&what, s)).transpose()?,
                     pass_rule: row.14.as_deref().map(|s| from_json(&what, s)).transpose()?,
+                    identified_by: row
+                        .15
+                        .as_deref()
+                        .map(|s| {
+                            IdentifiedBy::parse(s).ok_or_else(|| StoreError::Damaged {
+                                what: what.clone(),
+                                detail: format!("unknown identification {s:?}"),
+                            })
+                        })
+                        .transpose()?,
                 })
             })
             .collect()

@@ -31,7 +31,7 @@ pub use decisions::DecisionRow;
 pub use outbox::{OutboxCursor, OutboxStatus, PendingStatement};
 pub use stats::{AttemptFilter, ScoredAttemptRow, ScoredChoiceRow};
 
-use crate::attempt::AttemptRecord;
+use crate::attempt::{AttemptRecord, IdentifiedBy};
 use crate::record::AttemptLog;
 use schema::{MIGRATIONS, backfill_decision_summaries};
 
@@ -487,11 +487,12 @@ impl AttemptLog for Store {
     fn start_attempt(
         &self,
         staff_number: &str,
+        identified_by: IdentifiedBy,
         scenario: &LoadedScenario,
         seed: u64,
         pass_rule: &PassRule,
     ) -> Result<Uuid, StoreError> {
-        self.start_attempt_at(staff_number, scenario, seed, pass_rule, now())
+        self.start_attempt_at(staff_number, identified_by, scenario, seed, pass_rule, now())
     }
 
     fn record_input(

@@ -106,6 +106,26 @@ CREATE INDEX xapi_outbox_by_attempt ON xapi_outbox(attempt_id);
     r#"
 ALTER TABLE attempts ADD COLUMN pass_rule TEXT;
 "#,
+    // Who did it (docs/operations.md, "Identity"): how each attempt's trainee was identified
+    // (NULL for attempts recorded before), trainees' PINs (a salted Argon2id hash, never the
+    // PIN) with failed tries for the lockout, and what a trainee chose when the scenario of an
+    // unfinished attempt had changed: finish the version started, or start again on the new
+    // one (the new attempt's id kept beside the old).
+    r#"
+ALTER TABLE attempts ADD COLUMN identified_by TEXT
+    CHECK (identified_by IN ('os_account', 'pin', 'open', 'command_line'));
+ALTER TABLE attempts ADD COLUMN changed_version_choice TEXT
+    CHECK (changed_version_choice IN ('finish_started', 'start_new'));
+ALTER TABLE attempts ADD COLUMN changed_version_choice_at TEXT;
+ALTER TABLE attempts ADD COLUMN restarted_as TEXT;
+CREATE TABLE trainee_pins (
+    staff_number  TEXT PRIMARY KEY NOT NULL REFERENCES trainees(staff_number),
+    pin_hash      TEXT NOT NULL,
+    set_at        TEXT NOT NULL,
+    failed_tries  INTEGER NOT NULL DEFAULT 0,
+    locked_until  TEXT
+) STRICT;
+"#,
 ];
 
 /// Fills the decision summary columns of inputs recorded before they existed, from each
