@@ -37,7 +37,7 @@ fn soak(db: PathBuf, scenario: PathBuf, script: PathBuf, seed: &str) -> Result<(
     let seed: u64 = seed.parse().map_err(|_| format!("bad seed {seed}"))?;
     let store = Store::open(&db).map_err(|e| e.to_string())?;
     store
-        .upsert_trainee(&Trainee {
+        .add_trainee(&Trainee {
             staff_number: "soak".into(),
             name: "Soak test".into(),
             unit: "Test".into(),
@@ -47,7 +47,8 @@ fn soak(db: PathBuf, scenario: PathBuf, script: PathBuf, seed: &str) -> Result<(
     for _ in 0..10_000 {
         let (mut attempt, _) = RecordedAttempt::start(
             &store,
-            "soak", IdentifiedBy::CommandLine,
+            "soak",
+            IdentifiedBy::CommandLine,
             Arc::clone(&scenario),
             Arc::clone(&catalog),
             seed,

@@ -4,6 +4,7 @@ mod damaged_store;
 mod library;
 mod screen;
 mod session;
+mod sign_in;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -19,6 +20,7 @@ pub use session::{
     APP_BUSY_TIMEOUT, BUSY_SAVING, BUSY_TRY_AGAIN, FinishedAttempt, PendingSave, Session,
     TraineeAction,
 };
+pub use sign_in::{OsAccount, SignInAction, SignInStage, account_staff_number};
 
 /// Where the app finds its scenarios and keeps its results.
 #[derive(Resource, Clone)]
@@ -30,6 +32,9 @@ pub struct SimConfig {
     /// Whether trainers' tools (the author preview, which shows every path's score and
     /// which cues are red herrings) are on. Off for trainees: it would give the answers away.
     pub author: bool,
+    /// How trainees are identified (the workstation configuration; docs/operations.md,
+    /// "Identity").
+    pub identity: silent_slavery_results::identity::IdentityMode,
 }
 
 /// The results store the session writes every input to.
@@ -51,6 +56,7 @@ impl Plugin for SimPlugin {
             library::plugin,
             session::plugin,
             damaged_store::plugin,
+            sign_in::plugin,
         ));
     }
 }

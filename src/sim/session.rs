@@ -11,20 +11,14 @@ use silent_slavery_scenario::play::runner::Input;
 use silent_slavery_scenario::play::score::{AttemptScore, Transcript};
 use uuid::Uuid;
 
+use super::sign_in::{SignInAction, SignInStage};
 use super::{CatalogResource, Results, ScenarioLibrary, Screen, SimConfig};
 
 /// Something the trainee did. The UI sends these; the session acts on them.
 #[derive(Message, Debug, Clone, PartialEq, Eq)]
 pub enum TraineeAction {
-    /// Sign in (the trainee is added or their name and unit updated).
-    SignIn {
-        /// Staff or collar number.
-        staff_number: String,
-        /// Name.
-        name: String,
-        /// Unit.
-        unit: String,
-    },
+    /// A step of signing in (src/sim/sign_in.rs acts on it).
+    SignIn(SignInAction),
     /// Sign out.
     SignOut,
     /// Open a scenario by id: its content warning first, if it has one; an unfinished
@@ -73,6 +67,8 @@ pub struct FinishedAttempt {
 pub struct Session {
     /// Who is signed in.
     pub trainee: Option<Trainee>,
+    /// Where a sign-in has got to.
+    pub sign_in: SignInStage,
     /// How they were identified (stamped on every attempt they start).
     pub identified_by: Option<IdentifiedBy>,
     /// The scenario waiting behind its content warning.
@@ -173,11 +169,7 @@ fn act(
     let now = time.elapsed_secs_f64();
     for action in actions.read() {
         let goto = match action {
-            TraineeAction::SignIn {
-                staff_number,
-                name,
-                unit,
-            } => sign_in(&mut session, &store, staff_number, name, unit),
+            TraineeAction::SignIn(_) => None,
             TraineeAction::SignOut => {
                 *session = Session::default();
                 Some(Screen::SignIn)
@@ -246,42 +238,6 @@ fn unfinished(session: &Session, store: &Store, scenario: &str) -> Option<Uuid> 
         .map(|a| a.id)
 }
 
-fn sign_in(
-    session: &mut Session,
-    store: &Store,
-    staff: &str,
-    name: &str,
-    unit: &str,
-) -> Option<Screen> {
-    if staff.is_empty() || name.is_empty() {
-        session.notice = Some("Enter your staff or collar number and your name.".into());
-        return None;
-    }
-    let trainee = Trainee {
-        staff_number: staff.to_owned(),
-        name: name.to_owned(),
-        unit: unit.to_owned(),
-    };
-    match store.upsert_trainee(&trainee) {
-        Ok(()) => {
-            *session = Session {
-                trainee: Some(trainee),
-                identified_by: Some(IdentifiedBy::Open),
-                ..Session::default()
-            };
-            Some(Screen::Home)
-        }
-        Err(e) if e.is_busy() => {
-            session.notice = Some(BUSY_TRY_AGAIN.into());
-            None
-        }
-        Err(e) => {
-            session.notice = Some(format!("Could not sign in: {e}"));
-            None
-        }
-    }
-}
-
 fn start(
     session: &mut Session,
     store: &Store,
@@ -290,7 +246,14 @@ fn start(
 ) -> Option<Screen> {
     let staff = session.trainee.as_ref()?.staff_number.clone();
     let identified_by = session.identified_by.unwrap_or(IdentifiedBy::Open);
-    match RecordedAttempt::start(store, &staff, identified_by, scenario, Arc::clone(&catalog.0), new_seed()) {
+    match RecordedAttempt::start(
+        store,
+        &staff,
+        identified_by,
+        scenario,
+        Arc::clone(&catalog.0),
+        new_seed(),
+    ) {
         Ok((attempt, _)) => {
             session.attempt = Some(attempt);
             session.finished = None;

@@ -39,7 +39,7 @@ fn setup(store: &Store) -> (Arc<LoadedScenario>, Arc<Catalog>) {
     let catalog = Arc::new(Catalog::embedded().expect("catalogue"));
     let scenario = Arc::new(load_bytes("f.ron", FIXTURE.as_bytes(), &catalog).expect("valid"));
     store
-        .upsert_trainee(&Trainee {
+        .add_trainee(&Trainee {
             staff_number: "1".into(),
             name: "Bench".into(),
             unit: "U".into(),
@@ -56,9 +56,15 @@ fn commit_latency(c: &mut Criterion) {
     let (scenario, catalog) = setup(&store);
     let mut samples = Vec::new();
     while samples.len() < 500 {
-        let (mut attempt, _) =
-            RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, Arc::clone(&scenario), Arc::clone(&catalog), 2)
-                .expect("starts");
+        let (mut attempt, _) = RecordedAttempt::start(
+            &store,
+            "1",
+            IdentifiedBy::CommandLine,
+            Arc::clone(&scenario),
+            Arc::clone(&catalog),
+            2,
+        )
+        .expect("starts");
         for line in BEST {
             let started = Instant::now();
             attempt.apply(&store, &input(line)).expect("saved");
@@ -78,9 +84,15 @@ fn commit_latency(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.bench_function("whole_scripted_attempt_full_sync", |b| {
         b.iter(|| {
-            let (mut attempt, _) =
-                RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, Arc::clone(&scenario), Arc::clone(&catalog), 2)
-                    .expect("starts");
+            let (mut attempt, _) = RecordedAttempt::start(
+                &store,
+                "1",
+                IdentifiedBy::CommandLine,
+                Arc::clone(&scenario),
+                Arc::clone(&catalog),
+                2,
+            )
+            .expect("starts");
             for line in BEST {
                 attempt.apply(&store, &input(line)).expect("saved");
             }
@@ -100,7 +112,8 @@ fn bulk_store(path: &std::path::Path, attempts: usize) -> Store {
     let store = Store::open(path).expect("store");
     let (scenario, catalog) = setup(&store);
     let (mut attempt, _) =
-        RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, scenario, catalog, 2).expect("starts");
+        RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, scenario, catalog, 2)
+            .expect("starts");
     for line in BEST {
         attempt.apply(&store, &input(line)).expect("saved");
     }
@@ -191,6 +204,7 @@ fn upgrade_time(store: &Store, copy: &std::path::Path) {
              ALTER TABLE attempts DROP COLUMN changed_version_choice_at;
              ALTER TABLE attempts DROP COLUMN restarted_as;
              DROP TABLE trainee_pins;
+             DROP TABLE distinct_trainees;
              PRAGMA user_version = 2;",
         )
         .expect("downgraded");
