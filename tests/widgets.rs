@@ -647,3 +647,43 @@ fn the_author_preview_places_and_tags_a_decisions_cues() {
         ]
     );
 }
+
+#[test]
+fn a_changed_scenario_says_which_versions_and_offers_both_ways_on() {
+    use silent_slavery::ui::screens::scenario_changed::{self, ScenarioChangedView};
+    use silent_slavery_results::attempt::ChangedVersionChoice;
+    let view = ScenarioChangedView {
+        title: "A late visitor at the front counter".into(),
+        started_version: 3,
+        current_version: 4,
+        started_on: "2026-12-01".into(),
+    };
+    let mut h = harness(|ui| scenario_changed::widget(ui, &view));
+    h.run();
+    h.get_by_label("This scenario has changed since you started it");
+    h.get_by_label("You started version 3 on 2026-12-01; it is now version 4.");
+    h.get_by_label("1  Finish the version I started").click();
+    h.run();
+    assert_eq!(
+        h.state(),
+        &Some(Intent::ChangedScenario(ChangedVersionChoice::FinishStarted))
+    );
+    h.key_press(egui::Key::Num2);
+    h.run();
+    assert_eq!(
+        h.state(),
+        &Some(Intent::ChangedScenario(ChangedVersionChoice::StartNew))
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Back));
+
+    // Edited without a new version number: said so.
+    let same = ScenarioChangedView {
+        current_version: 3,
+        ..view.clone()
+    };
+    let mut h = harness(|ui| scenario_changed::widget(ui, &same));
+    h.run();
+    h.get_by_label("You started it on 2026-12-01 and a trainer has edited it since (it is still numbered version 3).");
+}

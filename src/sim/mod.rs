@@ -17,8 +17,8 @@ pub use damaged_store::{DamagedStore, OpenedResults, open_results};
 pub use library::{LibraryEntry, ScenarioAsset, ScenarioLibrary};
 pub use screen::Screen;
 pub use session::{
-    APP_BUSY_TIMEOUT, BUSY_SAVING, BUSY_TRY_AGAIN, FinishedAttempt, PendingSave, Session,
-    TraineeAction,
+    APP_BUSY_TIMEOUT, BUSY_SAVING, BUSY_TRY_AGAIN, ChangedScenario, FinishedAttempt, PendingSave,
+    Session, TraineeAction,
 };
 pub use sign_in::{OsAccount, SignInAction, SignInStage, account_staff_number};
 

@@ -84,6 +84,7 @@ pub(super) fn send(
         Intent::Catalogue => TraineeAction::AuthorTool(crate::sim::Screen::Catalogue),
         Intent::StepGraph => TraineeAction::AuthorTool(crate::sim::Screen::Graph),
         Intent::Statistics => TraineeAction::Statistics,
+        Intent::ChangedScenario(choice) => TraineeAction::ChangedScenario(choice),
         // Selections inside the author preview are the preview's own business.
         Intent::PreviewScenario(_) | Intent::PreviewStep(_) => return,
     };

@@ -45,4 +45,7 @@ pub enum Intent {
     Catalogue,
     /// In author mode, open the step graph.
     StepGraph,
+    /// The scenario of an unfinished attempt changed: finish the version started, or start
+    /// again on the new one.
+    ChangedScenario(silent_slavery_results::attempt::ChangedVersionChoice),
 }

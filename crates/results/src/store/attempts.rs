@@ -422,13 +422,15 @@ impl Store {
         })
     }
 
-    /// Unfinished attempts of a trainee, newest first (what "resume" offers).
+    /// Unfinished attempts of a trainee, newest first (what "resume" offers); an attempt its
+    /// trainee started again on a changed scenario is not among them.
     ///
     /// # Errors
     /// When the read fails.
     pub fn unfinished(&self, staff_number: &str) -> Result<Vec<AttemptRecord>, StoreError> {
         let mut all = self.attempts_of(staff_number)?;
-        all.retain(|a| a.status == AttemptStatus::InProgress);
+        let replaced = self.replaced_attempts(staff_number)?;
+        all.retain(|a| a.status == AttemptStatus::InProgress && !replaced.contains(&a.id));
         all.reverse();
         Ok(all)
     }

@@ -8,6 +8,7 @@
 //! be set aside to a dated name. The schema is migrated in code (`MIGRATIONS`).
 
 mod attempts;
+mod changed;
 mod decisions;
 mod outbox;
 mod schema;
