@@ -43,11 +43,15 @@ pub struct BackgroundSync {
     pub interval: std::time::Duration,
 }
 
-/// Opens the window and runs until it is closed.
+/// Opens the window, drawing with `renderer` ([`crate::graphics::choose`]), and runs until
+/// it is closed.
 ///
 /// # Errors
 /// When the results store cannot be opened; the message says why and where.
-pub fn run(options: AppOptions) -> Result<AppExit, silent_slavery_results::store::StoreError> {
+pub fn run(
+    options: AppOptions,
+    renderer: crate::graphics::Renderer,
+) -> Result<AppExit, silent_slavery_results::store::StoreError> {
     let opened = crate::sim::open_results(&options.db)?;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let sender = options.lrs.clone().map(|sync| {
@@ -75,6 +79,9 @@ pub fn run(options: AppOptions) -> Result<AppExit, silent_slavery_results::store
         )
     });
     let mut app = App::new();
+    if renderer.egl_on_x11 {
+        app.insert_resource(crate::graphics::EglOnX11);
+    }
     app.insert_resource(SimConfig {
         asset_root: options.asset_root.clone(),
         scenarios: PathBuf::from("."),
@@ -113,9 +120,13 @@ pub fn run(options: AppOptions) -> Result<AppExit, silent_slavery_results::store
                 .set(AssetPlugin {
                     file_path: options.asset_root.to_string_lossy().into_owned(),
                     ..default()
+                })
+                .set(bevy::render::RenderPlugin {
+                    render_creation: renderer.creation,
+                    ..default()
                 }),
         )
-        .add_plugins(EguiPlugin::default())
+        .add_plugins((EguiPlugin::default(), crate::graphics::plugin))
         .add_plugins((SimPlugin, UiPlugin))
         .add_systems(Startup, |mut commands: Commands| {
             commands.spawn(Camera2d);

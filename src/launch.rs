@@ -42,16 +42,27 @@ pub fn run_app(catalog: Arc<Catalog>, db: Option<&Path>, author: bool) -> Result
         ),
         None => eprintln!("identity: staff number and PIN (no workstation configuration)"),
     }
-    let exit = silent_slavery::app::run(silent_slavery::app::AppOptions {
-        asset_root,
-        db,
-        settings_file: silent_slavery::ui::DisplaySettings::default_file(),
-        author,
-        catalog,
-        lrs: background_sync()?,
-        identity: workstation.identity,
-        os_account: whoami::username().ok(),
-    })
+    let renderer = match silent_slavery::graphics::choose() {
+        Ok(renderer) => renderer,
+        Err(no_graphics) => {
+            eprintln!("error: {no_graphics}");
+            return Ok(ExitCode::from(3));
+        }
+    };
+    eprintln!("graphics: {}", renderer.backend);
+    let exit = silent_slavery::app::run(
+        silent_slavery::app::AppOptions {
+            asset_root,
+            db,
+            settings_file: silent_slavery::ui::DisplaySettings::default_file(),
+            author,
+            catalog,
+            lrs: background_sync()?,
+            identity: workstation.identity,
+            os_account: whoami::username().ok(),
+        },
+        renderer,
+    )
     .context("starting the app")?;
     Ok(match exit {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,
@@ -115,7 +126,7 @@ fn plain_graphics_failures() {
         {
             eprintln!(
                 "error: the app could not start its graphics: no usable graphics adapter or display was found.\n\
-                 On a workstation without a GPU, install Mesa's software drivers (Debian and Ubuntu: mesa-vulkan-drivers).\n\
+                 Check that the app runs in a desktop session (DISPLAY is set). On a workstation without a GPU, install Mesa's software drivers: on Debian and Ubuntu, mesa-vulkan-drivers for Vulkan, or libegl1 and libgl1-mesa-dri for OpenGL.\n\
                  The command line works without graphics: silent-slavery --help"
             );
             std::process::exit(3);
