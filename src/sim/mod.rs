@@ -1,5 +1,6 @@
-//! Everything the app does without a window: scenario assets, screens, the trainee's session and its recording.
+//! Everything the app does without a window: scenario assets and courses, screens, the trainee's session and its recording.
 
+mod courses;
 mod damaged_store;
 mod library;
 mod screen;
@@ -12,12 +13,13 @@ use bevy::prelude::*;
 use silent_slavery_results::store::Store;
 use silent_slavery_scenario::model::catalog::Catalog;
 
+pub use courses::Courses;
 pub use damaged_store::{DamagedStore, OpenedResults, open_results};
 pub use library::{LibraryEntry, ScenarioAsset, ScenarioLibrary};
 pub use screen::Screen;
 pub use session::{
     APP_BUSY_TIMEOUT, BUSY_SAVING, BUSY_TRY_AGAIN, FinishedAttempt, PendingSave, Session,
-    TraineeAction,
+    StartAgainPending, TraineeAction,
 };
 
 /// Where the app finds its scenarios and keeps its results.
@@ -49,6 +51,7 @@ impl Plugin for SimPlugin {
         app.add_plugins((
             screen::plugin,
             library::plugin,
+            courses::plugin,
             session::plugin,
             damaged_store::plugin,
         ));

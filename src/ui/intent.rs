@@ -52,4 +52,10 @@ pub enum Intent {
     Catalogue,
     /// In author mode, open the step graph.
     StepGraph,
+    /// Review a finished attempt (its id): its debrief, rebuilt from the store.
+    Review(String),
+    /// Yes, start again: set the unfinished attempt aside.
+    ConfirmStartAgain,
+    /// No, keep the unfinished attempt.
+    CancelStartAgain,
 }

@@ -449,6 +449,28 @@ impl Store {
         if record.status == AttemptStatus::Finished {
             return Err(StoreError::AttemptFinished(attempt));
         }
+        self.replay_record(record, catalog)
+    }
+
+    /// Brings back any attempt, finished or not, as it was played: the pinned scenario, the
+    /// same seed, and every recorded input replayed through a new runner. For reviewing a
+    /// finished attempt: its verdict is the score stored with it (`record.score`), not the
+    /// runner's, so a later change of catalogue or rule never changes what it shows.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownAttempt`]; [`StoreError::Damaged`] when the pinned scenario is
+    /// missing or a recorded input no longer replays to the events recorded with it.
+    pub fn replay(&self, attempt: Uuid, catalog: Arc<Catalog>) -> Result<Resumed, StoreError> {
+        let record = self.attempt(attempt)?;
+        self.replay_record(record, catalog)
+    }
+
+    fn replay_record(
+        &self,
+        record: AttemptRecord,
+        catalog: Arc<Catalog>,
+    ) -> Result<Resumed, StoreError> {
+        let attempt = record.id;
         let scenario = Arc::new(self.pinned_scenario(&record.content_hash)?);
         let damaged = |detail: String| StoreError::Damaged {
             what: format!("attempt {attempt}"),
