@@ -12,8 +12,7 @@ use super::SimConfig;
 pub struct Courses(pub Vec<Course>);
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<Courses>()
-        .add_systems(Startup, load);
+    app.init_resource::<Courses>().add_systems(Startup, load);
 }
 
 fn load(config: Res<SimConfig>, mut courses: ResMut<Courses>) {

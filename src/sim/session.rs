@@ -231,7 +231,9 @@ fn act(
                 None
             }
             TraineeAction::ConfirmStartAgain => match session.start_again.take() {
-                Some(pending) => open_afresh(&mut session, &store, &catalog, &library, &pending.scenario),
+                Some(pending) => {
+                    open_afresh(&mut session, &store, &catalog, &library, &pending.scenario)
+                }
                 None => None,
             },
             TraineeAction::CancelStartAgain => None,
@@ -348,7 +350,12 @@ fn open_afresh(
 /// Opens the debrief of one of the trainee's finished attempts, rebuilt from the store: the
 /// score stored when it finished, and what happened replayed from its inputs on the
 /// scenario version it was played on.
-fn review(session: &mut Session, store: &Store, catalog: &CatalogResource, id: Uuid) -> Option<Screen> {
+fn review(
+    session: &mut Session,
+    store: &Store,
+    catalog: &CatalogResource,
+    id: Uuid,
+) -> Option<Screen> {
     let staff = session.trainee.as_ref()?.staff_number.clone();
     let replayed = match store.replay(id, Arc::clone(&catalog.0)) {
         Ok(replayed) => replayed,
@@ -390,7 +397,14 @@ fn start(
 ) -> Option<Screen> {
     let staff = session.trainee.as_ref()?.staff_number.clone();
     let identified_by = session.identified_by.unwrap_or(IdentifiedBy::Open);
-    match RecordedAttempt::start(store, &staff, identified_by, scenario, Arc::clone(&catalog.0), new_seed()) {
+    match RecordedAttempt::start(
+        store,
+        &staff,
+        identified_by,
+        scenario,
+        Arc::clone(&catalog.0),
+        new_seed(),
+    ) {
         Ok((attempt, _)) => {
             session.attempt = Some(attempt);
             session.finished = None;

@@ -101,7 +101,8 @@ impl Fixture {
         let id = self
             .store
             .start_attempt_at(
-                staff, IdentifiedBy::CommandLine,
+                staff,
+                IdentifiedBy::CommandLine,
                 &self.scenario,
                 2,
                 &PassRule::of(&self.scenario.scenario),
@@ -162,7 +163,8 @@ fn course_completion_follows_each_move_on_rule() {
     let id = f
         .store
         .start_attempt_at(
-            "2001", IdentifiedBy::CommandLine,
+            "2001",
+            IdentifiedBy::CommandLine,
             &f.scenario,
             2,
             &PassRule::of(&f.scenario.scenario),
@@ -245,7 +247,9 @@ fn every_export_has_the_documented_columns_and_values() {
         )
     );
     assert!(
-        lines[3].ends_with(",VictimLost,false,0.0000,-10,26,0.0000,0,21,p3_partnership_support,command_line"),
+        lines[3].ends_with(
+            ",VictimLost,false,0.0000,-10,26,0.0000,0,21,p3_partnership_support,command_line"
+        ),
         "{}",
         lines[3]
     );

@@ -51,8 +51,15 @@ fn a_full_attempt_lands_with_every_input_and_event() {
     let (scenario, catalog) = setup();
     let store = Store::open(&path).expect("opens and creates the folder");
     trainee(&store, "4521");
-    let (mut attempt, mut events) =
-        RecordedAttempt::start(&store, "4521", IdentifiedBy::CommandLine, Arc::clone(&scenario), catalog, 2).expect("starts");
+    let (mut attempt, mut events) = RecordedAttempt::start(
+        &store,
+        "4521",
+        IdentifiedBy::CommandLine,
+        Arc::clone(&scenario),
+        catalog,
+        2,
+    )
+    .expect("starts");
     for input in best_inputs() {
         events.extend(attempt.apply(&store, &input).expect("applies and saves"));
     }
@@ -154,7 +161,8 @@ fn a_resumed_attempt_ends_with_the_same_score_as_an_uninterrupted_one() {
             trainee(&store, "7001");
             let (mut attempt, _) = RecordedAttempt::start(
                 &store,
-                "7001", IdentifiedBy::CommandLine,
+                "7001",
+                IdentifiedBy::CommandLine,
                 Arc::clone(&scenario),
                 Arc::clone(&catalog),
                 2,
@@ -201,9 +209,15 @@ fn an_attempt_resumes_on_the_version_it_started_with() {
     let (scenario, catalog) = setup();
     let store = Store::open(&path).expect("opens");
     trainee(&store, "12");
-    let (mut attempt, _) =
-        RecordedAttempt::start(&store, "12", IdentifiedBy::CommandLine, Arc::clone(&scenario), Arc::clone(&catalog), 2)
-            .expect("starts");
+    let (mut attempt, _) = RecordedAttempt::start(
+        &store,
+        "12",
+        IdentifiedBy::CommandLine,
+        Arc::clone(&scenario),
+        Arc::clone(&catalog),
+        2,
+    )
+    .expect("starts");
     attempt.apply(&store, &Input::Continue).expect("saved");
 
     // The trainer edits the scenario: the option the trainee is about to pick is gone.
@@ -238,7 +252,8 @@ fn refused_and_unsaveable_inputs_leave_the_attempt_where_it_was() {
     let store = Store::open_in_memory().expect("opens");
     trainee(&store, "1");
     let (mut attempt, _) =
-        RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, scenario, catalog, 2).expect("starts");
+        RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, scenario, catalog, 2)
+            .expect("starts");
     let err = attempt
         .apply(&store, &Input::Choose("private_room".into()))
         .expect_err("not at a decision");
@@ -265,7 +280,8 @@ fn refused_and_unsaveable_inputs_leave_the_attempt_where_it_was() {
 
     assert!(matches!(
         store.start_attempt(
-            "nobody", IdentifiedBy::CommandLine,
+            "nobody",
+            IdentifiedBy::CommandLine,
             &attempt.runner().scenario().clone(),
             1,
             attempt.runner().pass_rule()
@@ -295,7 +311,8 @@ fn two_writers_on_one_file_lose_no_rows() {
                 for _ in 0..15 {
                     let (mut attempt, _) = RecordedAttempt::start(
                         &store,
-                        staff, IdentifiedBy::CommandLine,
+                        staff,
+                        IdentifiedBy::CommandLine,
                         Arc::clone(&scenario),
                         Arc::clone(&catalog),
                         2,
@@ -365,7 +382,8 @@ fn the_pass_rule_is_stamped_on_the_attempt_and_an_old_attempt_resumes_under_its_
     trainee(&store, "4521");
     let (mut new, _) = RecordedAttempt::start(
         &store,
-        "4521", IdentifiedBy::CommandLine,
+        "4521",
+        IdentifiedBy::CommandLine,
         Arc::clone(&scenario),
         Arc::clone(&catalog),
         2,
@@ -381,7 +399,8 @@ fn the_pass_rule_is_stamped_on_the_attempt_and_an_old_attempt_resumes_under_its_
     // An attempt recorded before the stamp existed has none.
     let (old, _) = RecordedAttempt::start(
         &store,
-        "4521", IdentifiedBy::CommandLine,
+        "4521",
+        IdentifiedBy::CommandLine,
         Arc::clone(&scenario),
         Arc::clone(&catalog),
         2,
@@ -402,4 +421,145 @@ fn the_pass_rule_is_stamped_on_the_attempt_and_an_old_attempt_resumes_under_its_
         resumed.runner.pass_rule(),
         &PassRule::before_red_herring_limit(&scenario.scenario)
     );
+}
+
+/// The store, recording at a simulated clock: the tests say which attempt was touched last.
+struct Clocked<'a> {
+    store: &'a Store,
+    now: std::cell::Cell<time::OffsetDateTime>,
+}
+
+impl Clocked<'_> {
+    fn wait(&self, seconds: i64) {
+        self.now
+            .set(self.now.get() + time::Duration::seconds(seconds));
+    }
+}
+
+impl AttemptLog for Clocked<'_> {
+    type Error = StoreError;
+
+    fn start_attempt(
+        &self,
+        staff_number: &str,
+        identified_by: IdentifiedBy,
+        scenario: &LoadedScenario,
+        seed: u64,
+        pass_rule: &silent_slavery_scenario::play::score::PassRule,
+    ) -> Result<uuid::Uuid, StoreError> {
+        self.store.start_attempt_at(
+            staff_number,
+            identified_by,
+            scenario,
+            seed,
+            pass_rule,
+            self.now.get(),
+        )
+    }
+
+    fn record_input(
+        &self,
+        attempt: uuid::Uuid,
+        seq: u32,
+        step: &str,
+        input: &Input,
+        events: &[Event],
+        finished: Option<&silent_slavery_scenario::play::score::AttemptScore>,
+    ) -> Result<(), StoreError> {
+        self.store
+            .record_input_at(attempt, seq, step, input, events, finished, self.now.get())
+    }
+}
+
+#[test]
+fn where_a_trainee_was_is_the_attempt_they_touched_last() {
+    let (scenario, catalog) = setup();
+    let store = Store::open_in_memory().expect("store");
+    trainee(&store, "4521");
+    trainee(&store, "9");
+    let log = Clocked {
+        store: &store,
+        now: std::cell::Cell::new(time::macros::datetime!(2026-12-03 09:00 UTC)),
+    };
+    assert_eq!(store.last_activity("4521").expect("read"), None);
+
+    // A: started, two answers, left. B: started later and played to the end.
+    let start = |log: &Clocked| {
+        RecordedAttempt::start(
+            log,
+            "4521",
+            IdentifiedBy::CommandLine,
+            Arc::clone(&scenario),
+            Arc::clone(&catalog),
+            2,
+        )
+        .expect("starts")
+        .0
+    };
+    let mut a = start(&log);
+    for input in &best_inputs()[..2] {
+        log.wait(5);
+        a.apply(&log, input).expect("saved");
+    }
+    log.wait(60);
+    let mut b = start(&log);
+    for input in best_inputs() {
+        log.wait(5);
+        b.apply(&log, &input).expect("saved");
+    }
+    let b_ended = log.now.get();
+    let last = store.last_activity("4521").expect("read").expect("some");
+    assert_eq!((last.attempt, last.at, last.inputs), (b.id, b_ended, 10));
+
+    // Back to A, later: A is where they were, though B started after it.
+    log.wait(3600);
+    a.apply(&log, &best_inputs()[2]).expect("saved");
+    let last = store.last_activity("4521").expect("read").expect("some");
+    assert_eq!(
+        (last.attempt, last.at, last.inputs),
+        (a.id, log.now.get(), 3)
+    );
+    assert_eq!(
+        store.last_activity("9").expect("read"),
+        None,
+        "another trainee's attempts are not theirs"
+    );
+}
+
+#[test]
+fn a_finished_attempt_replays_as_played_with_its_stored_score() {
+    let (scenario, catalog) = setup();
+    let store = Store::open_in_memory().expect("store");
+    trainee(&store, "4521");
+    let (mut attempt, _) = RecordedAttempt::start(
+        &store,
+        "4521",
+        IdentifiedBy::CommandLine,
+        Arc::clone(&scenario),
+        Arc::clone(&catalog),
+        2,
+    )
+    .expect("starts");
+    for input in best_inputs() {
+        attempt.apply(&store, &input).expect("saved");
+    }
+    assert!(matches!(
+        store.resume(attempt.id, Arc::clone(&catalog)),
+        Err(StoreError::AttemptFinished(_))
+    ));
+    let replayed = store
+        .replay(attempt.id, Arc::clone(&catalog))
+        .expect("replays");
+    assert_eq!(replayed.runner.transcript(), attempt.runner().transcript());
+    assert_eq!(
+        replayed.runner.transcript().ending.as_deref(),
+        Some("referred")
+    );
+    assert_eq!(replayed.record.score, Some(attempt.runner().score()));
+    assert_eq!(replayed.next_seq, 10);
+    let unknown = uuid::Uuid::nil();
+    assert!(matches!(
+        store.replay(unknown, catalog),
+        Err(StoreError::UnknownAttempt(id)) if id == unknown
+    ));
 }

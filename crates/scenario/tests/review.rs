@@ -89,7 +89,11 @@ fn a_critical_breach_is_worse_than_any_option_without_one() {
 #[test]
 fn choices_the_scenario_does_not_have_are_left_out() {
     assert_eq!(
-        reviewed(&[("nowhere", "x"), ("first", "no_such_option"), ("first", "private_room")]),
+        reviewed(&[
+            ("nowhere", "x"),
+            ("first", "no_such_option"),
+            ("first", "private_room")
+        ]),
         [("private_room".to_owned(), None)]
     );
 }

@@ -1,4 +1,4 @@
-//! The debrief: the outcome, every pass condition with the trainee's figure and what a failed one means, each decision where a better option was open (once, with the rules it touched), the indicators missed, the red herrings flagged, and the points per rule in a labelled table; scrolled by keyboard.
+//! The debrief: the outcome, every pass condition with the trainee's figure and what a failed one means, each decision where a better option was open (once, with the rules it touched), the indicators missed, the red herrings flagged, and the points per rule in a labelled table.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -177,7 +177,7 @@ pub fn view(finished: &FinishedAttempt, catalog: &Catalog) -> DebriefView {
         }),
         closing: ending.map_or(String::new(), |e| e.text.clone()),
         passed: score.passed,
-        conditions: condition_lines(score, catalog),
+        conditions: condition_lines(score, catalog, !decisions.is_empty()),
         rulesets: ruleset_lines(score, catalog),
         identification: identification_sentence(&score.identification),
         choices_summary,
@@ -213,7 +213,12 @@ fn ruleset_title(catalog: &Catalog, id: &str) -> String {
 }
 
 /// Every condition of passing in the trainee's words, with what a failed one means.
-fn condition_lines(score: &AttemptScore, catalog: &Catalog) -> Vec<ConditionLine> {
+/// `decisions_to_go_over`: whether the debrief lists a decision where points were lost.
+fn condition_lines(
+    score: &AttemptScore,
+    catalog: &Catalog,
+    decisions_to_go_over: bool,
+) -> Vec<ConditionLine> {
     let id = &score.identification;
     let deciding = score.ruleset(&score.pass_ruleset);
     score
@@ -226,9 +231,16 @@ fn condition_lines(score: &AttemptScore, catalog: &Catalog) -> Vec<ConditionLine
                     "The attempt did not reach an ending.".to_owned()
                 }
                 PassCondition::Mastery { .. } => format!(
-                    "Your choices and flags earned {} of the {} points the best path earns. The decisions below show where points were lost and what would have earned them.",
+                    "Your choices earned {} points and your flags {}: {} of the {} points the best path earns. {}",
+                    deciding.map_or(0, |r| r.decision_points),
+                    deciding.map_or(0, |r| r.identification_points),
                     deciding.map_or(0, |r| r.raw),
                     deciding.map_or(0, |r| r.max),
+                    if decisions_to_go_over {
+                        "The decisions below show where points were lost and what would have earned them."
+                    } else {
+                        "Every choice was the best open to you at the time: the points were lost in flagging (the indicators you did not flag and any red herrings you flagged are listed below)."
+                    }
                 ),
                 PassCondition::NoCriticalBreach { breaches } => format!(
                     "{breaches} of your choices did something the recommendations treat as unacceptable whatever else goes well (marked critical below): that alone fails the attempt."
@@ -413,14 +425,28 @@ fn signed(points: i64) -> String {
 
 /// The decisions worth going over, each once with the rules its choice touched, and how
 /// many choices were the best open.
-fn decision_lessons(finished: &FinishedAttempt, catalog: &Catalog) -> (String, Vec<DecisionLesson>) {
+fn decision_lessons(
+    finished: &FinishedAttempt,
+    catalog: &Catalog,
+) -> (String, Vec<DecisionLesson>) {
     let s = &finished.scenario.scenario;
-    let reviews = review_choices(s, catalog, &finished.score.pass_ruleset, &finished.transcript);
-    let best = reviews.iter().filter(|r| r.better.is_none()).count();
-    let summary = format!(
-        "{best} of your {} choices were the best open to you at the time.",
-        reviews.len()
+    let reviews = review_choices(
+        s,
+        catalog,
+        &finished.score.pass_ruleset,
+        &finished.transcript,
     );
+    let best = reviews.iter().filter(|r| r.better.is_none()).count();
+    let summary = match (reviews.len(), best) {
+        (0, _) => "You made no choices.".to_owned(),
+        (1, 1) => "Your one choice was the best open to you at the time.".to_owned(),
+        (1, _) => "Your one choice was not the best open to you at the time.".to_owned(),
+        (n, best) if best == n => {
+            format!("All {n} of your choices were the best open to you at the time.")
+        }
+        (n, 1) => format!("1 of your {n} choices was the best open to you at the time."),
+        (n, best) => format!("{best} of your {n} choices were the best open to you at the time."),
+    };
     let lessons = reviews
         .iter()
         .filter_map(|review| {
@@ -431,7 +457,13 @@ fn decision_lessons(finished: &FinishedAttempt, catalog: &Catalog) -> (String, V
             let mut rules: Vec<RuleNote> = chosen
                 .effects
                 .iter()
-                .filter(|e| catalog.rule(e.rule()).is_some())
+                // As in scoring: rules of rulesets the scenario is not scored against count
+                // for nothing, so they are not taught from either.
+                .filter(|e| {
+                    catalog
+                        .rule(e.rule())
+                        .is_some_and(|(set, _)| s.rulesets.contains(&set.id))
+                })
                 .map(|e| rule_note(catalog, e))
                 .collect();
             let better = review
@@ -493,8 +525,9 @@ fn rule_note(catalog: &Catalog, effect: &Effect) -> RuleNote {
             explanation: rule
                 .map(|r| {
                     let mut lines = vec![
+                        format!("What it asks ({}): {}", r.citation, r.summary),
                         format!("A breach looks like this: {}", r.breaching),
-                        format!("What it asks: {}", r.summary),
+                        format!("Upholding it looks like this: {}", r.correct_decision),
                     ];
                     if let Some(now) = &r.current_practice {
                         lines.push(format!("Today: {now}"));
@@ -506,127 +539,34 @@ fn rule_note(catalog: &Catalog, effect: &Effect) -> RuleNote {
     }
 }
 
-/// Keys that scroll the debrief: how far, given the visible height and the content's.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum ScrollKey {
-    Line(f32),
-    Page(f32),
-    Top,
-    Bottom,
-}
-
-/// The scroll key pressed this frame, if any. Arrows scroll only while no widget has the
-/// keyboard focus (with one, egui moves the focus instead).
-fn scroll_key(ui: &egui::Ui) -> Option<ScrollKey> {
-    let focused = ui.memory(|m| m.focused().is_some());
-    ui.input(|i| {
-        if i.modifiers.any() {
-            return None;
-        }
-        let pressed = |k| i.key_pressed(k);
-        if pressed(egui::Key::PageDown) {
-            Some(ScrollKey::Page(1.0))
-        } else if pressed(egui::Key::PageUp) {
-            Some(ScrollKey::Page(-1.0))
-        } else if pressed(egui::Key::Home) {
-            Some(ScrollKey::Top)
-        } else if pressed(egui::Key::End) {
-            Some(ScrollKey::Bottom)
-        } else if !focused && pressed(egui::Key::ArrowDown) {
-            Some(ScrollKey::Line(1.0))
-        } else if !focused && pressed(egui::Key::ArrowUp) {
-            Some(ScrollKey::Line(-1.0))
-        } else {
-            None
-        }
-    })
-}
-
-/// Where the debrief was scrolled to last frame, and how much of it shows.
-#[derive(Debug, Clone, Copy, Default)]
-struct ScrollPlace {
-    offset: f32,
-    visible: f32,
-    content: f32,
-}
-
-/// Whether Enter was pressed this frame to leave: a first press (not a held key repeating),
-/// with no widget focused (a focused button takes Enter as its own click, and one key must
-/// never do two things).
-fn enter_to_leave(ui: &egui::Ui) -> bool {
-    let focused = ui.memory(|m| m.focused().is_some());
-    !focused
-        && ui.input(|i| {
-            i.events.iter().any(|e| {
-                matches!(
-                    e,
-                    egui::Event::Key {
-                        key: egui::Key::Enter,
-                        pressed: true,
-                        repeat: false,
-                        modifiers,
-                        ..
-                    } if !modifiers.any()
-                )
-            })
-        })
-}
-
 /// The debrief: the verdict and why, the decisions to go over, what was missed, the points
-/// per rule. PageUp, PageDown, the arrows, Home and End scroll it; Enter goes back.
+/// per rule. Enter goes back.
 pub fn widget(ui: &mut egui::Ui, view: &DebriefView) -> Option<Intent> {
     let mut intent = None;
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
         ui.heading(format!("Debrief: {}", view.title));
-        if ui.button("Back to scenarios (Enter)").clicked() {
-            intent = Some(Intent::Back);
-        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("Back to scenarios (Enter)").clicked()
+                || ui.input(|i| i.key_pressed(egui::Key::Enter))
+            {
+                intent = Some(Intent::Back);
+            }
+        });
     });
     if let Some(when) = &view.reviewed {
         ui.label(egui::RichText::new(when).italics());
     }
-    ui.label(
-        egui::RichText::new("PageUp, PageDown, the arrow keys, Home and End scroll this page.")
-            .weak(),
-    );
-    if enter_to_leave(ui) {
-        intent = Some(Intent::Back);
-    }
-    let place_id = egui::Id::new("debrief scroll place");
-    let place: ScrollPlace = ui.data(|d| d.get_temp(place_id)).unwrap_or_default();
-    let line = ui.text_style_height(&egui::TextStyle::Body) * 2.0;
-    let mut area = egui::ScrollArea::vertical()
+    egui::ScrollArea::vertical()
         .id_salt("debrief")
-        .auto_shrink([false, false]);
-    if let Some(key) = scroll_key(ui) {
-        let bottom = (place.content - place.visible).max(0.0);
-        let to = match key {
-            ScrollKey::Line(d) => place.offset + d * line,
-            // A page keeps a line of the last one in view, to read on from.
-            ScrollKey::Page(d) => place.offset + d * (place.visible - line).max(line),
-            ScrollKey::Top => 0.0,
-            ScrollKey::Bottom => bottom,
-        };
-        area = area.vertical_scroll_offset(to.clamp(0.0, bottom));
-    }
-    let output = area.show(ui, |ui| {
-        verdict(ui, view);
-        conditions(ui, view);
-        scores(ui, view);
-        decisions(ui, view);
-        flagged_and_missed(ui, view);
-        rule_tables(ui, &view.rule_tables);
-    });
-    ui.data_mut(|d| {
-        d.insert_temp(
-            place_id,
-            ScrollPlace {
-                offset: output.state.offset.y,
-                visible: output.inner_rect.height(),
-                content: output.content_size.y,
-            },
-        )
-    });
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            verdict(ui, view);
+            conditions(ui, view);
+            scores(ui, view);
+            decisions(ui, view);
+            flagged_and_missed(ui, view);
+            points_per_rule(ui, &view.rule_tables);
+        });
     intent
 }
 
@@ -766,7 +706,7 @@ fn bar_colours(visuals: &egui::Visuals) -> (egui::Color32, egui::Color32) {
 
 /// The points per rule, one labelled table per ruleset: code, title, points gained and lost
 /// in words, and a bar to compare rows (lost to the left of the line, gained to the right).
-fn rule_tables(ui: &mut egui::Ui, tables: &[RuleTable]) {
+fn points_per_rule(ui: &mut egui::Ui, tables: &[RuleTable]) {
     if tables.is_empty() {
         return;
     }
@@ -806,10 +746,8 @@ fn rule_tables(ui: &mut egui::Ui, tables: &[RuleTable]) {
                     }
                     ui.label(points.join(", "));
                     let height = ui.text_style_height(&egui::TextStyle::Body);
-                    let (rect, _) = ui.allocate_exact_size(
-                        egui::vec2(160.0, height),
-                        egui::Sense::hover(),
-                    );
+                    let (rect, _) =
+                        ui.allocate_exact_size(egui::vec2(160.0, height), egui::Sense::hover());
                     let half = rect.width() / 2.0;
                     let painter = ui.painter();
                     let left = half * row.breached as f32 / widest;

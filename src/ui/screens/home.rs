@@ -56,7 +56,11 @@ impl CourseProgress {
             self.done,
             self.required,
             self.done_means,
-            if self.complete { " — course complete" } else { "" }
+            if self.complete {
+                " — course complete"
+            } else {
+                ""
+            }
         )
     }
 }
@@ -111,6 +115,26 @@ impl FinishedLine {
     }
 }
 
+/// Where the trainee was last (their attempt touched most recently, read from the store so
+/// it survives a restart): named at the top of the home screen, with the way back in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeftOff {
+    /// The scenario's id: its card is marked and scrolled into view.
+    pub scenario: String,
+    /// "Where you left off: “Dawn stop”, 6 answers saved on 2026-12-03 14:05 UTC."
+    pub line: String,
+    /// The attempt, if it is unfinished (the trainee can resume it).
+    pub resume: Option<String>,
+    /// The attempt, if it is finished (the trainee can review it).
+    pub review: Option<String>,
+}
+
+/// "2026-12-03 14:05 UTC".
+fn minute(at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
+}
+
 /// The question asked before "Start again" sets an unfinished attempt aside.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StartAgainQuestion {
@@ -163,6 +187,11 @@ pub struct HomeView {
     pub progress: Vec<CourseProgress>,
     /// A "Start again" waiting for an answer.
     pub start_again: Option<StartAgainQuestion>,
+    /// Where the trainee was last, if they have played before.
+    pub left_off: Option<LeftOff>,
+    /// Whether to scroll the card of [`HomeView::left_off`] into view: on arriving at the
+    /// home screen (the system sets it for the first frame only).
+    pub scroll_to_left_off: bool,
     /// Scenarios that can be played.
     pub scenarios: Vec<ScenarioCard>,
     /// Scenario files that did not load, as rendered diagnostics (for trainers).
@@ -222,9 +251,7 @@ pub fn view(
                 .filter(|a| a.status == AttemptStatus::Finished)
                 .map(|a| FinishedLine {
                     id: a.id.to_string(),
-                    when: a.finished_at.map_or_else(String::new, |at| {
-                        format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
-                    }),
+                    when: a.finished_at.map_or_else(String::new, minute),
                     score: scaled_score(a).unwrap_or(Scaled::ZERO),
                     passed: a.passed == Some(true),
                 })
@@ -266,12 +293,66 @@ pub fn view(
                 if p.inputs == 1 { "" } else { "s" }
             ),
         }),
+        left_off: left_off(store, &trainee.staff_number, &attempts, library),
+        scroll_to_left_off: false,
         scenarios,
         broken: library.problems().iter().map(|d| d.render()).collect(),
         audit,
         notice: session.notice.clone(),
         author,
     }
+}
+
+/// Where the trainee was last: their most recently touched attempt, if its scenario is
+/// still offered.
+fn left_off(
+    store: &Store,
+    staff_number: &str,
+    attempts: &[AttemptRecord],
+    library: &ScenarioLibrary,
+) -> Option<LeftOff> {
+    let last = store.last_activity(staff_number).ok()??;
+    let attempt = attempts.iter().find(|a| a.id == last.attempt)?;
+    let title = library
+        .scenario(&attempt.scenario_id)?
+        .scenario
+        .title
+        .clone();
+    let answers = |n: u32| format!("{n} answer{}", if n == 1 { "" } else { "s" });
+    let (line, resume, review) = match attempt.status {
+        AttemptStatus::InProgress => (
+            format!(
+                "Where you left off: “{title}”, {} saved, last on {}.",
+                answers(last.inputs),
+                minute(last.at)
+            ),
+            Some(attempt.id.to_string()),
+            None,
+        ),
+        AttemptStatus::Finished => (
+            format!(
+                "Last played: “{title}”, finished on {}{}.",
+                minute(last.at),
+                scaled_score(attempt).map_or_else(String::new, |s| format!(
+                    " with {}, {}",
+                    s.percent_short(),
+                    if attempt.passed == Some(true) {
+                        "passed"
+                    } else {
+                        "not passed"
+                    }
+                ))
+            ),
+            None,
+            Some(attempt.id.to_string()),
+        ),
+    };
+    Some(LeftOff {
+        scenario: attempt.scenario_id.clone(),
+        line,
+        resume,
+        review,
+    })
 }
 
 /// The assessment audit of the playable scenarios, rendered as warnings at file:line:col
@@ -314,6 +395,21 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
             egui::ProgressBar::new(course.done as f32 / course.required.max(1) as f32)
                 .text(course.line()),
         );
+    }
+    if let Some(left_off) = &view.left_off {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(&left_off.line);
+            if let Some(id) = &left_off.resume
+                && ui.button("Carry on").clicked()
+            {
+                intent = Some(Intent::Resume(id.clone()));
+            }
+            if let Some(id) = &left_off.review
+                && ui.button("Review it").clicked()
+            {
+                intent = Some(Intent::Review(id.clone()));
+            }
+        });
     }
     if let Some(notice) = &view.notice {
         ui.colored_label(ui.visuals().warn_fg_color, notice);
@@ -370,10 +466,17 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
             if !typing && number_key(ui, n) {
                 intent = Some(Intent::Open(card.id.clone()));
             }
-            ui.group(|ui| {
+            let here = view
+                .left_off
+                .as_ref()
+                .is_some_and(|l| l.scenario == card.id);
+            let group = ui.group(|ui| {
                 ui.set_width(ui.available_width());
                 ui.horizontal(|ui| {
                     ui.strong(format!("{}. {}", n + 1, card.title));
+                    if here {
+                        ui.label(egui::RichText::new("(where you left off)").italics());
+                    }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         let (label, resume) = match &card.status {
                             ScenarioStatus::NotStarted => ("Not started".to_owned(), None),
@@ -406,7 +509,10 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
                         if let Some(last) = card.finished.first()
                             && ui
                                 .button("Review")
-                                .on_hover_text(format!("Your last finished attempt: {}", last.line()))
+                                .on_hover_text(format!(
+                                    "Your last finished attempt: {}",
+                                    last.line()
+                                ))
                                 .clicked()
                         {
                             intent = Some(Intent::Review(last.id.clone()));
@@ -435,6 +541,9 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
                 ));
                 ui.label(egui::RichText::new(&card.summary).weak());
             });
+            if here && view.scroll_to_left_off {
+                group.response.scroll_to_me(Some(egui::Align::Center));
+            }
         }
     });
     intent
@@ -454,7 +563,7 @@ fn start_again_question(ui: &egui::Ui, question: &StartAgainQuestion) -> Option<
             if keep.clicked() {
                 answer = Some(Intent::CancelStartAgain);
             }
-            if ui.button("Start again").clicked() {
+            if ui.button("Set it aside and start again").clicked() {
                 answer = Some(Intent::ConfirmStartAgain);
             }
             // The safe answer has the keyboard focus, so Enter or Space keeps the attempt.
@@ -479,6 +588,7 @@ fn system(
     catalog: Res<CatalogResource>,
     mut settings: ResMut<DisplaySettings>,
     mut actions: MessageWriter<TraineeAction>,
+    screen: Res<State<Screen>>,
     mut cached: Local<Option<HomeView>>,
     mut audit: Local<Option<Vec<String>>>,
 ) -> Result {
@@ -489,7 +599,10 @@ fn system(
     }
     // The view reads the trainee's attempts from the store: only again when the session
     // (a finished or left attempt, a new sign-in) or the library changed, not every frame.
-    if cached.is_none() || session.is_changed() || library.is_changed() {
+    // Arriving at the home screen (the state changed since this system last ran) brings
+    // the card of where the trainee left off into view, once.
+    let arrived = screen.is_changed();
+    if cached.is_none() || arrived || session.is_changed() || library.is_changed() {
         *cached = match results.0.lock() {
             Ok(store) => Some(view(
                 &session,
@@ -502,9 +615,11 @@ fn system(
             Err(_) => return Ok(()),
         };
     }
-    let Some(view) = cached.as_ref() else {
+    let Some(view) = cached.as_mut() else {
         return Ok(());
     };
+    view.scroll_to_left_off = arrived;
     show(ctx, &mut settings, &mut actions, |ui| widget(ui, view));
+    view.scroll_to_left_off = false;
     Ok(())
 }

@@ -26,7 +26,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-pub use attempts::StoreContents;
+pub use attempts::{LastActivity, StoreContents};
 pub use decisions::DecisionRow;
 pub use outbox::{OutboxCursor, OutboxStatus, PendingStatement};
 pub use stats::{AttemptFilter, ScoredAttemptRow, ScoredChoiceRow};
@@ -492,7 +492,14 @@ impl AttemptLog for Store {
         seed: u64,
         pass_rule: &PassRule,
     ) -> Result<Uuid, StoreError> {
-        self.start_attempt_at(staff_number, identified_by, scenario, seed, pass_rule, now())
+        self.start_attempt_at(
+            staff_number,
+            identified_by,
+            scenario,
+            seed,
+            pass_rule,
+            now(),
+        )
     }
 
     fn record_input(
