@@ -207,7 +207,7 @@ fn the_debrief_explains_what_was_missed_and_why() {
     let mut h = harness(|ui| debrief::widget(ui, &view));
     h.run();
     h.get_by_label("NOT PASSED — Left with the driver (Victim lost)");
-    h.get_by_label("✘ score under silent-slavery-2003 at least 80%: 9.0% (NOT MET)");
+    h.get_by_label("× score under silent-slavery-2003 at least 80%: 9.0% (NOT MET)");
     h.get_by_label("Your choices and flags earned 12 of the 134 points the best path earns.");
     h.get_by_label("✔ red herrings flagged at most 1: 0 (met)");
     h.get_by_label("Silent Slavery conference recommendations (2003) (decides pass or fail): 12 of 134 points (9.0%) — not passed");
@@ -309,9 +309,43 @@ fn the_debrief_says_which_condition_failed_when_the_choices_were_right() {
 
     let mut h = harness(|ui| debrief::widget(ui, &view));
     h.run();
-    h.get_by_label("✘ true indicators flagged at least 50%: 0% (NOT MET)");
+    h.get_by_label("× true indicators flagged at least 50%: 0% (NOT MET)");
     h.get_by_label_contains("You flagged 0 of the 2 indicators shown.");
     h.get_by_label("✔ no critical breach: 0 (met)");
+}
+
+#[test]
+fn a_total_below_zero_and_a_critical_breach_are_explained() {
+    let view = front_counter_debrief(&[
+        Input::Continue,
+        Input::Continue,
+        Input::Choose("come_back".into()),
+        Input::Continue,
+    ]);
+    let why = |start: &str| {
+        view.conditions
+            .iter()
+            .find(|c| c.text.starts_with(start))
+            .and_then(|c| c.why.clone())
+            .unwrap_or_else(|| panic!("no reason for {start}: {:#?}", view.conditions))
+    };
+    assert_eq!(
+        why("score under"),
+        "Your choices earned −10 points and your flags 0: −10 of the 26 points the best path earns (a total below zero counts as 0%). The decisions below show where points were lost and what would have earned them."
+    );
+    assert_eq!(
+        why("no critical breach"),
+        "1 of your choices did something the recommendations treat as unacceptable whatever else goes well (marked critical below): that alone fails the attempt."
+    );
+    assert_eq!(view.decisions.len(), 1);
+    assert_eq!(
+        view.decisions[0].rules[0].effect,
+        "breached: −10 points; critical: this alone fails the attempt"
+    );
+    assert_eq!(
+        view.decisions[0].better.as_ref().map(|b| b.text.as_str()),
+        Some("Take him to a private room and call an interpreter.")
+    );
 }
 
 #[test]

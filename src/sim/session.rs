@@ -370,6 +370,9 @@ fn review(
         reviewed: Some(finished_at),
     });
     session.notice = None;
+    // For whoever supports the workstation (and the real-window test): which attempt is on
+    // screen, with nothing about the trainee but the attempt's id.
+    info!("reviewing attempt {id}");
     Some(Screen::Debrief)
 }
 

@@ -231,11 +231,16 @@ fn condition_lines(
                     "The attempt did not reach an ending.".to_owned()
                 }
                 PassCondition::Mastery { .. } => format!(
-                    "Your choices earned {} points and your flags {}: {} of the {} points the best path earns. {}",
-                    deciding.map_or(0, |r| r.decision_points),
-                    deciding.map_or(0, |r| r.identification_points),
-                    deciding.map_or(0, |r| r.raw),
+                    "Your choices earned {} points and your flags {}: {} of the {} points the best path earns{}. {}",
+                    number(deciding.map_or(0, |r| r.decision_points)),
+                    number(deciding.map_or(0, |r| r.identification_points)),
+                    number(deciding.map_or(0, |r| r.raw)),
                     deciding.map_or(0, |r| r.max),
+                    if deciding.is_some_and(|r| r.raw < 0) {
+                        " (a total below zero counts as 0%)"
+                    } else {
+                        ""
+                    },
                     if decisions_to_go_over {
                         "The decisions below show where points were lost and what would have earned them."
                     } else {
@@ -411,6 +416,15 @@ fn identification_sentence(id: &Identification) -> String {
             id.recall * 100.0,
             id.flagged_indicators.len(),
         )
+    }
+}
+
+/// A whole number with a true minus sign: "−15", "0", "20".
+fn number(n: i64) -> String {
+    if n < 0 {
+        format!("−{}", n.unsigned_abs())
+    } else {
+        n.to_string()
     }
 }
 
@@ -591,7 +605,8 @@ fn verdict(ui: &mut egui::Ui, view: &DebriefView) {
 fn conditions(ui: &mut egui::Ui, view: &DebriefView) {
     ui.label(egui::RichText::new("To pass, every condition must be met:").strong());
     for c in &view.conditions {
-        let text = egui::RichText::new(format!("{} {}", if c.met { "✔" } else { "✘" }, c.text));
+        // "×", not "✘": the default fonts have no "✘" and would draw an empty box.
+        let text = egui::RichText::new(format!("{} {}", if c.met { "✔" } else { "×" }, c.text));
         if c.met {
             ui.label(text);
         } else {

@@ -121,7 +121,8 @@ impl FinishedLine {
 pub struct LeftOff {
     /// The scenario's id: its card is marked and scrolled into view.
     pub scenario: String,
-    /// "Where you left off: “Dawn stop”, 6 answers saved on 2026-12-03 14:05 UTC."
+    /// "Where you left off: “Dawn stop”, 6 answers saved, last on 2026-12-03 14:05 UTC.", or
+    /// "Last played: “Dawn stop”, finished on 2026-12-03 14:05 UTC with 83.1%, passed."
     pub line: String,
     /// The attempt, if it is unfinished (the trainee can resume it).
     pub resume: Option<String>,
