@@ -335,7 +335,7 @@ fn a_total_below_zero_and_a_critical_breach_are_explained() {
     );
     assert_eq!(
         why("no critical breach"),
-        "1 of your choices did something the recommendations treat as unacceptable whatever else goes well (marked critical below): that alone fails the attempt."
+        "Your choices breached a rule critically once (marked critical below): a critical breach is something the recommendations treat as unacceptable whatever else goes well, and one alone fails the attempt."
     );
     assert_eq!(view.decisions.len(), 1);
     assert_eq!(
@@ -366,6 +366,10 @@ fn a_choice_that_breached_two_rules_is_taught_once_with_the_better_option_and_th
     assert_eq!(
         view.choices_summary,
         "1 of your 2 choices was the best open to you at the time."
+    );
+    assert_eq!(
+        view.identification,
+        "Indicators: you flagged 2 of the 2 shown (100%); 2 of your 2 flags were on a real indicator."
     );
     assert_eq!(view.decisions.len(), 1, "{:#?}", view.decisions);
     let lesson = &view.decisions[0];

@@ -247,8 +247,15 @@ fn condition_lines(
                         "Every choice was the best open to you at the time: the points were lost in flagging (the indicators you did not flag and any red herrings you flagged are listed below)."
                     }
                 ),
+                // Counted per rule breached, not per choice: one choice can breach a rule of
+                // each ruleset.
                 PassCondition::NoCriticalBreach { breaches } => format!(
-                    "{breaches} of your choices did something the recommendations treat as unacceptable whatever else goes well (marked critical below): that alone fails the attempt."
+                    "Your choices breached a rule critically {} (marked critical below): a critical breach is something the recommendations treat as unacceptable whatever else goes well, and one alone fails the attempt.",
+                    if *breaches == 1 {
+                        "once".to_owned()
+                    } else {
+                        format!("{breaches} times")
+                    }
                 ),
                 PassCondition::Recall { .. } => format!(
                     "You flagged {} of the {} indicators shown. Indicators are prompts to ask more, never proof, but an officer who does not notice them does not ask. The ones you did not flag are listed below.",
@@ -407,14 +414,18 @@ fn cue_lines(
 fn identification_sentence(id: &Identification) -> String {
     let flagged = id.flagged_indicators.len() + id.red_herrings_flagged.len();
     let present = id.flagged_indicators.len() + id.missed_indicators.len();
+    let on = id.flagged_indicators.len();
+    let flags = match (flagged, on) {
+        (1, 1) => "your one flag was on a real indicator".to_owned(),
+        (1, _) => "your one flag was not on a real indicator".to_owned(),
+        _ => format!("{on} of your {flagged} flags were on a real indicator"),
+    };
     if flagged == 0 {
         format!("Indicators: you flagged none of the {present} shown.")
     } else {
         format!(
-            "Indicators: you flagged {} of the {present} shown ({:.0}%); {} of your {flagged} flags were on a real indicator.",
-            id.flagged_indicators.len(),
+            "Indicators: you flagged {on} of the {present} shown ({:.0}%); {flags}.",
             id.recall * 100.0,
-            id.flagged_indicators.len(),
         )
     }
 }
@@ -630,7 +641,7 @@ fn scores(ui: &mut egui::Ui, view: &DebriefView) {
         ui.label(format!(
             "{}{decides}: {} of {} points ({}) — {}",
             r.title,
-            r.raw,
+            number(r.raw),
             r.max,
             r.scaled.percent_short(),
             if r.passed { "pass" } else { "not passed" }
