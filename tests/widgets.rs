@@ -900,7 +900,10 @@ fn after_a_finished_attempt_the_home_screen_offers_to_review_it() {
     let catalog = std::sync::Arc::new(
         silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue"),
     );
-    let resumed = p.store.resume(p.unfinished, catalog).expect("resumes");
+    let resumed = p
+        .store
+        .resume(p.unfinished, std::sync::Arc::clone(&catalog))
+        .expect("resumes");
     let mut b = silent_slavery_results::record::RecordedAttempt::resumed(
         p.unfinished,
         resumed.runner,
@@ -941,6 +944,56 @@ fn after_a_finished_attempt_the_home_screen_offers_to_review_it() {
     h.get_by_label("Review it").click();
     h.run();
     assert_eq!(h.state(), &Some(Intent::Review(p.unfinished.to_string())));
+
+    // A second finished attempt at the second scenario: both listed, newest first, each
+    // reviewable; the card's own "Review" opens the newest.
+    let resumed = p
+        .store
+        .resume(p.unfinished, std::sync::Arc::clone(&catalog));
+    assert!(resumed.is_err(), "a finished attempt does not resume");
+    let (mut again, _) = silent_slavery_results::record::RecordedAttempt::start(
+        &p.store,
+        "55",
+        silent_slavery_results::attempt::IdentifiedBy::Open,
+        p.library.scenario("fixture_second").expect("playable"),
+        catalog,
+        2,
+    )
+    .expect("starts");
+    for input in [
+        Input::Continue,
+        Input::Continue,
+        Input::Choose("status_check".into()),
+        Input::Continue,
+        Input::Choose("phone_helpline".into()),
+        Input::Continue,
+    ] {
+        again.apply(&p.store, &input).expect("saved");
+    }
+    let view = home::view(
+        &p.session,
+        &p.library,
+        &p.store,
+        &p.courses,
+        false,
+        Vec::new(),
+    );
+    let ids: Vec<_> = view.scenarios[1]
+        .finished
+        .iter()
+        .map(|f| f.id.clone())
+        .collect();
+    assert_eq!(ids, [again.id.to_string(), p.unfinished.to_string()]);
+    let mut h = harness(|ui| home::widget(ui, &view));
+    h.run();
+    h.get_by_label("Your 2 finished attempts").click();
+    h.run();
+    let reviews: Vec<_> = h.get_all_by_label("Review").collect();
+    // The first card's, the second card's, then the two in the list.
+    assert_eq!(reviews.len(), 4);
+    reviews[3].click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Review(p.unfinished.to_string())));
 }
 
 #[test]
@@ -976,6 +1029,10 @@ fn start_again_asks_before_setting_an_unfinished_attempt_aside() {
     h.get_by_label("Set it aside and start again").click();
     h.run();
     assert_eq!(h.state(), &Some(Intent::ConfirmStartAgain));
+    // Escape keeps the attempt, as the safe answer.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::CancelStartAgain));
 }
 
 #[test]
