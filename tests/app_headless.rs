@@ -4,9 +4,10 @@ use std::path::Path;
 
 use bevy::prelude::*;
 use silent_slavery::sim::{
-    DamagedStore, LibraryEntry, Results, ScenarioLibrary, Screen, Session, SignInAction, SimConfig,
-    TraineeAction,
+    Courses, DamagedStore, LibraryEntry, Results, ScenarioLibrary, Screen, Session, SignInAction,
+    SimConfig, TraineeAction,
 };
+use silent_slavery::ui::screens::{debrief, home};
 use silent_slavery_results::attempt::AttemptStatus;
 use silent_slavery_results::store::Store;
 use silent_slavery_scenario::analysis::paths as explore;
@@ -535,4 +536,205 @@ fn closing_instead_leaves_the_damaged_store_where_it_is() {
     assert_eq!(exits, [AppExit::Success]);
     assert_eq!(std::fs::read(&db).expect("read"), vec![b'x'; 8192]);
     assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 1);
+}
+
+/// Opens a scenario afresh or resumes it, past its content warning if it has one.
+fn open(app: &mut App, action: TraineeAction) {
+    send(app, action);
+    if screen(app) == Screen::ContentWarning {
+        send(app, TraineeAction::AcceptWarning);
+    }
+}
+
+#[test]
+fn a_finished_attempt_is_reviewed_from_home_and_start_again_asks_before_setting_one_aside() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let catalog = Catalog::embedded().expect("catalogue");
+    let mut app = app(root, &dir.path().join("results.sqlite3"));
+    const SCENARIO: &str = "nail_bar_visit";
+    sign_in(&mut app, "4521", "A. Example", "North");
+    open(&mut app, TraineeAction::Open(SCENARIO.into()));
+    assert_eq!(screen(&app), Screen::Playing);
+    for _ in 0..200 {
+        if screen(&app) != Screen::Playing {
+            break;
+        }
+        let input = careful_input(&app, &catalog);
+        send(&mut app, TraineeAction::Input(input));
+    }
+    assert_eq!(screen(&app), Screen::Debrief);
+    let played = app
+        .world()
+        .resource::<Session>()
+        .finished
+        .clone()
+        .expect("debrief");
+    assert_eq!(played.reviewed, None);
+    send(&mut app, TraineeAction::Back);
+    assert_eq!(screen(&app), Screen::Home);
+
+    // Review: the same debrief, rebuilt from the store.
+    send(&mut app, TraineeAction::Review(played.id));
+    assert_eq!(screen(&app), Screen::Debrief);
+    let reviewed = app
+        .world()
+        .resource::<Session>()
+        .finished
+        .clone()
+        .expect("the reviewed attempt");
+    assert_eq!(reviewed.id, played.id);
+    assert_eq!(reviewed.score, played.score);
+    assert_eq!(reviewed.transcript, played.transcript);
+    let finished_at = {
+        let store = app.world().resource::<Results>().0.lock().expect("store");
+        store.attempt(played.id).expect("stored").finished_at
+    };
+    assert_eq!(reviewed.reviewed, finished_at);
+    let shown = debrief::view(&reviewed, &catalog);
+    assert!(
+        shown
+            .reviewed
+            .as_deref()
+            .is_some_and(|l| l.starts_with("Your attempt that finished on ")),
+        "{:?}",
+        shown.reviewed
+    );
+    assert_eq!(shown, {
+        let mut fresh = debrief::view(&played, &catalog);
+        fresh.reviewed = shown.reviewed.clone();
+        fresh
+    });
+    send(&mut app, TraineeAction::Back);
+    assert_eq!(screen(&app), Screen::Home);
+
+    // Three inputs into a new attempt, then left.
+    open(&mut app, TraineeAction::Open(SCENARIO.into()));
+    assert_eq!(screen(&app), Screen::Playing);
+    let unfinished = attempt(&app).id;
+    assert_ne!(unfinished, played.id);
+    for _ in 0..3 {
+        let input = careful_input(&app, &catalog);
+        send(&mut app, TraineeAction::Input(input));
+    }
+    send(&mut app, TraineeAction::Back);
+    // An unfinished attempt is not reviewed.
+    send(&mut app, TraineeAction::Review(unfinished));
+    assert_eq!(screen(&app), Screen::Home);
+    assert_eq!(
+        app.world().resource::<Session>().notice.as_deref(),
+        Some("That attempt is not finished: resume it to carry on.")
+    );
+    let count = |app: &App| {
+        let store = app.world().resource::<Results>().0.lock().expect("store");
+        store.attempts_of("4521").expect("attempts").len()
+    };
+    assert_eq!(count(&app), 2);
+
+    // "Start again" asks; "Keep my attempt" keeps it and starts nothing.
+    send(&mut app, TraineeAction::StartAgain(SCENARIO.into()));
+    assert_eq!(screen(&app), Screen::Home);
+    let question = app
+        .world()
+        .resource::<Session>()
+        .start_again
+        .clone()
+        .expect("asked");
+    assert_eq!((question.attempt, question.inputs), (unfinished, 3));
+    send(&mut app, TraineeAction::CancelStartAgain);
+    assert!(app.world().resource::<Session>().start_again.is_none());
+    assert_eq!(screen(&app), Screen::Home);
+    assert_eq!(count(&app), 2, "nothing started");
+
+    // Asked again and confirmed: a new attempt; the old one stays, with its inputs.
+    send(&mut app, TraineeAction::StartAgain(SCENARIO.into()));
+    open(&mut app, TraineeAction::ConfirmStartAgain);
+    assert_eq!(screen(&app), Screen::Playing);
+    let fresh = attempt(&app).id;
+    assert_ne!(fresh, unfinished);
+    {
+        let store = app.world().resource::<Results>().0.lock().expect("store");
+        assert_eq!(store.attempts_of("4521").expect("attempts").len(), 3);
+        assert_eq!(
+            store.attempt(unfinished).expect("kept").status,
+            AttemptStatus::InProgress
+        );
+        assert_eq!(store.inputs(unfinished).expect("inputs").len(), 3);
+        assert_eq!(
+            store
+                .unfinished("4521")
+                .expect("list")
+                .first()
+                .map(|a| a.id),
+            Some(fresh),
+            "what Resume offers now"
+        );
+    }
+    send(&mut app, TraineeAction::Back);
+
+    // Another trainee cannot review it.
+    send(&mut app, TraineeAction::SignOut);
+    sign_in(&mut app, "2", "B. Example", "South");
+    send(&mut app, TraineeAction::Review(played.id));
+    assert_eq!(screen(&app), Screen::Home);
+    assert!(app.world().resource::<Session>().finished.is_none());
+    assert_eq!(
+        app.world().resource::<Session>().notice.as_deref(),
+        Some("That attempt belongs to someone else.")
+    );
+}
+
+#[test]
+fn after_a_restart_the_home_screen_knows_where_the_trainee_left_off() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("results.sqlite3");
+    let catalog = Catalog::embedded().expect("catalogue");
+    let id = {
+        let mut app = app(root, &db);
+        sign_in(&mut app, "4521", "A. Example", "North");
+        open(&mut app, TraineeAction::Open("nail_bar_visit".into()));
+        for _ in 0..2 {
+            let input = careful_input(&app, &catalog);
+            send(&mut app, TraineeAction::Input(input));
+        }
+        attempt(&app).id
+        // The app is dropped mid-attempt: closed, or crashed.
+    };
+    let mut app = app(root, &db);
+    sign_in(&mut app, "4521", "A. Example", "North");
+    assert_eq!(screen(&app), Screen::Home);
+    let view = {
+        let world = app.world();
+        let store = world.resource::<Results>().0.lock().expect("store");
+        home::view(
+            world.resource::<Session>(),
+            world.resource::<ScenarioLibrary>(),
+            &store,
+            &world.resource::<Courses>().0,
+            false,
+            Vec::new(),
+        )
+    };
+    let left_off = view.left_off.expect("where the trainee was");
+    assert_eq!(left_off.scenario, "nail_bar_visit");
+    assert_eq!(left_off.resume, Some(id.to_string()));
+    assert!(
+        left_off.line.contains(", 2 answers saved, last on "),
+        "{}",
+        left_off.line
+    );
+    // The shipped courses are read, and this trainee has passed none of them yet.
+    assert!(!view.progress.is_empty());
+    assert!(view.progress.iter().all(|p| p.done == 0 && p.required > 0));
+    assert!(
+        view.progress.iter().any(|p| p
+            .line()
+            .starts_with("Trafficking indicators and referral — frontline: 0 of ")),
+        "{:?}",
+        view.progress
+    );
+    send(&mut app, TraineeAction::Resume(id));
+    assert_eq!(screen(&app), Screen::Playing);
+    assert_eq!(attempt(&app).inputs_recorded(), 2);
 }

@@ -200,6 +200,7 @@ fn check_every_output(recorded: &Recorded, score: &AttemptScore, expected: Scale
             scenario: loaded,
             score: score.clone(),
             transcript: Default::default(),
+            reviewed: None,
         },
         &catalog,
     );

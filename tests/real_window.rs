@@ -1,4 +1,4 @@
-//! The app binary in a real window under Xvfb (Mesa's software Vulkan), driven by keyboard with xdotool to the debrief; screenshots of the playing and debrief screens go to target/screenshots/.
+//! The app binary in a real window under Xvfb (Mesa's software Vulkan), driven by keyboard with xdotool to the debrief and back to review it from the home screen; screenshots of the playing, debrief, home and review screens go to target/screenshots/.
 //!
 //! Needs `Xvfb`, `xdotool` and imagemagick's `import` (CI installs them). Without them the
 //! test says why and passes, except under CI, where their absence is a failure.
@@ -106,6 +106,24 @@ fn a_trainee_plays_to_the_debrief_in_a_real_window() {
     let used = cpu() - before;
     assert!(used < 0.3, "the idle app used {used:.2} s of CPU in 3 s");
 
+    // Back home, the finished attempt is reviewed by keyboard: Tab past the display settings
+    // (A−, A+, High contrast) and "Sign out" to "Review it" in the "Last played" line.
+    display.key("Return");
+    std::thread::sleep(Duration::from_secs(1));
+    display.screenshot(&shots.join("home-last-played.png"));
+    for _ in 0..5 {
+        display.key("Tab");
+    }
+    display.key("space");
+    let reviewing = format!("reviewing attempt {}", finished.id);
+    assert!(
+        window::wait_until(10, || app.log().contains(&reviewing)),
+        "the finished attempt was not reviewed; the app's log:\n{}",
+        app.log()
+    );
+    std::thread::sleep(Duration::from_secs(1));
+    display.screenshot(&shots.join("review.png"));
+
     // From the store, not from pixels: the attempt reached an ending and was scored.
     assert_eq!(finished.scenario_id, "airport_minor_non_parent");
     assert!(finished.ending.is_some());
@@ -115,7 +133,12 @@ fn a_trainee_plays_to_the_debrief_in_a_real_window() {
         i.input,
         silent_slavery_scenario::play::runner::Input::Choose(_)
     )));
-    for shot in ["playing.png", "debrief.png"] {
+    for shot in [
+        "playing.png",
+        "debrief.png",
+        "home-last-played.png",
+        "review.png",
+    ] {
         let size = std::fs::metadata(shots.join(shot))
             .expect("screenshot saved")
             .len();

@@ -4,7 +4,10 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use silent_slavery::sim::{SignInAction, SignInStage};
 use silent_slavery::ui::intent::Intent;
-use silent_slavery::ui::screens::debrief::{self, DebriefView, Lesson, RuleBar, RulesetLine};
+use silent_slavery::ui::screens::debrief::{
+    self, BetterChoice, ConditionLine, DebriefView, DecisionLesson, RuleNote, RuleRow, RuleTable,
+    RulesetLine,
+};
 use silent_slavery::ui::screens::playing::{self, CueItem, OptionItem, PlayView, StepView};
 use silent_slavery::ui::screens::{author, catalogue, graph, sign_in, store_damaged};
 use silent_slavery_results::attempt::Trainee;
@@ -149,48 +152,295 @@ fn flagging_a_cue_and_moving_on() {
 fn the_debrief_explains_what_was_missed_and_why() {
     let view = DebriefView {
         title: "Dawn stop".into(),
+        reviewed: None,
         outcome: "Left with the driver (Victim lost)".into(),
         closing: "The minibus drives off.".into(),
         passed: false,
         conditions: vec![
-            ("score under silent-slavery-2003 at least 80%: 9.0% (NOT MET)".into(), false),
-            ("red herrings flagged at most 1: 0 (met)".into(), true),
+            ConditionLine {
+                text: "score under silent-slavery-2003 at least 80%: 9.0% (NOT MET)".into(),
+                met: false,
+                why: Some("Your choices and flags earned 12 of the 134 points the best path earns.".into()),
+            },
+            ConditionLine {
+                text: "red herrings flagged at most 1: 0 (met)".into(),
+                met: true,
+                why: None,
+            },
         ],
         rulesets: vec![
             RulesetLine { title: "Silent Slavery conference recommendations (2003)".into(), raw: 12, max: 134, scaled: Scaled::of(12, 134), decides: true, passed: false },
             RulesetLine { title: "Current practice, England & Wales".into(), raw: 20, max: 154, scaled: Scaled::of(20, 154), decides: false, passed: false },
         ],
-        bars: vec![
-            RuleBar { label: "Principle 1".into(), upheld: 0, breached: 30 },
-            RuleBar { label: "Rec 4".into(), upheld: 10, breached: 0 },
-        ],
+        identification: "Indicators: you flagged 3 of 8 (38%).".into(),
+        choices_summary: "Your one choice was not the best open to you at the time.".into(),
+        decisions: vec![DecisionLesson {
+            prompt: "The driver wants to leave. What do you do?".into(),
+            chosen: "Wave them on".into(),
+            feedback: "They drive off with the driver.".into(),
+            better: Some(BetterChoice {
+                text: "Separate the passengers from the driver".into(),
+                why: "Each can speak without being overheard.".into(),
+                upholds: "Principle 1".into(),
+            }),
+            rules: vec![RuleNote {
+                rule: "Principle 1: Human rights first, not immigration".into(),
+                effect: "breached: −30 points; critical: this alone fails the attempt".into(),
+                breached: true,
+                explanation: vec![
+                    "What it asks (Silent Slavery conference, 2003, principle 1): Treat the person as a potential victim of serious crime.".into(),
+                    "Today: Immigration staff are first responders too.".into(),
+                ],
+            }],
+        }],
         missed: vec!["The driver keeps the passports. — Documents held by someone else: An employer keeps the passport.".into()],
         red_herrings: vec!["They share a language. — Nationality alone proves nothing.".into()],
-        identification: "Indicators: you flagged 3 of 8 (38%).".into(),
-        lessons: vec![Lesson {
-            choice: "Wave them on".into(),
-            rule: "Principle 1: Human rights first, not immigration".into(),
-            critical: true,
-            summary: "Treat the person as a potential victim of serious crime.".into(),
-            current_practice: Some("Immigration staff are first responders too.".into()),
+        rule_tables: vec![RuleTable {
+            heading: "Silent Slavery conference recommendations (2003): decides pass or fail".into(),
+            codes: "Codes: \"Rec 9\" is recommendation 9.".into(),
+            rows: vec![
+                RuleRow { code: "Principle 1".into(), title: "Human rights first, not immigration".into(), upheld: 0, breached: 30, critical: true },
+                RuleRow { code: "Rec 4".into(), title: "Help not conditional on evidence".into(), upheld: 10, breached: 0, critical: false },
+            ],
         }],
     };
     let mut h = harness(|ui| debrief::widget(ui, &view));
     h.run();
     h.get_by_label("NOT PASSED — Left with the driver (Victim lost)");
-    h.get_by_label("✘ score under silent-slavery-2003 at least 80%: 9.0% (NOT MET)");
+    h.get_by_label("× score under silent-slavery-2003 at least 80%: 9.0% (NOT MET)");
+    h.get_by_label("Your choices and flags earned 12 of the 134 points the best path earns.");
     h.get_by_label("✔ red herrings flagged at most 1: 0 (met)");
     h.get_by_label("Silent Slavery conference recommendations (2003) (decides pass or fail): 12 of 134 points (9.0%) — not passed");
+    h.get_by_label("You chose: Wave them on");
+    h.get_by_label("A better choice: Separate the passengers from the driver");
+    h.get_by_label("Why: Each can speak without being overheard.");
     h.get_by_label(
-        "Principle 1: Human rights first, not immigration — critical: this alone fails the attempt",
+        "Principle 1: Human rights first, not immigration — breached: −30 points; critical: this alone fails the attempt",
     );
+    h.get_by_label("What it asks (Silent Slavery conference, 2003, principle 1): Treat the person as a potential victim of serious crime.");
     h.get_by_label("Today: Immigration staff are first responders too.");
     h.get_by_label("• The driver keeps the passports. — Documents held by someone else: An employer keeps the passport.");
     h.get_by_label("• They share a language. — Nationality alone proves nothing.");
-    h.get_by_label("Points upheld and breached per rule");
+    h.get_by_label("Points per rule");
+    h.get_by_label("lost −30 points (critical)");
+    h.get_by_label("gained +10 points");
     h.get_by_label("Back to scenarios (Enter)").click();
     h.run();
     assert_eq!(h.state(), &Some(Intent::Back));
+}
+
+/// The fixture played with seed 2 (the `injured` variant: two true indicators and one red
+/// herring) through `inputs`, as the debrief gets it.
+fn front_counter_debrief(inputs: &[Input]) -> DebriefView {
+    use silent_slavery_scenario::play::runner::Runner;
+    use std::sync::Arc;
+    let catalog =
+        Arc::new(silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue"));
+    let fixture = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
+    let loaded = Arc::new(
+        silent_slavery_scenario::library::load_bytes("f.ron", fixture.as_bytes(), &catalog)
+            .expect("valid"),
+    );
+    let (mut runner, _) =
+        Runner::start(Arc::clone(&loaded), Arc::clone(&catalog), 2).expect("starts");
+    for input in inputs {
+        runner.apply(input).expect("applies");
+    }
+    assert!(runner.is_finished());
+    debrief::view(
+        &silent_slavery::sim::FinishedAttempt {
+            id: uuid::Uuid::nil(),
+            scenario: loaded,
+            score: runner.score(),
+            transcript: runner.transcript().clone(),
+            reviewed: None,
+        },
+        &catalog,
+    )
+}
+
+#[test]
+fn the_debrief_says_which_condition_failed_when_the_choices_were_right() {
+    // The case: the best ending and no breach, but nothing flagged.
+    let view = front_counter_debrief(&[
+        Input::Continue,
+        Input::Continue,
+        Input::Choose("private_room".into()),
+        Input::Continue,
+        Input::Choose("refer".into()),
+        Input::Continue,
+    ]);
+    assert!(!view.passed);
+    let failed: Vec<_> = view.conditions.iter().filter(|c| !c.met).collect();
+    assert_eq!(failed.len(), 2, "{:#?}", view.conditions);
+    // The score, by the deciding ruleset's title, with where its points went.
+    assert_eq!(
+        failed[0].text,
+        "score under Silent Slavery conference recommendations (2003) at least 80.00%: 76.92% (NOT MET)"
+    );
+    assert_eq!(
+        failed[0].why.as_deref(),
+        Some(
+            "Your choices earned 20 points and your flags 0: 20 of the 26 points the best path earns. Every choice was the best open to you at the time: the points were lost in flagging (the indicators you did not flag and any red herrings you flagged are listed below)."
+        )
+    );
+    assert_eq!(
+        failed[1].text,
+        "true indicators flagged at least 50%: 0% (NOT MET)"
+    );
+    assert_eq!(
+        failed[1]
+            .why
+            .as_deref()
+            .map(|w| w.split('.').next().unwrap_or_default()),
+        Some("You flagged 0 of the 2 indicators shown"),
+    );
+    assert_eq!(
+        view.choices_summary,
+        "All 2 of your choices were the best open to you at the time."
+    );
+    assert!(view.decisions.is_empty(), "{:#?}", view.decisions);
+    assert_eq!(view.missed.len(), 2);
+    assert!(
+        view.missed
+            .iter()
+            .any(|m| m.starts_with("He says his passport is 'with the boss'. — "))
+    );
+
+    let mut h = harness(|ui| debrief::widget(ui, &view));
+    h.run();
+    h.get_by_label("× true indicators flagged at least 50%: 0% (NOT MET)");
+    h.get_by_label_contains("You flagged 0 of the 2 indicators shown.");
+    h.get_by_label("✔ no critical breach: 0 (met)");
+}
+
+#[test]
+fn a_total_below_zero_and_a_critical_breach_are_explained() {
+    let view = front_counter_debrief(&[
+        Input::Continue,
+        Input::Continue,
+        Input::Choose("come_back".into()),
+        Input::Continue,
+    ]);
+    let why = |start: &str| {
+        view.conditions
+            .iter()
+            .find(|c| c.text.starts_with(start))
+            .and_then(|c| c.why.clone())
+            .unwrap_or_else(|| panic!("no reason for {start}: {:#?}", view.conditions))
+    };
+    assert_eq!(
+        why("score under"),
+        "Your choices earned −10 points and your flags 0: −10 of the 26 points the best path earns (a total below zero counts as 0%). The decisions below show where points were lost and what would have earned them."
+    );
+    assert_eq!(
+        why("no critical breach"),
+        "Your choices breached a rule critically once (marked critical below): a critical breach is something the recommendations treat as unacceptable whatever else goes well, and one alone fails the attempt."
+    );
+    assert_eq!(view.decisions.len(), 1);
+    assert_eq!(
+        view.decisions[0].rules[0].effect,
+        "breached: −10 points; critical: this alone fails the attempt"
+    );
+    assert_eq!(
+        view.decisions[0].better.as_ref().map(|b| b.text.as_str()),
+        Some("Take him to a private room and call an interpreter.")
+    );
+}
+
+#[test]
+fn a_choice_that_breached_two_rules_is_taught_once_with_the_better_option_and_the_rules_text() {
+    let view = front_counter_debrief(&[
+        Input::Continue,
+        Input::Flag("no_papers".into()),
+        Input::Flag("hand".into()),
+        Input::Continue,
+        Input::Choose("status_check".into()),
+        Input::Continue,
+        Input::Choose("phone_helpline".into()),
+        Input::Continue,
+    ]);
+    assert!(!view.passed);
+    // The helpline was the best open (the referral was locked), so only the first choice
+    // is gone over: once, though it breached a rule of each ruleset.
+    assert_eq!(
+        view.choices_summary,
+        "1 of your 2 choices was the best open to you at the time."
+    );
+    assert_eq!(
+        view.identification,
+        "Indicators: you flagged 2 of the 2 shown (100%); 2 of your 2 flags were on a real indicator."
+    );
+    assert_eq!(view.decisions.len(), 1, "{:#?}", view.decisions);
+    let lesson = &view.decisions[0];
+    assert_eq!(lesson.prompt, "What do you do first?");
+    assert_eq!(lesson.chosen, "Check his immigration status first.");
+    assert_eq!(
+        lesson.feedback,
+        "Status first tells him he is a suspect, not a victim."
+    );
+    let better = lesson.better.as_ref().expect("a better option");
+    assert_eq!(
+        better.text,
+        "Take him to a private room and call an interpreter."
+    );
+    assert_eq!(better.why, "Right: somewhere safe, in his own language.");
+    assert!(
+        better.upholds.starts_with("Principle 1, E&W "),
+        "{}",
+        better.upholds
+    );
+    let breached: Vec<_> = lesson.rules.iter().filter(|r| r.breached).collect();
+    assert_eq!(breached.len(), 2, "{:#?}", lesson.rules);
+    assert_eq!(
+        breached[0].rule,
+        "Principle 1: Human rights first, not immigration"
+    );
+    assert_eq!(breached[0].effect, "breached: −10 points");
+    assert!(
+        breached[0].explanation[0].starts_with("What it asks (Silent Slavery conference, 2003, principle 1): Government should treat trafficking as an abuse of human rights"),
+        "the recommendation's text: {:#?}",
+        breached[0].explanation
+    );
+    assert!(
+        breached[0]
+            .explanation
+            .iter()
+            .any(|l| l.starts_with("A breach looks like this: Starts with status checks"))
+    );
+    assert!(
+        breached[0]
+            .explanation
+            .iter()
+            .any(|l| l.starts_with("Today: "))
+    );
+    // The 2003 table first, with its breached rule first and the codes explained.
+    assert!(
+        view.rule_tables[0]
+            .heading
+            .ends_with(": decides pass or fail")
+    );
+    assert_eq!(view.rule_tables[0].rows[0].code, "Principle 1");
+    assert_eq!(view.rule_tables[0].rows[0].breached, 10);
+    assert!(
+        view.rule_tables[0]
+            .codes
+            .contains("\"Rec 9\" is recommendation 9"),
+        "{}",
+        view.rule_tables[0].codes
+    );
+
+    let mut h = harness(|ui| debrief::widget(ui, &view));
+    h.run();
+    assert_eq!(
+        h.get_all_by_label("You chose: Check his immigration status first.")
+            .count(),
+        1,
+        "one decision, listed once"
+    );
+    h.get_by_label("A better choice: Take him to a private room and call an interpreter.");
+    h.get_by_label("Why: Right: somewhere safe, in his own language.");
+    h.get_by_label("Principle 1: Human rights first, not immigration — breached: −10 points");
 }
 
 fn sign_in_view(mode: sign_in::SignInMode, stage: SignInStage) -> sign_in::SignInView {
@@ -455,29 +705,390 @@ fn the_home_view_names_the_trainee_without_a_dangling_comma() {
         name: "C. Example".into(),
         unit: String::new(),
     });
-    let view = silent_slavery::ui::screens::home::view(
-        &session,
-        &library,
-        &store,
-        None,
-        false,
-        Vec::new(),
-    );
+    let view =
+        silent_slavery::ui::screens::home::view(&session, &library, &store, &[], false, Vec::new());
     assert_eq!(view.trainee, "C. Example (55)");
     session.trainee = Some(Trainee {
         staff_number: "55".into(),
         name: "C. Example".into(),
         unit: "North".into(),
     });
-    let view = silent_slavery::ui::screens::home::view(
-        &session,
-        &library,
-        &store,
-        None,
+    let view =
+        silent_slavery::ui::screens::home::view(&session, &library, &store, &[], false, Vec::new());
+    assert_eq!(view.trainee, "C. Example (55), North");
+}
+
+/// A trainee "55" with a passed attempt at the fixture and two answers into a second
+/// scenario (the fixture under another id), both in a course needing each passed.
+struct Played {
+    store: silent_slavery_results::store::Store,
+    library: silent_slavery::sim::ScenarioLibrary,
+    session: silent_slavery::sim::Session,
+    courses: Vec<silent_slavery_results::course::Course>,
+    passed: uuid::Uuid,
+    unfinished: uuid::Uuid,
+}
+
+fn played() -> Played {
+    use silent_slavery::sim::{LibraryEntry, ScenarioLibrary, Session};
+    use silent_slavery_results::attempt::{IdentifiedBy, Trainee};
+    use silent_slavery_results::course::{AttemptsCounted, Course, MoveOn};
+    use silent_slavery_results::record::RecordedAttempt;
+    use silent_slavery_results::store::Store;
+    use std::sync::Arc;
+    let catalog =
+        Arc::new(silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue"));
+    let fixture = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
+    let load = |text: &str| {
+        Arc::new(
+            silent_slavery_scenario::library::load_bytes("f.ron", text.as_bytes(), &catalog)
+                .expect("valid"),
+        )
+    };
+    let first = load(fixture);
+    let second = load(
+        &fixture
+            .replace("fixture_front_counter", "fixture_second")
+            .replace("A visitor at the front counter", "A second visitor"),
+    );
+    let mut library = ScenarioLibrary::default();
+    library.entries.insert(
+        "scenarios/a.ron".into(),
+        LibraryEntry::Ready(Arc::clone(&first)),
+    );
+    library.entries.insert(
+        "scenarios/b.ron".into(),
+        LibraryEntry::Ready(Arc::clone(&second)),
+    );
+    let store = Store::open_in_memory().expect("store");
+    let trainee = Trainee {
+        staff_number: "55".into(),
+        name: "C. Example".into(),
+        unit: "North".into(),
+    };
+    store.add_trainee(&trainee).expect("trainee");
+    let start = |scenario: &Arc<_>| {
+        RecordedAttempt::start(
+            &store,
+            "55",
+            IdentifiedBy::Open,
+            Arc::clone(scenario),
+            Arc::clone(&catalog),
+            2,
+        )
+        .expect("starts")
+        .0
+    };
+    let mut a = start(&first);
+    for input in [
+        Input::Continue,
+        Input::Flag("no_papers".into()),
+        Input::Flag("hand".into()),
+        Input::Continue,
+        Input::Choose("private_room".into()),
+        Input::Continue,
+        Input::Choose("refer".into()),
+        Input::Continue,
+    ] {
+        a.apply(&store, &input).expect("saved");
+    }
+    assert!(a.runner().score().passed);
+    let mut b = start(&second);
+    for input in [Input::Continue, Input::Flag("no_papers".into())] {
+        b.apply(&store, &input).expect("saved");
+    }
+    let mut session = Session::default();
+    session.trainee = Some(trainee);
+    Played {
+        store,
+        library,
+        session,
+        courses: vec![Course {
+            id: "counter".into(),
+            title: "Front counter course".into(),
+            short_name: "FC".into(),
+            id_number: None,
+            scenarios: vec!["fixture_front_counter".into(), "fixture_second".into()],
+            mastery_score: 0.8,
+            move_on: MoveOn::Passed,
+            attempts_counted: AttemptsCounted::Best,
+        }],
+        passed: a.id,
+        unfinished: b.id,
+    }
+}
+
+#[test]
+fn the_home_screen_shows_course_progress_where_the_trainee_left_off_and_reviews() {
+    use silent_slavery::ui::screens::home::{self, CourseProgress, ScenarioStatus};
+    let p = played();
+    let view = home::view(
+        &p.session,
+        &p.library,
+        &p.store,
+        &p.courses,
         false,
         Vec::new(),
     );
-    assert_eq!(view.trainee, "C. Example (55), North");
+    assert_eq!(
+        view.progress,
+        [CourseProgress {
+            title: "Front counter course".into(),
+            done: 1,
+            required: 2,
+            done_means: "passed",
+            complete: false,
+        }]
+    );
+    let left_off = view.left_off.clone().expect("where the trainee was");
+    assert_eq!(left_off.scenario, "fixture_second");
+    assert_eq!(left_off.resume, Some(p.unfinished.to_string()));
+    assert_eq!(left_off.review, None);
+    assert!(
+        left_off
+            .line
+            .starts_with("Where you left off: “A second visitor”, 2 answers saved, last on "),
+        "{}",
+        left_off.line
+    );
+    assert!(matches!(
+        view.scenarios[0].status,
+        ScenarioStatus::Passed(_)
+    ));
+    assert_eq!(view.scenarios[0].finished.len(), 1);
+    assert!(view.scenarios[0].finished[0].passed);
+    assert!(matches!(
+        view.scenarios[1].status,
+        ScenarioStatus::InProgress(_)
+    ));
+
+    let mut h = harness(|ui| home::widget(ui, &view));
+    h.run();
+    h.get_by_label("Front counter course: 1 of 2 passed");
+    h.get_by_label("(where you left off)");
+    h.get_by_label("Review").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Review(p.passed.to_string())));
+    h.get_by_label("Carry on").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Resume(p.unfinished.to_string())));
+    // "Start again" asks first only where an attempt is unfinished.
+    let again: Vec<_> = h.get_all_by_label("Start again").collect();
+    assert_eq!(again.len(), 2);
+    again[1].click();
+    h.run();
+    assert_eq!(
+        h.state(),
+        &Some(Intent::StartAgain("fixture_second".into()))
+    );
+    h.get_all_by_label("Start again")
+        .next()
+        .expect("first card")
+        .click();
+    h.run();
+    assert_eq!(
+        h.state(),
+        &Some(Intent::Open("fixture_front_counter".into()))
+    );
+}
+
+#[test]
+fn after_a_finished_attempt_the_home_screen_offers_to_review_it() {
+    use silent_slavery::ui::screens::home;
+    let p = played();
+    // The unfinished attempt is finished (badly) later: it is now where the trainee was.
+    let catalog = std::sync::Arc::new(
+        silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue"),
+    );
+    let resumed = p
+        .store
+        .resume(p.unfinished, std::sync::Arc::clone(&catalog))
+        .expect("resumes");
+    let mut b = silent_slavery_results::record::RecordedAttempt::resumed(
+        p.unfinished,
+        resumed.runner,
+        resumed.next_seq,
+    );
+    for input in [
+        Input::Continue,
+        Input::Choose("come_back".into()),
+        Input::Continue,
+    ] {
+        b.apply(&p.store, &input).expect("saved");
+    }
+    let view = home::view(
+        &p.session,
+        &p.library,
+        &p.store,
+        &p.courses,
+        false,
+        Vec::new(),
+    );
+    let left_off = view.left_off.clone().expect("where the trainee was");
+    assert_eq!(left_off.review, Some(p.unfinished.to_string()));
+    assert!(
+        left_off
+            .line
+            .starts_with("Last played: “A second visitor”, finished on "),
+        "{}",
+        left_off.line
+    );
+    assert!(
+        left_off.line.ends_with(", not passed."),
+        "{}",
+        left_off.line
+    );
+    assert_eq!(view.progress[0].done, 1, "a failed attempt does not count");
+    let mut h = harness(|ui| home::widget(ui, &view));
+    h.run();
+    h.get_by_label("Review it").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Review(p.unfinished.to_string())));
+
+    // A second finished attempt at the second scenario: both listed, newest first, each
+    // reviewable; the card's own "Review" opens the newest.
+    let resumed = p
+        .store
+        .resume(p.unfinished, std::sync::Arc::clone(&catalog));
+    assert!(resumed.is_err(), "a finished attempt does not resume");
+    let (mut again, _) = silent_slavery_results::record::RecordedAttempt::start(
+        &p.store,
+        "55",
+        silent_slavery_results::attempt::IdentifiedBy::Open,
+        p.library.scenario("fixture_second").expect("playable"),
+        catalog,
+        2,
+    )
+    .expect("starts");
+    for input in [
+        Input::Continue,
+        Input::Continue,
+        Input::Choose("status_check".into()),
+        Input::Continue,
+        Input::Choose("phone_helpline".into()),
+        Input::Continue,
+    ] {
+        again.apply(&p.store, &input).expect("saved");
+    }
+    let view = home::view(
+        &p.session,
+        &p.library,
+        &p.store,
+        &p.courses,
+        false,
+        Vec::new(),
+    );
+    let ids: Vec<_> = view.scenarios[1]
+        .finished
+        .iter()
+        .map(|f| f.id.clone())
+        .collect();
+    assert_eq!(ids, [again.id.to_string(), p.unfinished.to_string()]);
+    let mut h = harness(|ui| home::widget(ui, &view));
+    h.run();
+    h.get_by_label("Your 2 finished attempts").click();
+    h.run();
+    let reviews: Vec<_> = h.get_all_by_label("Review").collect();
+    // The first card's, the second card's, then the two in the list.
+    assert_eq!(reviews.len(), 4);
+    reviews[3].click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Review(p.unfinished.to_string())));
+}
+
+#[test]
+fn start_again_asks_before_setting_an_unfinished_attempt_aside() {
+    use silent_slavery::sim::StartAgainPending;
+    use silent_slavery::ui::screens::home;
+    let mut p = played();
+    p.session.start_again = Some(StartAgainPending {
+        scenario: "fixture_second".into(),
+        attempt: p.unfinished,
+        title: "A second visitor".into(),
+        inputs: 2,
+    });
+    let view = home::view(
+        &p.session,
+        &p.library,
+        &p.store,
+        &p.courses,
+        false,
+        Vec::new(),
+    );
+    let mut h = harness(|ui| home::widget(ui, &view));
+    h.run();
+    h.get_by_label("Start “A second visitor” again?");
+    h.get_by_label_contains("Your unfinished attempt (2 answers saved) will be set aside");
+    // While the question is open, a number key opens nothing.
+    h.key_press(egui::Key::Num1);
+    h.run();
+    assert_eq!(h.state(), &None);
+    h.get_by_label("Keep my attempt").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::CancelStartAgain));
+    h.get_by_label("Set it aside and start again").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::ConfirmStartAgain));
+    // Escape keeps the attempt, as the safe answer.
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::CancelStartAgain));
+}
+
+#[test]
+fn arriving_home_scrolls_to_where_the_trainee_left_off() {
+    use silent_slavery::ui::screens::home::{
+        self, HomeView, LeftOff, ScenarioCard, ScenarioStatus,
+    };
+    let card = |n: usize| ScenarioCard {
+        id: format!("s{n}"),
+        title: format!("Scenario {n}"),
+        subtitle: "Police officer · a street".into(),
+        summary: "A summary.".into(),
+        minutes: 10,
+        status: ScenarioStatus::NotStarted,
+        finished: Vec::new(),
+    };
+    let view = |scroll: bool| HomeView {
+        trainee: "C. Example (55)".into(),
+        course: None,
+        progress: Vec::new(),
+        start_again: None,
+        left_off: Some(LeftOff {
+            scenario: "s18".into(),
+            line: "Where you left off: “Scenario 18”.".into(),
+            resume: Some(uuid::Uuid::nil().to_string()),
+            review: None,
+        }),
+        scroll_to_left_off: scroll,
+        scenarios: (0..20).map(card).collect(),
+        broken: Vec::new(),
+        audit: Vec::new(),
+        notice: None,
+        author: false,
+    };
+    for (scroll, shown) in [(false, false), (true, true)] {
+        // As the home system does: the first frame after arriving asks for the scroll.
+        let first = std::cell::Cell::new(true);
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(800.0, 500.0))
+            .build_ui_state(
+                |ui, state: &mut Option<Intent>| {
+                    let view = view(scroll && first.replace(false));
+                    if let Some(intent) = home::widget(ui, &view) {
+                        *state = Some(intent);
+                    }
+                },
+                None,
+            );
+        h.run();
+        let rect = h.get_by_label("19. Scenario 18").rect();
+        assert_eq!(
+            rect.bottom() <= 500.0 && rect.top() >= 0.0,
+            shown,
+            "scroll {scroll}: card at {rect:?}"
+        );
+    }
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! Everything the app does without a window: scenario assets, screens, the trainee's session and its recording.
+//! Everything the app does without a window: scenario assets and courses, screens, the trainee's session and its recording.
 
+mod courses;
 mod damaged_store;
 mod library;
 mod screen;
@@ -13,12 +14,13 @@ use bevy::prelude::*;
 use silent_slavery_results::store::Store;
 use silent_slavery_scenario::model::catalog::Catalog;
 
+pub use courses::Courses;
 pub use damaged_store::{DamagedStore, OpenedResults, open_results};
 pub use library::{LibraryEntry, ScenarioAsset, ScenarioLibrary};
 pub use screen::Screen;
 pub use session::{
     APP_BUSY_TIMEOUT, BUSY_SAVING, BUSY_TRY_AGAIN, ChangedScenario, FinishedAttempt, PendingSave,
-    Session, TraineeAction,
+    Session, StartAgainPending, TraineeAction,
 };
 pub use sign_in::{OsAccount, SignInAction, SignInStage, account_staff_number};
 
@@ -54,6 +56,7 @@ impl Plugin for SimPlugin {
         app.add_plugins((
             screen::plugin,
             library::plugin,
+            courses::plugin,
             session::plugin,
             damaged_store::plugin,
             sign_in::plugin,

@@ -50,6 +50,14 @@ pub enum TraineeAction {
     /// On the "scenario changed" screen: finish the version started, or start again on the
     /// new one (both recorded).
     ChangedScenario(ChangedVersionChoice),
+    /// Open the debrief of one of the signed-in trainee's finished attempts, rebuilt from
+    /// the store (its stored score, its inputs and the scenario version it was played on).
+    Review(Uuid),
+    /// Go on with a "Start again" that was asked about: the unfinished attempt is set
+    /// aside (kept in the store, no longer offered to resume) and a new one starts.
+    ConfirmStartAgain,
+    /// Drop a "Start again" that was asked about: the unfinished attempt stays as it was.
+    CancelStartAgain,
 }
 
 /// An unfinished attempt whose scenario has been edited since it started: the trainee is
@@ -77,6 +85,23 @@ pub struct FinishedAttempt {
     pub score: AttemptScore,
     /// What happened.
     pub transcript: Transcript,
+    /// When it finished, for a finished attempt reviewed from the home screen; `None` for
+    /// the attempt just played.
+    pub reviewed: Option<time::OffsetDateTime>,
+}
+
+/// A "Start again" waiting for the trainee to confirm that their unfinished attempt is set
+/// aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartAgainPending {
+    /// The scenario.
+    pub scenario: String,
+    /// The unfinished attempt that would be set aside.
+    pub attempt: Uuid,
+    /// The scenario's title, for the question.
+    pub title: String,
+    /// Inputs the unfinished attempt has recorded.
+    pub inputs: usize,
 }
 
 /// The signed-in trainee and what they are doing.
@@ -100,6 +125,8 @@ pub struct Session {
     pub saving: Option<PendingSave>,
     /// The attempt waiting for the trainee's choice on a changed scenario.
     pub changed: Option<ChangedScenario>,
+    /// A "Start again" asked about and not yet confirmed.
+    pub start_again: Option<StartAgainPending>,
 }
 
 /// An input the store was too busy to take, tried again with back-off (docs/operations.md,
@@ -187,6 +214,11 @@ fn act(
     let mut at = *screen.get();
     let now = time.elapsed_secs_f64();
     for action in actions.read() {
+        // A question about starting again lasts until the trainee answers it or does
+        // anything else.
+        if !matches!(action, TraineeAction::ConfirmStartAgain) && session.start_again.is_some() {
+            session.start_again = None;
+        }
         let goto = match action {
             TraineeAction::SignIn(_) => None,
             TraineeAction::SignOut => {
@@ -197,17 +229,29 @@ fn act(
                 let attempt = unfinished(&session, &store, id).unwrap_or_default();
                 resume_or_ask(&mut session, &store, &catalog, &library, attempt)
             }
-            TraineeAction::StartAgain(id) | TraineeAction::Open(id) => match library.scenario(id) {
-                None => {
-                    session.notice = Some(format!("The scenario `{id}` is not available."));
-                    None
+            TraineeAction::StartAgain(id) if unfinished(&session, &store, id).is_some() => {
+                let attempt = unfinished(&session, &store, id).unwrap_or_default();
+                session.start_again = Some(StartAgainPending {
+                    scenario: id.clone(),
+                    attempt,
+                    title: library
+                        .scenario(id)
+                        .map_or_else(|| id.clone(), |s| s.scenario.title.clone()),
+                    inputs: store.inputs(attempt).map_or(0, |i| i.len()),
+                });
+                None
+            }
+            TraineeAction::ConfirmStartAgain => match session.start_again.take() {
+                Some(pending) => {
+                    open_afresh(&mut session, &store, &catalog, &library, &pending.scenario)
                 }
-                Some(scenario) if scenario.scenario.content_warning.is_some() => {
-                    session.pending = Some(scenario);
-                    Some(Screen::ContentWarning)
-                }
-                Some(scenario) => start(&mut session, &store, &catalog, scenario),
+                None => None,
             },
+            TraineeAction::CancelStartAgain => None,
+            TraineeAction::Review(id) => review(&mut session, &store, &catalog, *id),
+            TraineeAction::StartAgain(id) | TraineeAction::Open(id) => {
+                open_afresh(&mut session, &store, &catalog, &library, id)
+            }
             TraineeAction::AcceptWarning => match session.pending.take() {
                 Some(scenario) => start(&mut session, &store, &catalog, scenario),
                 None => Some(Screen::Home),
@@ -264,6 +308,72 @@ fn unfinished(session: &Session, store: &Store, scenario: &str) -> Option<Uuid> 
         .into_iter()
         .find(|a| a.scenario_id == scenario)
         .map(|a| a.id)
+}
+
+/// Starts a new attempt at a scenario: behind its content warning, if it has one.
+fn open_afresh(
+    session: &mut Session,
+    store: &Store,
+    catalog: &CatalogResource,
+    library: &ScenarioLibrary,
+    id: &str,
+) -> Option<Screen> {
+    match library.scenario(id) {
+        None => {
+            session.notice = Some(format!("The scenario `{id}` is not available."));
+            None
+        }
+        Some(scenario) if scenario.scenario.content_warning.is_some() => {
+            session.pending = Some(scenario);
+            Some(Screen::ContentWarning)
+        }
+        Some(scenario) => start(session, store, catalog, scenario),
+    }
+}
+
+/// Opens the debrief of one of the trainee's finished attempts, rebuilt from the store: the
+/// score stored when it finished, and what happened replayed from its inputs on the
+/// scenario version it was played on.
+fn review(
+    session: &mut Session,
+    store: &Store,
+    catalog: &CatalogResource,
+    id: Uuid,
+) -> Option<Screen> {
+    let staff = session.trainee.as_ref()?.staff_number.clone();
+    let replayed = match store.replay(id, Arc::clone(&catalog.0)) {
+        Ok(replayed) => replayed,
+        Err(e) if e.is_busy() => {
+            session.notice = Some(BUSY_TRY_AGAIN.into());
+            return None;
+        }
+        Err(e) => {
+            session.notice = Some(format!("The attempt could not be reviewed: {e}"));
+            return None;
+        }
+    };
+    // One trainee's screens never show another's attempts.
+    if replayed.record.staff_number != staff {
+        session.notice = Some("That attempt belongs to someone else.".into());
+        return None;
+    }
+    let (Some(score), Some(finished_at)) = (replayed.record.score, replayed.record.finished_at)
+    else {
+        session.notice = Some("That attempt is not finished: resume it to carry on.".into());
+        return None;
+    };
+    session.finished = Some(FinishedAttempt {
+        id,
+        scenario: Arc::clone(replayed.runner.scenario()),
+        score,
+        transcript: replayed.runner.transcript().clone(),
+        reviewed: Some(finished_at),
+    });
+    session.notice = None;
+    // For whoever supports the workstation (and the real-window test): which attempt is on
+    // screen, with nothing about the trainee but the attempt's id.
+    info!("reviewing attempt {id}");
+    Some(Screen::Debrief)
 }
 
 fn start(
@@ -433,6 +543,7 @@ fn save(
                     scenario: Arc::clone(runner.scenario()),
                     score: runner.score(),
                     transcript: runner.transcript().clone(),
+                    reviewed: None,
                 });
                 session.attempt = None;
                 return Some(Screen::Debrief);

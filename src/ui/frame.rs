@@ -62,6 +62,12 @@ pub(super) fn send(
             Ok(id) => TraineeAction::Resume(id),
             Err(_) => return,
         },
+        Intent::Review(id) => match uuid::Uuid::parse_str(&id) {
+            Ok(id) => TraineeAction::Review(id),
+            Err(_) => return,
+        },
+        Intent::ConfirmStartAgain => TraineeAction::ConfirmStartAgain,
+        Intent::CancelStartAgain => TraineeAction::CancelStartAgain,
         Intent::AcceptWarning => TraineeAction::AcceptWarning,
         Intent::Back => TraineeAction::Back,
         Intent::Flag(cue) => TraineeAction::Input(Input::Flag(cue)),

@@ -48,4 +48,10 @@ pub enum Intent {
     /// The scenario of an unfinished attempt changed: finish the version started, or start
     /// again on the new one.
     ChangedScenario(silent_slavery_results::attempt::ChangedVersionChoice),
+    /// Review a finished attempt (its id): its debrief, rebuilt from the store.
+    Review(String),
+    /// Yes, start again: set the unfinished attempt aside.
+    ConfirmStartAgain,
+    /// No, keep the unfinished attempt.
+    CancelStartAgain,
 }

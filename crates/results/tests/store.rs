@@ -476,3 +476,144 @@ fn the_first_choice_on_a_changed_scenario_stands() {
         Err(StoreError::UnknownAttempt(_))
     ));
 }
+
+/// The store, recording at a simulated clock: the tests say which attempt was touched last.
+struct Clocked<'a> {
+    store: &'a Store,
+    now: std::cell::Cell<time::OffsetDateTime>,
+}
+
+impl Clocked<'_> {
+    fn wait(&self, seconds: i64) {
+        self.now
+            .set(self.now.get() + time::Duration::seconds(seconds));
+    }
+}
+
+impl AttemptLog for Clocked<'_> {
+    type Error = StoreError;
+
+    fn start_attempt(
+        &self,
+        staff_number: &str,
+        identified_by: IdentifiedBy,
+        scenario: &LoadedScenario,
+        seed: u64,
+        pass_rule: &silent_slavery_scenario::play::score::PassRule,
+    ) -> Result<uuid::Uuid, StoreError> {
+        self.store.start_attempt_at(
+            staff_number,
+            identified_by,
+            scenario,
+            seed,
+            pass_rule,
+            self.now.get(),
+        )
+    }
+
+    fn record_input(
+        &self,
+        attempt: uuid::Uuid,
+        seq: u32,
+        step: &str,
+        input: &Input,
+        events: &[Event],
+        finished: Option<&silent_slavery_scenario::play::score::AttemptScore>,
+    ) -> Result<(), StoreError> {
+        self.store
+            .record_input_at(attempt, seq, step, input, events, finished, self.now.get())
+    }
+}
+
+#[test]
+fn where_a_trainee_was_is_the_attempt_they_touched_last() {
+    let (scenario, catalog) = setup();
+    let store = Store::open_in_memory().expect("store");
+    trainee(&store, "4521");
+    trainee(&store, "9");
+    let log = Clocked {
+        store: &store,
+        now: std::cell::Cell::new(time::macros::datetime!(2026-12-03 09:00 UTC)),
+    };
+    assert_eq!(store.last_activity("4521").expect("read"), None);
+
+    // A: started, two answers, left. B: started later and played to the end.
+    let start = |log: &Clocked| {
+        RecordedAttempt::start(
+            log,
+            "4521",
+            IdentifiedBy::CommandLine,
+            Arc::clone(&scenario),
+            Arc::clone(&catalog),
+            2,
+        )
+        .expect("starts")
+        .0
+    };
+    let mut a = start(&log);
+    for input in &best_inputs()[..2] {
+        log.wait(5);
+        a.apply(&log, input).expect("saved");
+    }
+    log.wait(60);
+    let mut b = start(&log);
+    for input in best_inputs() {
+        log.wait(5);
+        b.apply(&log, &input).expect("saved");
+    }
+    let b_ended = log.now.get();
+    let last = store.last_activity("4521").expect("read").expect("some");
+    assert_eq!((last.attempt, last.at, last.inputs), (b.id, b_ended, 10));
+
+    // Back to A, later: A is where they were, though B started after it.
+    log.wait(3600);
+    a.apply(&log, &best_inputs()[2]).expect("saved");
+    let last = store.last_activity("4521").expect("read").expect("some");
+    assert_eq!(
+        (last.attempt, last.at, last.inputs),
+        (a.id, log.now.get(), 3)
+    );
+    assert_eq!(
+        store.last_activity("9").expect("read"),
+        None,
+        "another trainee's attempts are not theirs"
+    );
+}
+
+#[test]
+fn a_finished_attempt_replays_as_played_with_its_stored_score() {
+    let (scenario, catalog) = setup();
+    let store = Store::open_in_memory().expect("store");
+    trainee(&store, "4521");
+    let (mut attempt, _) = RecordedAttempt::start(
+        &store,
+        "4521",
+        IdentifiedBy::CommandLine,
+        Arc::clone(&scenario),
+        Arc::clone(&catalog),
+        2,
+    )
+    .expect("starts");
+    for input in best_inputs() {
+        attempt.apply(&store, &input).expect("saved");
+    }
+    assert!(matches!(
+        store.resume(attempt.id, Arc::clone(&catalog)),
+        Err(StoreError::AttemptFinished(_))
+    ));
+    let replayed = store
+        .replay(attempt.id, Arc::clone(&catalog))
+        .expect("replays");
+    assert_eq!(replayed.runner.transcript(), attempt.runner().transcript());
+    assert_eq!(
+        replayed.runner.transcript().ending.as_deref(),
+        Some("referred")
+    );
+    assert_eq!(replayed.record.score, Some(attempt.runner().score()));
+    assert_eq!(replayed.next_seq, 10);
+    let unknown = uuid::Uuid::nil();
+    assert!(matches!(
+        store.replay(unknown, catalog),
+        Err(StoreError::UnknownAttempt(id)) if id == unknown
+    ));
+}

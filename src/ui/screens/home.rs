@@ -1,42 +1,148 @@
-//! The home screen: the scenarios with the trainee's status and best score, resume, and (for trainers) the author panel with broken files and the audit's findings.
+//! The home screen: the trainee's progress in each course, the scenarios with their status and best score, resume, review of any finished attempt, a question before "Start again" sets an unfinished attempt aside, and (for trainers) the author panel with broken files and the audit's findings.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use silent_slavery_results::attempt::AttemptStatus;
-use silent_slavery_results::course::scaled_score;
+use silent_slavery_results::attempt::{AttemptRecord, AttemptStatus};
+use silent_slavery_results::course::{Course, CourseStatus, MoveOn, scaled_score};
 use silent_slavery_results::store::Store;
 use silent_slavery_scenario::model::catalog::Catalog;
 use silent_slavery_scenario::play::score::Scaled;
 
 use crate::sim::{
-    CatalogResource, Results, ScenarioLibrary, Screen, Session, SimConfig, TraineeAction,
+    CatalogResource, Courses, Results, ScenarioLibrary, Screen, Session, SimConfig, TraineeAction,
 };
 use crate::ui::frame::{Chrome, number_key, show};
 use crate::ui::intent::Intent;
 use crate::ui::settings::DisplaySettings;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<CourseTitle>()
-        .add_systems(Startup, find_course)
-        .add_systems(
-            EguiPrimaryContextPass,
-            system.run_if(in_state(Screen::Home)).after(Chrome),
-        );
+    app.add_systems(
+        EguiPrimaryContextPass,
+        system.run_if(in_state(Screen::Home)).after(Chrome),
+    );
 }
 
-/// The course the shipped scenarios belong to, for the home screen's heading.
-#[derive(Resource, Default)]
-struct CourseTitle(Option<String>);
-
-fn find_course(config: Res<SimConfig>, mut title: ResMut<CourseTitle>) {
-    let dir = config.asset_root.join(&config.scenarios).join("courses");
-    let (courses, _) = silent_slavery_results::course::load_courses(&dir);
-    // With several courses, the heading names the widest: the home screen lists every
-    // scenario, whichever course it belongs to.
-    title.0 = courses
-        .into_iter()
+/// The course for the home screen's heading: with several, the widest, since the home
+/// screen lists every scenario whichever course it belongs to.
+pub fn course_title(courses: &[Course]) -> Option<String> {
+    courses
+        .iter()
         .max_by_key(|c| (c.scenarios.len(), std::cmp::Reverse(c.id.clone())))
-        .map(|c| c.title);
+        .map(|c| c.title.clone())
+}
+
+/// A trainee's progress in one course, as `silent-slavery report` counts it
+/// ([`Course::standing`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CourseProgress {
+    /// The course title.
+    pub title: String,
+    /// Required scenarios done under the course's moveOn rule.
+    pub done: usize,
+    /// Required scenarios.
+    pub required: usize,
+    /// What "done" means in this course: "passed" or "finished".
+    pub done_means: &'static str,
+    /// Whether the course is complete.
+    pub complete: bool,
+}
+
+impl CourseProgress {
+    /// "Trafficking indicators and referral — frontline: 3 of 14 passed".
+    pub fn line(&self) -> String {
+        format!(
+            "{}: {} of {} {}{}",
+            self.title,
+            self.done,
+            self.required,
+            self.done_means,
+            if self.complete {
+                " — course complete"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+/// The trainee's progress in each course, the furthest on first.
+pub fn course_progress(courses: &[Course], attempts: &[AttemptRecord]) -> Vec<CourseProgress> {
+    let mut out: Vec<CourseProgress> = courses
+        .iter()
+        .map(|c| {
+            let standing = c.standing(attempts);
+            CourseProgress {
+                title: c.title.clone(),
+                done: standing.scenarios.iter().filter(|s| s.done).count(),
+                required: standing.scenarios.len(),
+                done_means: match c.move_on {
+                    MoveOn::Passed | MoveOn::CompletedAndPassed => "passed",
+                    MoveOn::Completed | MoveOn::CompletedOrPassed | MoveOn::NotApplicable => {
+                        "finished"
+                    }
+                },
+                complete: standing.status == CourseStatus::Completed,
+            }
+        })
+        .collect();
+    // Stable: among equals, the courses keep their file order.
+    out.sort_by_key(|p| std::cmp::Reverse(p.done));
+    out
+}
+
+/// One finished attempt, for review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FinishedLine {
+    /// The attempt id.
+    pub id: String,
+    /// When it finished: "2026-12-03 14:05 UTC".
+    pub when: String,
+    /// Its score under the deciding ruleset.
+    pub score: Scaled,
+    /// Whether it passed.
+    pub passed: bool,
+}
+
+impl FinishedLine {
+    /// "2026-12-03 14:05 UTC: 83.1%, passed".
+    pub fn line(&self) -> String {
+        format!(
+            "{}: {}, {}",
+            self.when,
+            self.score.percent_short(),
+            if self.passed { "passed" } else { "not passed" }
+        )
+    }
+}
+
+/// Where the trainee was last (their attempt touched most recently, read from the store so
+/// it survives a restart): named at the top of the home screen, with the way back in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeftOff {
+    /// The scenario's id: its card is marked and scrolled into view.
+    pub scenario: String,
+    /// "Where you left off: “Dawn stop”, 6 answers saved, last on 2026-12-03 14:05 UTC.", or
+    /// "Last played: “Dawn stop”, finished on 2026-12-03 14:05 UTC with 83.1%, passed."
+    pub line: String,
+    /// The attempt, if it is unfinished (the trainee can resume it).
+    pub resume: Option<String>,
+    /// The attempt, if it is finished (the trainee can review it).
+    pub review: Option<String>,
+}
+
+/// "2026-12-03 14:05 UTC".
+fn minute(at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
+}
+
+/// The question asked before "Start again" sets an unfinished attempt aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartAgainQuestion {
+    /// "Start “Dawn stop” again?"
+    pub title: String,
+    /// What happens to the unfinished attempt.
+    pub detail: String,
 }
 
 /// A trainee's standing in one scenario.
@@ -67,6 +173,8 @@ pub struct ScenarioCard {
     pub minutes: u32,
     /// The trainee's standing.
     pub status: ScenarioStatus,
+    /// The trainee's finished attempts, newest first, each of which can be reviewed.
+    pub finished: Vec<FinishedLine>,
 }
 
 /// The home screen's contents.
@@ -76,6 +184,15 @@ pub struct HomeView {
     pub trainee: String,
     /// The course title, if the scenarios belong to one.
     pub course: Option<String>,
+    /// The trainee's progress in each course.
+    pub progress: Vec<CourseProgress>,
+    /// A "Start again" waiting for an answer.
+    pub start_again: Option<StartAgainQuestion>,
+    /// Where the trainee was last, if they have played before.
+    pub left_off: Option<LeftOff>,
+    /// Whether to scroll the card of [`HomeView::left_off`] into view: on arriving at the
+    /// home screen (the system sets it for the first frame only).
+    pub scroll_to_left_off: bool,
     /// Scenarios that can be played.
     pub scenarios: Vec<ScenarioCard>,
     /// Scenario files that did not load, as rendered diagnostics (for trainers).
@@ -94,7 +211,7 @@ pub fn view(
     session: &Session,
     library: &ScenarioLibrary,
     store: &Store,
-    course: Option<String>,
+    courses: &[Course],
     author: bool,
     audit: Vec<String>,
 ) -> HomeView {
@@ -130,6 +247,17 @@ pub fn view(
                     )
                 })
                 .max();
+            let mut finished: Vec<FinishedLine> = mine
+                .iter()
+                .filter(|a| a.status == AttemptStatus::Finished)
+                .map(|a| FinishedLine {
+                    id: a.id.to_string(),
+                    when: a.finished_at.map_or_else(String::new, minute),
+                    score: scaled_score(a).unwrap_or(Scaled::ZERO),
+                    passed: a.passed == Some(true),
+                })
+                .collect();
+            finished.reverse();
             let status = match (unfinished, best) {
                 (Some(a), _) => ScenarioStatus::InProgress(a.id.to_string()),
                 (None, Some((true, s))) => ScenarioStatus::Passed(s),
@@ -143,6 +271,7 @@ pub fn view(
                 summary: s.scenario.summary.clone(),
                 minutes: s.scenario.estimated_minutes,
                 status,
+                finished,
             }
         })
         .collect();
@@ -155,13 +284,76 @@ pub fn view(
                 trainee.name, trainee.staff_number, trainee.unit
             )
         },
-        course,
+        course: course_title(courses),
+        progress: course_progress(courses, &attempts),
+        start_again: session.start_again.as_ref().map(|p| StartAgainQuestion {
+            title: format!("Start “{}” again?", p.title),
+            detail: format!(
+                "Your unfinished attempt ({} answer{} saved) will be set aside: it stays in your record, but you can no longer resume it.",
+                p.inputs,
+                if p.inputs == 1 { "" } else { "s" }
+            ),
+        }),
+        left_off: left_off(store, &trainee.staff_number, &attempts, library),
+        scroll_to_left_off: false,
         scenarios,
         broken: library.problems().iter().map(|d| d.render()).collect(),
         audit,
         notice: session.notice.clone(),
         author,
     }
+}
+
+/// Where the trainee was last: their most recently touched attempt, if its scenario is
+/// still offered.
+fn left_off(
+    store: &Store,
+    staff_number: &str,
+    attempts: &[AttemptRecord],
+    library: &ScenarioLibrary,
+) -> Option<LeftOff> {
+    let last = store.last_activity(staff_number).ok()??;
+    let attempt = attempts.iter().find(|a| a.id == last.attempt)?;
+    let title = library
+        .scenario(&attempt.scenario_id)?
+        .scenario
+        .title
+        .clone();
+    let answers = |n: u32| format!("{n} answer{}", if n == 1 { "" } else { "s" });
+    let (line, resume, review) = match attempt.status {
+        AttemptStatus::InProgress => (
+            format!(
+                "Where you left off: “{title}”, {} saved, last on {}.",
+                answers(last.inputs),
+                minute(last.at)
+            ),
+            Some(attempt.id.to_string()),
+            None,
+        ),
+        AttemptStatus::Finished => (
+            format!(
+                "Last played: “{title}”, finished on {}{}.",
+                minute(last.at),
+                scaled_score(attempt).map_or_else(String::new, |s| format!(
+                    " with {}, {}",
+                    s.percent_short(),
+                    if attempt.passed == Some(true) {
+                        "passed"
+                    } else {
+                        "not passed"
+                    }
+                ))
+            ),
+            None,
+            Some(attempt.id.to_string()),
+        ),
+    };
+    Some(LeftOff {
+        scenario: attempt.scenario_id.clone(),
+        line,
+        resume,
+        review,
+    })
 }
 
 /// The assessment audit of the playable scenarios, rendered as warnings at file:line:col
@@ -199,8 +391,34 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
             intent = Some(Intent::AuthorPreview);
         }
     });
+    for course in &view.progress {
+        ui.add(
+            egui::ProgressBar::new(course.done as f32 / course.required.max(1) as f32)
+                .text(course.line()),
+        );
+    }
+    if let Some(left_off) = &view.left_off {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(&left_off.line);
+            if let Some(id) = &left_off.resume
+                && ui.button("Carry on").clicked()
+            {
+                intent = Some(Intent::Resume(id.clone()));
+            }
+            if let Some(id) = &left_off.review
+                && ui.button("Review it").clicked()
+            {
+                intent = Some(Intent::Review(id.clone()));
+            }
+        });
+    }
     if let Some(notice) = &view.notice {
         ui.colored_label(ui.visuals().warn_fg_color, notice);
+    }
+    if let Some(question) = &view.start_again
+        && let Some(answer) = start_again_question(ui, question)
+    {
+        intent = Some(answer);
     }
     ui.separator();
     if !view.broken.is_empty() {
@@ -242,16 +460,24 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
         )
         .weak(),
     );
-    let typing = ui.memory(|m| m.focused().is_some());
+    // Number keys wait while a text field has the focus or a question is open.
+    let typing = ui.memory(|m| m.focused().is_some()) || view.start_again.is_some();
     egui::ScrollArea::vertical().show(ui, |ui| {
         for (n, card) in view.scenarios.iter().enumerate() {
             if !typing && number_key(ui, n) {
                 intent = Some(Intent::Open(card.id.clone()));
             }
-            ui.group(|ui| {
+            let here = view
+                .left_off
+                .as_ref()
+                .is_some_and(|l| l.scenario == card.id);
+            let group = ui.group(|ui| {
                 ui.set_width(ui.available_width());
                 ui.horizontal(|ui| {
                     ui.strong(format!("{}. {}", n + 1, card.title));
+                    if here {
+                        ui.label(egui::RichText::new("(where you left off)").italics());
+                    }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         let (label, resume) = match &card.status {
                             ScenarioStatus::NotStarted => ("Not started".to_owned(), None),
@@ -274,20 +500,83 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
                             "Start again"
                         };
                         if ui.button(start).on_hover_text(&card.summary).clicked() {
-                            intent = Some(Intent::Open(card.id.clone()));
+                            // With an attempt unfinished, starting again asks first.
+                            intent = Some(if resume.is_some() {
+                                Intent::StartAgain(card.id.clone())
+                            } else {
+                                Intent::Open(card.id.clone())
+                            });
+                        }
+                        if let Some(last) = card.finished.first()
+                            && ui
+                                .button("Review")
+                                .on_hover_text(format!(
+                                    "Your last finished attempt: {}",
+                                    last.line()
+                                ))
+                                .clicked()
+                        {
+                            intent = Some(Intent::Review(last.id.clone()));
                         }
                         ui.label(label);
                     });
                 });
+                if card.finished.len() > 1 {
+                    ui.collapsing(
+                        format!("Your {} finished attempts", card.finished.len()),
+                        |ui| {
+                            for attempt in &card.finished {
+                                ui.horizontal(|ui| {
+                                    ui.label(attempt.line());
+                                    if ui.button("Review").clicked() {
+                                        intent = Some(Intent::Review(attempt.id.clone()));
+                                    }
+                                });
+                            }
+                        },
+                    );
+                }
                 ui.label(format!(
                     "{} · about {} minutes",
                     card.subtitle, card.minutes
                 ));
                 ui.label(egui::RichText::new(&card.summary).weak());
             });
+            if here && view.scroll_to_left_off {
+                group.response.scroll_to_me(Some(egui::Align::Center));
+            }
         }
     });
     intent
+}
+
+/// Asks before "Start again" sets an unfinished attempt aside. Keeping it is the default:
+/// Escape or a click beside the question keeps it too.
+fn start_again_question(ui: &egui::Ui, question: &StartAgainQuestion) -> Option<Intent> {
+    let mut answer = None;
+    let modal = egui::Modal::new(egui::Id::new("start again?")).show(ui.ctx(), |ui| {
+        ui.set_max_width(480.0);
+        ui.heading(&question.title);
+        ui.label(&question.detail);
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            let keep = ui.button("Keep my attempt");
+            if keep.clicked() {
+                answer = Some(Intent::CancelStartAgain);
+            }
+            if ui.button("Set it aside and start again").clicked() {
+                answer = Some(Intent::ConfirmStartAgain);
+            }
+            // The safe answer has the keyboard focus, so Enter or Space keeps the attempt.
+            if !ui.memory(|m| m.focused().is_some()) {
+                keep.request_focus();
+            }
+        });
+    });
+    if answer.is_none() && modal.should_close() {
+        answer = Some(Intent::CancelStartAgain);
+    }
+    answer
 }
 
 fn system(
@@ -296,10 +585,11 @@ fn system(
     library: Res<ScenarioLibrary>,
     results: Res<Results>,
     config: Res<SimConfig>,
-    course: Res<CourseTitle>,
+    courses: Res<Courses>,
     catalog: Res<CatalogResource>,
     mut settings: ResMut<DisplaySettings>,
     mut actions: MessageWriter<TraineeAction>,
+    screen: Res<State<Screen>>,
     mut cached: Local<Option<HomeView>>,
     mut audit: Local<Option<Vec<String>>>,
 ) -> Result {
@@ -310,22 +600,27 @@ fn system(
     }
     // The view reads the trainee's attempts from the store: only again when the session
     // (a finished or left attempt, a new sign-in) or the library changed, not every frame.
-    if cached.is_none() || session.is_changed() || library.is_changed() {
+    // Arriving at the home screen (the state changed since this system last ran) brings
+    // the card of where the trainee left off into view, once.
+    let arrived = screen.is_changed();
+    if cached.is_none() || arrived || session.is_changed() || library.is_changed() {
         *cached = match results.0.lock() {
             Ok(store) => Some(view(
                 &session,
                 &library,
                 &store,
-                course.0.clone(),
+                &courses.0,
                 config.author,
                 audit.clone().unwrap_or_default(),
             )),
             Err(_) => return Ok(()),
         };
     }
-    let Some(view) = cached.as_ref() else {
+    let Some(view) = cached.as_mut() else {
         return Ok(());
     };
+    view.scroll_to_left_off = arrived;
     show(ctx, &mut settings, &mut actions, |ui| widget(ui, view));
+    view.scroll_to_left_off = false;
     Ok(())
 }

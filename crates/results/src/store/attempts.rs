@@ -347,6 +347,48 @@ impl Store {
             .collect()
     }
 
+    /// Where a trainee was last: their attempt touched most recently (started, answered or
+    /// finished), with when and how many inputs it holds; `None` before their first
+    /// attempt. Read from the attempts and their inputs, so it survives a restart or a
+    /// crash and needs nothing kept on the workstation.
+    ///
+    /// # Errors
+    /// When the read fails or a time is damaged.
+    pub fn last_activity(&self, staff_number: &str) -> Result<Option<LastActivity>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.id, a.started_at, a.finished_at, MAX(i.at), COUNT(i.seq)
+             FROM attempts a LEFT JOIN attempt_inputs i ON i.attempt_id = a.id
+             WHERE a.staff_number = ?1 GROUP BY a.id ORDER BY a.started_at, a.id",
+        )?;
+        type Row = (String, String, Option<String>, Option<String>, u32);
+        let rows: Vec<Row> = stmt
+            .query_map([staff_number], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut last: Option<LastActivity> = None;
+        for (id, started, finished, input, inputs) in rows {
+            let what = format!("attempt {id}");
+            let attempt = Uuid::parse_str(&id).map_err(|e| StoreError::Damaged {
+                what: what.clone(),
+                detail: e.to_string(),
+            })?;
+            let mut at = parse_time(&what, &started)?;
+            for later in [finished, input].into_iter().flatten() {
+                at = at.max(parse_time(&what, &later)?);
+            }
+            // Ties (two attempts in the same instant) go to the later-started, as listed.
+            if last.as_ref().is_none_or(|l| at >= l.at) {
+                last = Some(LastActivity {
+                    attempt,
+                    at,
+                    inputs,
+                });
+            }
+        }
+        Ok(last)
+    }
+
     /// The scenario exactly as an attempt was played on it.
     ///
     /// # Errors
@@ -390,6 +432,28 @@ impl Store {
         if record.status == AttemptStatus::Finished {
             return Err(StoreError::AttemptFinished(attempt));
         }
+        self.replay_record(record, catalog)
+    }
+
+    /// Brings back any attempt, finished or not, as it was played: the pinned scenario, the
+    /// same seed, and every recorded input replayed through a new runner. For reviewing a
+    /// finished attempt: its verdict is the score stored with it (`record.score`), not the
+    /// runner's, so a later change of catalogue or rule never changes what it shows.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownAttempt`]; [`StoreError::Damaged`] when the pinned scenario is
+    /// missing or a recorded input no longer replays to the events recorded with it.
+    pub fn replay(&self, attempt: Uuid, catalog: Arc<Catalog>) -> Result<Resumed, StoreError> {
+        let record = self.attempt(attempt)?;
+        self.replay_record(record, catalog)
+    }
+
+    fn replay_record(
+        &self,
+        record: AttemptRecord,
+        catalog: Arc<Catalog>,
+    ) -> Result<Resumed, StoreError> {
+        let attempt = record.id;
         let scenario = Arc::new(self.pinned_scenario(&record.content_hash)?);
         let damaged = |detail: String| StoreError::Damaged {
             what: format!("attempt {attempt}"),
@@ -468,6 +532,17 @@ impl Store {
             },
         )?)
     }
+}
+
+/// A trainee's most recently touched attempt ([`Store::last_activity`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LastActivity {
+    /// The attempt.
+    pub attempt: Uuid,
+    /// When it was last touched, UTC: its newest input, its end, or its start.
+    pub at: OffsetDateTime,
+    /// Inputs it holds.
+    pub inputs: u32,
 }
 
 /// How much a store holds ([`Store::contents`]).

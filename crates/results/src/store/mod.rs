@@ -28,7 +28,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-pub use attempts::StoreContents;
+pub use attempts::{LastActivity, StoreContents};
 pub use decisions::DecisionRow;
 pub use outbox::{OutboxCursor, OutboxStatus, PendingStatement};
 pub use stats::{AttemptFilter, ScoredAttemptRow, ScoredChoiceRow};
