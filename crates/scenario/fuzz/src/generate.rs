@@ -368,10 +368,15 @@ fn synthetic_step(
                     })
                 })
                 .collect::<Result<_>>()?;
+            // Decision prompts can carry cues too, marked in the prompt like a scene's.
+            let cues: Vec<Cue> = (0..u.int_in_range(0..=2)?)
+                .map(|_| cue(u, chaos, cue_n))
+                .collect::<Result<_>>()?;
             Step::Decision(Decision {
                 id: step_id,
                 speaker: None,
-                prompt: text(u)?,
+                prompt: scene_text(u, chaos, &cues)?,
+                cues,
                 shuffle: u.arbitrary()?,
                 options,
             })
