@@ -54,7 +54,8 @@ fn recorded() -> (Store, Catalog) {
             seed += 1;
             let (mut attempt, mut events) = RecordedAttempt::start(
                 &store,
-                "1", IdentifiedBy::CommandLine,
+                "1",
+                IdentifiedBy::CommandLine,
                 Arc::clone(&scenario),
                 Arc::clone(&shared),
                 seed,

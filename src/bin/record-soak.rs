@@ -47,7 +47,8 @@ fn soak(db: PathBuf, scenario: PathBuf, script: PathBuf, seed: &str) -> Result<(
     for _ in 0..10_000 {
         let (mut attempt, _) = RecordedAttempt::start(
             &store,
-            "soak", IdentifiedBy::CommandLine,
+            "soak",
+            IdentifiedBy::CommandLine,
             Arc::clone(&scenario),
             Arc::clone(&catalog),
             seed,

@@ -161,7 +161,8 @@ pub fn run(args: &Args, catalog: Catalog) -> Result<ExitCode> {
             }
             let (mut attempt, mut events) = RecordedAttempt::start(
                 &store,
-                &to.staff_number, IdentifiedBy::CommandLine,
+                &to.staff_number,
+                IdentifiedBy::CommandLine,
                 Arc::clone(&loaded),
                 Arc::clone(&catalog),
                 seed,

@@ -290,7 +290,14 @@ fn start(
 ) -> Option<Screen> {
     let staff = session.trainee.as_ref()?.staff_number.clone();
     let identified_by = session.identified_by.unwrap_or(IdentifiedBy::Open);
-    match RecordedAttempt::start(store, &staff, identified_by, scenario, Arc::clone(&catalog.0), new_seed()) {
+    match RecordedAttempt::start(
+        store,
+        &staff,
+        identified_by,
+        scenario,
+        Arc::clone(&catalog.0),
+        new_seed(),
+    ) {
         Ok((attempt, _)) => {
             session.attempt = Some(attempt);
             session.finished = None;

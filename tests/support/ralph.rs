@@ -193,7 +193,8 @@ pub fn record_path(
         .collect();
     let (mut attempt, _) = RecordedAttempt::start(
         store,
-        "4521", IdentifiedBy::CommandLine,
+        "4521",
+        IdentifiedBy::CommandLine,
         Arc::clone(scenario),
         Arc::clone(catalog),
         seed,

@@ -56,9 +56,15 @@ fn commit_latency(c: &mut Criterion) {
     let (scenario, catalog) = setup(&store);
     let mut samples = Vec::new();
     while samples.len() < 500 {
-        let (mut attempt, _) =
-            RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, Arc::clone(&scenario), Arc::clone(&catalog), 2)
-                .expect("starts");
+        let (mut attempt, _) = RecordedAttempt::start(
+            &store,
+            "1",
+            IdentifiedBy::CommandLine,
+            Arc::clone(&scenario),
+            Arc::clone(&catalog),
+            2,
+        )
+        .expect("starts");
         for line in BEST {
             let started = Instant::now();
             attempt.apply(&store, &input(line)).expect("saved");
@@ -78,9 +84,15 @@ fn commit_latency(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.bench_function("whole_scripted_attempt_full_sync", |b| {
         b.iter(|| {
-            let (mut attempt, _) =
-                RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, Arc::clone(&scenario), Arc::clone(&catalog), 2)
-                    .expect("starts");
+            let (mut attempt, _) = RecordedAttempt::start(
+                &store,
+                "1",
+                IdentifiedBy::CommandLine,
+                Arc::clone(&scenario),
+                Arc::clone(&catalog),
+                2,
+            )
+            .expect("starts");
             for line in BEST {
                 attempt.apply(&store, &input(line)).expect("saved");
             }
@@ -100,7 +112,8 @@ fn bulk_store(path: &std::path::Path, attempts: usize) -> Store {
     let store = Store::open(path).expect("store");
     let (scenario, catalog) = setup(&store);
     let (mut attempt, _) =
-        RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, scenario, catalog, 2).expect("starts");
+        RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, scenario, catalog, 2)
+            .expect("starts");
     for line in BEST {
         attempt.apply(&store, &input(line)).expect("saved");
     }

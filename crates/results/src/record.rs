@@ -85,7 +85,13 @@ impl RecordedAttempt {
     ) -> Result<(RecordedAttempt, Vec<Event>), RecordError<L::Error>> {
         let (runner, events) = Runner::start(Arc::clone(&scenario), catalog, seed)?;
         let id = log
-            .start_attempt(staff_number, identified_by, &scenario, seed, runner.pass_rule())
+            .start_attempt(
+                staff_number,
+                identified_by,
+                &scenario,
+                seed,
+                runner.pass_rule(),
+            )
             .map_err(RecordError::NotSaved)?;
         Ok((
             RecordedAttempt {

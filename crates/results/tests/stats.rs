@@ -171,7 +171,8 @@ fn play(
 ) -> Truth {
     let (mut attempt, _) = RecordedAttempt::start(
         log,
-        staff, IdentifiedBy::CommandLine,
+        staff,
+        IdentifiedBy::CommandLine,
         Arc::clone(scenario),
         Arc::clone(catalog),
         k as u64,

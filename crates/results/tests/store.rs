@@ -51,8 +51,15 @@ fn a_full_attempt_lands_with_every_input_and_event() {
     let (scenario, catalog) = setup();
     let store = Store::open(&path).expect("opens and creates the folder");
     trainee(&store, "4521");
-    let (mut attempt, mut events) =
-        RecordedAttempt::start(&store, "4521", IdentifiedBy::CommandLine, Arc::clone(&scenario), catalog, 2).expect("starts");
+    let (mut attempt, mut events) = RecordedAttempt::start(
+        &store,
+        "4521",
+        IdentifiedBy::CommandLine,
+        Arc::clone(&scenario),
+        catalog,
+        2,
+    )
+    .expect("starts");
     for input in best_inputs() {
         events.extend(attempt.apply(&store, &input).expect("applies and saves"));
     }
@@ -154,7 +161,8 @@ fn a_resumed_attempt_ends_with_the_same_score_as_an_uninterrupted_one() {
             trainee(&store, "7001");
             let (mut attempt, _) = RecordedAttempt::start(
                 &store,
-                "7001", IdentifiedBy::CommandLine,
+                "7001",
+                IdentifiedBy::CommandLine,
                 Arc::clone(&scenario),
                 Arc::clone(&catalog),
                 2,
@@ -201,9 +209,15 @@ fn an_attempt_resumes_on_the_version_it_started_with() {
     let (scenario, catalog) = setup();
     let store = Store::open(&path).expect("opens");
     trainee(&store, "12");
-    let (mut attempt, _) =
-        RecordedAttempt::start(&store, "12", IdentifiedBy::CommandLine, Arc::clone(&scenario), Arc::clone(&catalog), 2)
-            .expect("starts");
+    let (mut attempt, _) = RecordedAttempt::start(
+        &store,
+        "12",
+        IdentifiedBy::CommandLine,
+        Arc::clone(&scenario),
+        Arc::clone(&catalog),
+        2,
+    )
+    .expect("starts");
     attempt.apply(&store, &Input::Continue).expect("saved");
 
     // The trainer edits the scenario: the option the trainee is about to pick is gone.
@@ -238,7 +252,8 @@ fn refused_and_unsaveable_inputs_leave_the_attempt_where_it_was() {
     let store = Store::open_in_memory().expect("opens");
     trainee(&store, "1");
     let (mut attempt, _) =
-        RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, scenario, catalog, 2).expect("starts");
+        RecordedAttempt::start(&store, "1", IdentifiedBy::CommandLine, scenario, catalog, 2)
+            .expect("starts");
     let err = attempt
         .apply(&store, &Input::Choose("private_room".into()))
         .expect_err("not at a decision");
@@ -265,7 +280,8 @@ fn refused_and_unsaveable_inputs_leave_the_attempt_where_it_was() {
 
     assert!(matches!(
         store.start_attempt(
-            "nobody", IdentifiedBy::CommandLine,
+            "nobody",
+            IdentifiedBy::CommandLine,
             &attempt.runner().scenario().clone(),
             1,
             attempt.runner().pass_rule()
@@ -295,7 +311,8 @@ fn two_writers_on_one_file_lose_no_rows() {
                 for _ in 0..15 {
                     let (mut attempt, _) = RecordedAttempt::start(
                         &store,
-                        staff, IdentifiedBy::CommandLine,
+                        staff,
+                        IdentifiedBy::CommandLine,
                         Arc::clone(&scenario),
                         Arc::clone(&catalog),
                         2,
@@ -365,7 +382,8 @@ fn the_pass_rule_is_stamped_on_the_attempt_and_an_old_attempt_resumes_under_its_
     trainee(&store, "4521");
     let (mut new, _) = RecordedAttempt::start(
         &store,
-        "4521", IdentifiedBy::CommandLine,
+        "4521",
+        IdentifiedBy::CommandLine,
         Arc::clone(&scenario),
         Arc::clone(&catalog),
         2,
@@ -381,7 +399,8 @@ fn the_pass_rule_is_stamped_on_the_attempt_and_an_old_attempt_resumes_under_its_
     // An attempt recorded before the stamp existed has none.
     let (old, _) = RecordedAttempt::start(
         &store,
-        "4521", IdentifiedBy::CommandLine,
+        "4521",
+        IdentifiedBy::CommandLine,
         Arc::clone(&scenario),
         Arc::clone(&catalog),
         2,

@@ -27,8 +27,15 @@ fn store_with_an_attempt(path: &Path) {
     let loaded = Arc::new(load_bytes("f.ron", FIXTURE.as_bytes(), &catalog).expect("valid"));
     let store = Store::open(path).expect("opens");
     store.upsert_trainee(&trainee("1001")).expect("saved");
-    let (mut attempt, _) =
-        RecordedAttempt::start(&store, "1001", IdentifiedBy::CommandLine, loaded, catalog, 2).expect("started");
+    let (mut attempt, _) = RecordedAttempt::start(
+        &store,
+        "1001",
+        IdentifiedBy::CommandLine,
+        loaded,
+        catalog,
+        2,
+    )
+    .expect("started");
     attempt.apply(&store, &Input::Continue).expect("saved");
     attempt
         .apply(&store, &Input::Flag("no_papers".into()))

@@ -101,7 +101,11 @@ pub fn attempts_csv(
             }
         }
         record.push(critical.into_iter().collect::<Vec<_>>().join(";"));
-        record.push(a.identified_by.map(|i| i.as_str().to_owned()).unwrap_or_default());
+        record.push(
+            a.identified_by
+                .map(|i| i.as_str().to_owned())
+                .unwrap_or_default(),
+        );
         w.write_record(&record)?;
         rows += 1;
         progress(rows);

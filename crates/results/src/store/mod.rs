@@ -492,7 +492,14 @@ impl AttemptLog for Store {
         seed: u64,
         pass_rule: &PassRule,
     ) -> Result<Uuid, StoreError> {
-        self.start_attempt_at(staff_number, identified_by, scenario, seed, pass_rule, now())
+        self.start_attempt_at(
+            staff_number,
+            identified_by,
+            scenario,
+            seed,
+            pass_rule,
+            now(),
+        )
     }
 
     fn record_input(

@@ -238,7 +238,9 @@ impl XapiConfig {
 pub fn version_statement_id(config: &XapiConfig, scenario_id: &str, content_hash: &str) -> String {
     Uuid::new_v5(
         &Uuid::NAMESPACE_URL,
-        config.version_activity(scenario_id, content_hash).as_bytes(),
+        config
+            .version_activity(scenario_id, content_hash)
+            .as_bytes(),
     )
     .to_string()
 }
