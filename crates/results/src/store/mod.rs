@@ -9,6 +9,7 @@
 
 mod attempts;
 mod decisions;
+mod import;
 mod outbox;
 mod schema;
 mod stats;

@@ -228,6 +228,19 @@ impl Default for Backoff {
     }
 }
 
+/// The most one page of statements read from an LRS may hold: 64 MiB.
+pub(crate) const PAGE_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What one GET of a page of statements got ([`Lrs::get_page`]).
+pub(crate) enum PageAnswer {
+    /// The body of a 2xx answer.
+    Page(String),
+    /// A 4xx answer: the request itself is refused (credentials, address, query).
+    Refused(String),
+    /// No usable answer now: no connection, a timeout, a 5xx, a body cut short.
+    Unavailable(String),
+}
+
 enum Answer {
     Ok,
     Conflict(String),
@@ -319,6 +332,56 @@ impl Lrs {
                     // About the connection (credentials, address, rate): nothing is wrong with
                     // the statements, so they stay queued.
                     _ => Answer::Unavailable(reason),
+                }
+            }
+        }
+    }
+
+    /// The endpoint's `statements` resource (`…/xAPI/statements`).
+    pub(crate) fn statements_url(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// One GET of a statement result page at `url` with `query` pairs added (encoded by
+    /// ureq): the body as text when the LRS answers 2xx. A 4xx answer (credentials, a
+    /// query it refuses) is [`PageAnswer::Refused`] and not worth trying again; no
+    /// connection, no answer in time, a 5xx or a body cut short is
+    /// [`PageAnswer::Unavailable`].
+    pub(crate) fn get_page(&self, url: &str, query: &[(&str, &str)]) -> PageAnswer {
+        let request = self
+            .agent
+            .get(url)
+            .query_pairs(query.iter().copied())
+            .header("Authorization", &self.authorization)
+            .header("X-Experience-API-Version", XAPI_VERSION);
+        match request.call() {
+            Err(e) => PageAnswer::Unavailable(e.to_string()),
+            Ok(mut response) => {
+                let status = response.status().as_u16();
+                // A page is read whole, but never more than this: a statement result is
+                // bounded by the LRS's page size, and anything bigger is not one.
+                let body = response
+                    .body_mut()
+                    .with_config()
+                    .limit(PAGE_LIMIT_BYTES)
+                    .read_to_string();
+                match (status, body) {
+                    (200..=299, Ok(text)) => PageAnswer::Page(text),
+                    (200..=299, Err(e)) => {
+                        PageAnswer::Unavailable(format!("the page was cut short: {e}"))
+                    }
+                    (_, body) => {
+                        let text = body.unwrap_or_default();
+                        let reason = format!(
+                            "HTTP {status}: {}",
+                            text.chars().take(2000).collect::<String>()
+                        );
+                        if (400..500).contains(&status) && status != 408 && status != 429 {
+                            PageAnswer::Refused(reason)
+                        } else {
+                            PageAnswer::Unavailable(reason)
+                        }
+                    }
                 }
             }
         }
