@@ -11,6 +11,7 @@ pub fn cli() -> Command {
 }
 
 /// Runs `cmd` and parses its standard output as JSON, showing both streams if it is not.
+#[allow(dead_code)]
 pub fn stdout_json(cmd: &mut Command) -> Value {
     let out = cmd.output().expect("runs");
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
