@@ -170,6 +170,14 @@ fn reports_and_exports_from_the_lrs_equal_those_from_one_store_of_every_workstat
     std::fs::write(&password_file, format!("{PASSWORD}\n")).expect("write");
     sync(&db_a, &ralph, &password_file);
     sync(&db_b, &ralph, &password_file);
+    // Both workstations played the same scenario versions; their statements have the same
+    // ids, so the LRS holds each version once.
+    let versions = ralph
+        .stored()
+        .iter()
+        .filter(|s| s["verb"]["id"] == "https://lms.example.org/silent-slavery/xapi/verbs/defined")
+        .count();
+    assert_eq!(versions, scenarios.len());
     // Another tool's statements in the same LRS, and one of ours that cannot be read.
     post(
         &ralph,

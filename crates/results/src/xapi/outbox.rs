@@ -413,8 +413,7 @@ impl Lrs {
 }
 
 /// Whether a statement read back from an LRS is the one sent: the LRS adds `stored`,
-/// `authority` and `version`, may normalise the timestamp's form, and sets the timestamp of
-/// a statement sent without one (xAPI 2.4.7; [`version_statement`]s have none).
+/// `authority` and `version`, and may normalise the timestamp's form.
 pub fn same_statement(sent: &Value, held: &Value) -> bool {
     let strip = |v: &Value| {
         let mut v = v.clone();
@@ -430,7 +429,7 @@ pub fn same_statement(sent: &Value, held: &Value) -> bool {
             .as_str()
             .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
     };
-    strip(sent) == strip(held) && (sent.get("timestamp").is_none() || time(sent) == time(held))
+    strip(sent) == strip(held) && time(sent) == time(held)
 }
 
 /// Queues new statements, then sends every pending one.

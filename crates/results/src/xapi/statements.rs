@@ -33,6 +33,9 @@ pub const SESSION_EXTENSION: &str = "https://w3id.org/xapi/cmi5/context/extensio
 pub const LANGUAGE: &str = "en-GB";
 /// The account name of the product itself, the actor of [`version_statement`]s.
 pub const PRODUCT_ACCOUNT: &str = "silent-slavery-trainer";
+/// The timestamp of every [`version_statement`]: the Unix epoch, as a version has no time
+/// of its own and every workstation must make the same statement.
+pub const VERSION_TIMESTAMP: &str = "1970-01-01T00:00:00Z";
 /// The platform every statement names (`context.platform`).
 pub const PLATFORM: &str = "Silent Slavery Trainer";
 
@@ -251,9 +254,11 @@ pub fn version_statement_id(config: &XapiConfig, scenario_id: &str, content_hash
 /// the scenario (`…/xapi/extensions/scenario`) and its best and worst scores per ruleset
 /// (`…/xapi/extensions/score-bounds`), as the store pins them.
 ///
-/// It has no timestamp (the LRS sets it to the time it stored the first copy, xAPI 2.4.7):
-/// every workstation that played the version makes the same statement under the same id
-/// ([`version_statement_id`]), and the copies after the first are the same statement.
+/// Every workstation that played the version makes the same statement under the same id
+/// ([`version_statement_id`]), so the copies after the first are the same statement and an
+/// LRS keeps one. Its timestamp is therefore fixed, [`VERSION_TIMESTAMP`]: left out, the LRS
+/// would set it to the time of each copy (xAPI 1.0.3 Data 2.4.7), and an LRS that compares
+/// timestamps (Ralph does) would take every re-send for a different statement (409).
 pub fn version_statement(config: &XapiConfig, scenario: &LoadedScenario) -> Value {
     let s = &scenario.scenario;
     let hash = scenario.content_hash();
@@ -280,6 +285,7 @@ pub fn version_statement(config: &XapiConfig, scenario: &LoadedScenario) -> Valu
                 },
             },
         },
+        "timestamp": VERSION_TIMESTAMP,
         "context": {
             "language": LANGUAGE,
             "platform": PLATFORM,
