@@ -1,4 +1,4 @@
-//! Many workstations, one record: two workstation stores sync to one real LRS (Ralph on 127.0.0.1), and `report`, every `export` format and `stats` read from the LRS give the same bytes as from one store holding all their attempts; other tools' statements and malformed ones are counted; an LRS that is down, slow or cuts a page short gives a clear error and no output file.
+//! Many workstations, one record: two workstation stores sync to one real LRS (Ralph on 127.0.0.1), and `report`, every `export` format and `stats` read from the LRS give the same bytes as from one store holding all their attempts; a third workstation's app, headless, shows a trainee's results from another; other tools' statements and malformed ones are counted; an LRS that is down, slow or cuts a page short gives a clear error and no output file.
 //!
 //! Needs `bash tests/support/install-lrs.sh`; without it the test says so and passes,
 //! except under CI (`CI=true`), where a missing LRS is a failure.
@@ -7,7 +7,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use bevy::asset::AssetPlugin;
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
 use serde_json::{Value, json};
+use silent_slavery::sim::{
+    HistorySource, HistoryState, OpenedResults, Results, ScenarioLibrary, Screen, Session,
+    SimConfig, SimPlugin, TraineeAction, TraineeHistory, open_results,
+};
+use silent_slavery::ui::screens::home::{self, ScenarioStatus};
 use silent_slavery_results::attempt::Trainee;
 use silent_slavery_results::store::Store;
 use silent_slavery_results::xapi::outbox::{Backoff, Lrs};
@@ -120,6 +128,85 @@ fn post(ralph: &Ralph, statements: &Value) {
         .header("Content-Type", "application/json")
         .send(statements.to_string())
         .expect("the LRS takes them");
+}
+
+/// A workstation's app without a window, on the store `db`, reading trainees' history from
+/// the LRS at `endpoint`, with the shipped scenarios loaded.
+fn headless_app(db: &Path, endpoint: &str) -> App {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        AssetPlugin {
+            file_path: root.to_string_lossy().into_owned(),
+            ..default()
+        },
+        StatesPlugin,
+    ))
+    .insert_resource(SimConfig {
+        asset_root: root.to_path_buf(),
+        scenarios: "scenarios".into(),
+        author: false,
+    });
+    match open_results(db).expect("store") {
+        OpenedResults::Sound(results) => app.insert_resource(results),
+        OpenedResults::Damaged(..) => panic!("a new store is sound"),
+    };
+    let backoff = Backoff {
+        tries: 1,
+        first_wait: Duration::ZERO,
+        timeout: Duration::from_secs(5),
+    };
+    let mut source = HistorySource::new(
+        Lrs::new(endpoint, USER, PASSWORD, backoff).expect("lrs"),
+        ralph::config(),
+    );
+    source.backoff = backoff;
+    app.insert_resource(source).add_plugins(SimPlugin);
+    for _ in 0..2000 {
+        app.update();
+        let library = app.world().resource::<ScenarioLibrary>();
+        if !library.entries.is_empty() && library.settled() {
+            return app;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("scenarios did not load");
+}
+
+/// Signs in, and runs the app until the history read from the LRS has come back (or not).
+fn sign_in_and_wait(app: &mut App, staff: &str) -> home::HomeView {
+    app.world_mut().write_message(TraineeAction::SignIn {
+        staff_number: staff.into(),
+        name: "B. Example".into(),
+        unit: "South Custody".into(),
+    });
+    app.update();
+    app.update();
+    // The home screen is there at once; the history comes when it comes.
+    assert_eq!(*app.world().resource::<State<Screen>>().get(), Screen::Home);
+    assert_eq!(
+        app.world().resource::<TraineeHistory>().state,
+        HistoryState::Fetching
+    );
+    for _ in 0..600 {
+        if app.world().resource::<TraineeHistory>().state != HistoryState::Fetching {
+            break;
+        }
+        app.update();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let world = app.world();
+    let store = world.resource::<Results>().0.lock().expect("store");
+    home::view(
+        world.resource::<Session>(),
+        world.resource::<ScenarioLibrary>(),
+        &store,
+        world.resource::<TraineeHistory>(),
+        None,
+        false,
+        Vec::new(),
+    )
 }
 
 /// The command with the given source arguments: (exit code, stdout, stderr).
@@ -286,6 +373,77 @@ fn reports_and_exports_from_the_lrs_equal_those_from_one_store_of_every_workstat
             "{format} from the LRS differs from the store's"
         );
     }
+
+    // A third workstation, which B. Example never used: signing in shows their results from
+    // workstation B, marked as from another workstation.
+    let db_c = work.path().join("workstation-c.sqlite3");
+    let mut third = headless_app(&db_c, &ralph.endpoint());
+    let view = sign_in_and_wait(&mut third, "5107");
+    assert_eq!(
+        third.world().resource::<TraineeHistory>().state,
+        HistoryState::Fetched(5)
+    );
+    assert!(
+        view.history
+            .as_deref()
+            .is_some_and(|h| h.starts_with("Your results from other workstations are included")),
+        "{:?}",
+        view.history
+    );
+    for card in &view.scenarios {
+        let played = scenarios
+            .iter()
+            .take(5)
+            .position(|s| s.scenario.id == card.id);
+        match played {
+            Some(2) => assert!(
+                matches!(card.status, ScenarioStatus::Failed(_)) && card.elsewhere,
+                "{card:?}"
+            ),
+            Some(_) => {
+                assert!(
+                    matches!(card.status, ScenarioStatus::Passed(_)) && card.elsewhere,
+                    "{card:?}"
+                );
+                assert!(
+                    home::status_label(card)
+                        .0
+                        .ends_with("(on another workstation)"),
+                    "{card:?}"
+                );
+            }
+            None => assert_eq!(card.status, ScenarioStatus::NotStarted, "{card:?}"),
+        }
+    }
+    assert_eq!(
+        view.scenarios.iter().filter(|c| c.elsewhere).count(),
+        5,
+        "every scenario B. Example played, and no other"
+    );
+    // Offline, the same workstation says so and shows its own results (none).
+    let mut offline = headless_app(&db_c, "http://127.0.0.1:9/xAPI/");
+    let view = sign_in_and_wait(&mut offline, "5107");
+    assert!(
+        matches!(
+            &offline.world().resource::<TraineeHistory>().state,
+            HistoryState::Offline(_)
+        ),
+        "{:?}",
+        offline.world().resource::<TraineeHistory>().state
+    );
+    assert!(
+        view.history.as_deref().is_some_and(
+            |h| h.starts_with("Offline: the learning record store could not be reached")
+        ),
+        "{:?}",
+        view.history
+    );
+    assert!(
+        view.scenarios
+            .iter()
+            .all(|c| c.status == ScenarioStatus::NotStarted && !c.elsewhere)
+    );
+    drop((third, offline));
 
     // The LRS cuts the second page short on every try: a clear error, no file, and a file
     // already there is left as it was.

@@ -273,6 +273,7 @@ fn the_home_view_names_the_trainee_without_a_dangling_comma() {
         &session,
         &library,
         &store,
+        &silent_slavery::sim::TraineeHistory::default(),
         None,
         false,
         Vec::new(),
@@ -287,11 +288,55 @@ fn the_home_view_names_the_trainee_without_a_dangling_comma() {
         &session,
         &library,
         &store,
+        &silent_slavery::sim::TraineeHistory::default(),
         None,
         false,
         Vec::new(),
     );
     assert_eq!(view.trainee, "C. Example (55), North");
+}
+
+#[test]
+fn the_home_screen_says_which_results_came_from_another_workstation_and_when_offline() {
+    use silent_slavery::sim::HistoryState;
+    use silent_slavery::ui::screens::home::{self, HomeView, ScenarioCard, ScenarioStatus};
+    let card = |id: &str, status: ScenarioStatus, elsewhere: bool| ScenarioCard {
+        id: id.into(),
+        title: format!("Scenario {id}"),
+        subtitle: "Police response officer · a roadside".into(),
+        summary: "A summary.".into(),
+        minutes: 10,
+        status,
+        elsewhere,
+    };
+    let mut view = HomeView {
+        trainee: "C. Example (55), North".into(),
+        course: None,
+        scenarios: vec![
+            card("a", ScenarioStatus::Passed(Scaled::of(30, 40)), true),
+            card("b", ScenarioStatus::Failed(Scaled::of(10, 40)), false),
+        ],
+        broken: Vec::new(),
+        audit: Vec::new(),
+        notice: None,
+        history: home::history_line(&HistoryState::Fetched(3)),
+        author: false,
+    };
+    {
+        let mut h = harness(|ui| home::widget(ui, &view));
+        h.run();
+        h.get_by_label("Passed, best 75.0% (on another workstation)");
+        h.get_by_label("Not passed yet, best 25.0%");
+        h.get_by_label("Your results from other workstations are included (the learning record store holds 3 finished attempt(s) of yours).");
+    }
+    view.history = home::history_line(&HistoryState::Offline("io: Connection refused".into()));
+    view.scenarios.truncate(1);
+    view.scenarios[0].elsewhere = false;
+    let mut h = harness(|ui| home::widget(ui, &view));
+    h.run();
+    h.get_by_label("Offline: the learning record store could not be reached, so only this workstation's results are shown. (io: Connection refused)");
+    h.get_by_label("Passed, best 75.0%");
+    assert_eq!(home::history_line(&HistoryState::NoLrs), None);
 }
 
 #[test]

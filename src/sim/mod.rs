@@ -1,6 +1,7 @@
-//! Everything the app does without a window: scenario assets, screens, the trainee's session and its recording.
+//! Everything the app does without a window: scenario assets, screens, the trainee's session and its recording, and their history from other workstations.
 
 mod damaged_store;
+mod history;
 mod library;
 mod screen;
 mod session;
@@ -13,6 +14,7 @@ use silent_slavery_results::store::Store;
 use silent_slavery_scenario::model::catalog::Catalog;
 
 pub use damaged_store::{DamagedStore, OpenedResults, open_results};
+pub use history::{HistorySource, HistoryState, TraineeHistory};
 pub use library::{LibraryEntry, ScenarioAsset, ScenarioLibrary};
 pub use screen::Screen;
 pub use session::{
@@ -51,6 +53,7 @@ impl Plugin for SimPlugin {
             library::plugin,
             session::plugin,
             damaged_store::plugin,
+            history::plugin,
         ));
     }
 }

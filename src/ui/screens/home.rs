@@ -1,15 +1,16 @@
-//! The home screen: the scenarios with the trainee's status and best score, resume, and (for trainers) the author panel with broken files and the audit's findings.
+//! The home screen: the scenarios with the trainee's status and best score (from this workstation and, when fetched, the learning record store), resume, and (for trainers) the author panel with broken files and the audit's findings.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
-use silent_slavery_results::attempt::AttemptStatus;
+use silent_slavery_results::attempt::{AttemptRecord, AttemptStatus};
 use silent_slavery_results::course::scaled_score;
 use silent_slavery_results::store::Store;
 use silent_slavery_scenario::model::catalog::Catalog;
 use silent_slavery_scenario::play::score::Scaled;
 
 use crate::sim::{
-    CatalogResource, Results, ScenarioLibrary, Screen, Session, SimConfig, TraineeAction,
+    CatalogResource, HistoryState, Results, ScenarioLibrary, Screen, Session, SimConfig,
+    TraineeAction, TraineeHistory,
 };
 use crate::ui::frame::{Chrome, number_key, show};
 use crate::ui::intent::Intent;
@@ -67,6 +68,9 @@ pub struct ScenarioCard {
     pub minutes: u32,
     /// The trainee's standing.
     pub status: ScenarioStatus,
+    /// Whether the standing comes from an attempt on another workstation (read from the
+    /// learning record store), not from this workstation's store.
+    pub elsewhere: bool,
 }
 
 /// The home screen's contents.
@@ -85,15 +89,36 @@ pub struct HomeView {
     pub audit: Vec<String>,
     /// A message to show, e.g. why something failed.
     pub notice: Option<String>,
+    /// Where the statuses come from, when a learning record store is configured: being
+    /// checked, included, or offline (this workstation's results only).
+    pub history: Option<String>,
     /// Whether trainers' tools are on (the author preview button).
     pub author: bool,
 }
 
-/// The home screen for the signed-in trainee: only their own attempts are read.
+/// What the home screen says about the trainee's results from other workstations.
+pub fn history_line(state: &HistoryState) -> Option<String> {
+    match state {
+        HistoryState::NoLrs => None,
+        HistoryState::Fetching => Some(
+            "Checking the learning record store for your results from other workstations…".into(),
+        ),
+        HistoryState::Fetched(n) => Some(format!(
+            "Your results from other workstations are included (the learning record store holds {n} finished attempt(s) of yours)."
+        )),
+        HistoryState::Offline(why) => Some(format!(
+            "Offline: the learning record store could not be reached, so only this workstation's results are shown. ({why})"
+        )),
+    }
+}
+
+/// The home screen for the signed-in trainee: only their own attempts are read, from this
+/// workstation's store and, when fetched, from the learning record store (`history`).
 pub fn view(
     session: &Session,
     library: &ScenarioLibrary,
     store: &Store,
+    history: &TraineeHistory,
     course: Option<String>,
     author: bool,
     audit: Vec<String>,
@@ -108,33 +133,51 @@ pub fn view(
                 unit: String::new(),
             });
     let attempts = store.attempts_of(&trainee.staff_number).unwrap_or_default();
+    // The LRS holds this workstation's synced attempts too: each attempt counts once, and
+    // one held here is shown as from here.
+    let here: std::collections::BTreeSet<_> = attempts.iter().map(|a| a.id).collect();
+    let elsewhere: Vec<&AttemptRecord> = history
+        .attempts
+        .iter()
+        .filter(|a| {
+            history.staff_number.as_deref() == Some(trainee.staff_number.as_str())
+                && a.staff_number == trainee.staff_number
+                && !here.contains(&a.id)
+        })
+        .collect();
     let scenarios = library
         .playable()
         .iter()
         .map(|s| {
-            let mine: Vec<_> = attempts
-                .iter()
-                .filter(|a| a.scenario_id == s.scenario.id)
-                .collect();
+            let of_scenario = |a: &&AttemptRecord| a.scenario_id == s.scenario.id;
+            let mine: Vec<_> = attempts.iter().filter(of_scenario).collect();
             let unfinished = mine
                 .iter()
                 .rev()
                 .find(|a| a.status == AttemptStatus::InProgress);
-            let best = mine
-                .iter()
-                .filter(|a| a.status == AttemptStatus::Finished)
-                .map(|a| {
+            let finished = mine.iter().map(|a| (*a, true)).chain(
+                elsewhere
+                    .iter()
+                    .copied()
+                    .filter(of_scenario)
+                    .map(|a| (a, false)),
+            );
+            // Ties go to an attempt made here.
+            let best = finished
+                .filter(|(a, _)| a.status == AttemptStatus::Finished)
+                .map(|(a, here)| {
                     (
                         a.passed == Some(true),
                         scaled_score(a).unwrap_or(Scaled::ZERO),
+                        here,
                     )
                 })
                 .max();
-            let status = match (unfinished, best) {
-                (Some(a), _) => ScenarioStatus::InProgress(a.id.to_string()),
-                (None, Some((true, s))) => ScenarioStatus::Passed(s),
-                (None, Some((false, s))) => ScenarioStatus::Failed(s),
-                (None, None) => ScenarioStatus::NotStarted,
+            let (status, from_elsewhere) = match (unfinished, best) {
+                (Some(a), _) => (ScenarioStatus::InProgress(a.id.to_string()), false),
+                (None, Some((true, s, here))) => (ScenarioStatus::Passed(s), !here),
+                (None, Some((false, s, here))) => (ScenarioStatus::Failed(s), !here),
+                (None, None) => (ScenarioStatus::NotStarted, false),
             };
             ScenarioCard {
                 id: s.scenario.id.clone(),
@@ -143,6 +186,7 @@ pub fn view(
                 summary: s.scenario.summary.clone(),
                 minutes: s.scenario.estimated_minutes,
                 status,
+                elsewhere: from_elsewhere,
             }
         })
         .collect();
@@ -160,6 +204,7 @@ pub fn view(
         broken: library.problems().iter().map(|d| d.render()).collect(),
         audit,
         notice: session.notice.clone(),
+        history: history_line(&history.state),
         author,
     }
 }
@@ -201,6 +246,9 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
     });
     if let Some(notice) = &view.notice {
         ui.colored_label(ui.visuals().warn_fg_color, notice);
+    }
+    if let Some(history) = &view.history {
+        ui.label(egui::RichText::new(history).weak());
     }
     ui.separator();
     if !view.broken.is_empty() {
@@ -253,16 +301,7 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
                 ui.horizontal(|ui| {
                     ui.strong(format!("{}. {}", n + 1, card.title));
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        let (label, resume) = match &card.status {
-                            ScenarioStatus::NotStarted => ("Not started".to_owned(), None),
-                            ScenarioStatus::InProgress(id) => ("In progress".to_owned(), Some(id)),
-                            ScenarioStatus::Passed(s) => {
-                                (format!("Passed, best {}", s.percent_short()), None)
-                            }
-                            ScenarioStatus::Failed(s) => {
-                                (format!("Not passed yet, best {}", s.percent_short()), None)
-                            }
-                        };
+                        let (label, resume) = status_label(card);
                         if let Some(id) = resume
                             && ui.button("Resume").clicked()
                         {
@@ -290,11 +329,30 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
     intent
 }
 
+/// A card's status as the trainee reads it, and the attempt to resume if any.
+pub fn status_label(card: &ScenarioCard) -> (String, Option<&String>) {
+    let from = if card.elsewhere {
+        " (on another workstation)"
+    } else {
+        ""
+    };
+    match &card.status {
+        ScenarioStatus::NotStarted => ("Not started".to_owned(), None),
+        ScenarioStatus::InProgress(id) => ("In progress".to_owned(), Some(id)),
+        ScenarioStatus::Passed(s) => (format!("Passed, best {}{from}", s.percent_short()), None),
+        ScenarioStatus::Failed(s) => (
+            format!("Not passed yet, best {}{from}", s.percent_short()),
+            None,
+        ),
+    }
+}
+
 fn system(
     mut contexts: EguiContexts,
     session: Res<Session>,
     library: Res<ScenarioLibrary>,
     results: Res<Results>,
+    history: Res<TraineeHistory>,
     config: Res<SimConfig>,
     course: Res<CourseTitle>,
     catalog: Res<CatalogResource>,
@@ -310,12 +368,13 @@ fn system(
     }
     // The view reads the trainee's attempts from the store: only again when the session
     // (a finished or left attempt, a new sign-in) or the library changed, not every frame.
-    if cached.is_none() || session.is_changed() || library.is_changed() {
+    if cached.is_none() || session.is_changed() || library.is_changed() || history.is_changed() {
         *cached = match results.0.lock() {
             Ok(store) => Some(view(
                 &session,
                 &library,
                 &store,
+                &history,
                 course.0.clone(),
                 config.author,
                 audit.clone().unwrap_or_default(),
