@@ -76,6 +76,8 @@ fi
 
 mkdir -p "${MEASURE_TMP:-/tmp/measure}"
 work=$(mktemp -d "${MEASURE_TMP:-/tmp/measure}/measure-app.XXXXXX")
+# Open sign-in (staff number, name, unit typed, no PIN), as a classroom workstation.
+printf '(identity: Open)\n' >"$work/workstation.ron"
 clk_tck=$(getconf CLK_TCK)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -119,7 +121,7 @@ start_program() {
     (
         export DISPLAY=$display SILENT_SLAVERY_DB=$dir/results.sqlite3 \
             XDG_CONFIG_HOME=$dir/config XDG_DATA_HOME=$dir/data XDG_CACHE_HOME=$work/cache \
-            NO_COLOR=1
+            SILENT_SLAVERY_WORKSTATION=$work/workstation.ron NO_COLOR=1
         unset WAYLAND_DISPLAY
         printf '%s\n' "$EPOCHREALTIME" >"$dir/start"
         exec /usr/bin/time -v -o "$dir/time.txt" "$bin"

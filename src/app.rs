@@ -26,6 +26,10 @@ pub struct AppOptions {
     pub catalog: std::sync::Arc<silent_slavery_scenario::model::catalog::Catalog>,
     /// Send results to a learning record store in the background, if configured.
     pub lrs: Option<BackgroundSync>,
+    /// How trainees are identified (the workstation configuration).
+    pub identity: silent_slavery_results::identity::IdentityMode,
+    /// The operating-system account the app runs under, if it could be read.
+    pub os_account: Option<String>,
 }
 
 /// A learning record store the app sends statements to while it runs.
@@ -75,7 +79,9 @@ pub fn run(options: AppOptions) -> Result<AppExit, silent_slavery_results::store
         asset_root: options.asset_root.clone(),
         scenarios: PathBuf::from("."),
         author: options.author,
-    });
+        identity: options.identity,
+    })
+    .insert_resource(crate::sim::OsAccount(options.os_account));
     match opened {
         crate::sim::OpenedResults::Sound(results) => {
             app.insert_resource(results);

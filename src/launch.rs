@@ -33,6 +33,15 @@ pub fn run_app(catalog: Arc<Catalog>, db: Option<&Path>, author: bool) -> Result
     // The scenarios folder is the asset root, so the file watcher (feature `dev`) watches
     // it alone, not the whole repository.
     let asset_root = base.join("scenarios");
+    let (workstation, from) = silent_slavery_results::identity::Workstation::load()?;
+    match &from {
+        Some(file) => eprintln!(
+            "identity: {} (from {})",
+            workstation.identity.identified_by().as_str(),
+            file.display()
+        ),
+        None => eprintln!("identity: staff number and PIN (no workstation configuration)"),
+    }
     let exit = silent_slavery::app::run(silent_slavery::app::AppOptions {
         asset_root,
         db,
@@ -40,6 +49,8 @@ pub fn run_app(catalog: Arc<Catalog>, db: Option<&Path>, author: bool) -> Result
         author,
         catalog,
         lrs: background_sync()?,
+        identity: workstation.identity,
+        os_account: whoami::username().ok(),
     })
     .context("starting the app")?;
     Ok(match exit {

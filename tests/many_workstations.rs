@@ -13,10 +13,11 @@ use bevy::state::app::StatesPlugin;
 use serde_json::{Value, json};
 use silent_slavery::sim::{
     HistorySource, HistoryState, OpenedResults, Results, ScenarioLibrary, Screen, Session,
-    SimConfig, SimPlugin, TraineeAction, TraineeHistory, open_results,
+    SignInAction, SimConfig, SimPlugin, TraineeAction, TraineeHistory, open_results,
 };
 use silent_slavery::ui::screens::home::{self, ScenarioStatus};
 use silent_slavery_results::attempt::Trainee;
+use silent_slavery_results::identity::IdentityMode;
 use silent_slavery_results::store::Store;
 use silent_slavery_results::xapi::outbox::{Backoff, Lrs};
 use silent_slavery_results::xapi::read::{self, ReadError, ReadFilter};
@@ -51,7 +52,7 @@ fn workstation(db: &Path, trainees: &[(&str, &str, &str)]) -> Store {
     let store = Store::open(db).expect("store");
     for (staff, name, unit) in trainees {
         store
-            .upsert_trainee(&Trainee {
+            .add_trainee(&Trainee {
                 staff_number: (*staff).into(),
                 name: (*name).into(),
                 unit: (*unit).into(),
@@ -147,6 +148,7 @@ fn headless_app(db: &Path, endpoint: &str) -> App {
         asset_root: root.to_path_buf(),
         scenarios: "scenarios".into(),
         author: false,
+        identity: IdentityMode::Open,
     });
     match open_results(db).expect("store") {
         OpenedResults::Sound(results) => app.insert_resource(results),
@@ -176,18 +178,20 @@ fn headless_app(db: &Path, endpoint: &str) -> App {
 
 /// Signs in, and runs the app until the history read from the LRS has come back (or not).
 fn sign_in_and_wait(app: &mut App, staff: &str) -> home::HomeView {
-    app.world_mut().write_message(TraineeAction::SignIn {
-        staff_number: staff.into(),
-        name: "B. Example".into(),
-        unit: "South Custody".into(),
-    });
+    app.world_mut()
+        .write_message(TraineeAction::SignIn(SignInAction::Open {
+            staff_number: staff.into(),
+            name: "B. Example".into(),
+            unit: "South Custody".into(),
+        }));
     app.update();
     app.update();
     // The home screen is there at once; the history comes when it comes.
     assert_eq!(*app.world().resource::<State<Screen>>().get(), Screen::Home);
-    assert_eq!(
+    assert_ne!(
         app.world().resource::<TraineeHistory>().state,
-        HistoryState::Fetching
+        HistoryState::NoLrs,
+        "a read of the history started"
     );
     for _ in 0..600 {
         if app.world().resource::<TraineeHistory>().state != HistoryState::Fetching {
@@ -376,9 +380,32 @@ fn reports_and_exports_from_the_lrs_equal_those_from_one_store_of_every_workstat
 
     // A third workstation, which B. Example never used: signing in shows their results from
     // workstation B, marked as from another workstation.
+    // The LRS answers slowly here (each page held back 1.5 s): the home screen does not
+    // wait for it.
     let db_c = work.path().join("workstation-c.sqlite3");
-    let mut third = headless_app(&db_c, &ralph.endpoint());
+    let slow = FaultProxy::start(ralph.port, vec![Fault::Delay(Duration::from_millis(1500))]);
+    let mut third = headless_app(&db_c, &format!("http://127.0.0.1:{}/xAPI/", slow.port));
+    let started = std::time::Instant::now();
+    third
+        .world_mut()
+        .write_message(TraineeAction::SignIn(SignInAction::Open {
+            staff_number: "5107".into(),
+            name: "B. Example".into(),
+            unit: "South Custody".into(),
+        }));
+    third.update();
+    third.update();
+    assert!(started.elapsed() < Duration::from_millis(1500));
+    assert_eq!(
+        *third.world().resource::<State<Screen>>().get(),
+        Screen::Home
+    );
+    assert_eq!(
+        third.world().resource::<TraineeHistory>().state,
+        HistoryState::Fetching
+    );
     let view = sign_in_and_wait(&mut third, "5107");
+    drop(slow);
     assert_eq!(
         third.world().resource::<TraineeHistory>().state,
         HistoryState::Fetched(5)

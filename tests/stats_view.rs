@@ -1,22 +1,25 @@
 //! The statistics view in author mode: reached from the author preview (headless Bevy), showing the same figures as `silent-slavery stats` for attempts recorded through the store, with real clicks (egui_kittest).
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use bevy::asset::AssetPlugin;
 use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use silent_slavery::sim::{Results, ScenarioLibrary, Screen, SimConfig, SimPlugin, TraineeAction};
+use silent_slavery::sim::{Screen, SignInAction, TraineeAction};
 use silent_slavery::ui::screens::stats::{self as view, StatisticsIntent};
 use silent_slavery_results::attempt::{IdentifiedBy, Trainee};
+use silent_slavery_results::identity::IdentityMode;
 use silent_slavery_results::record::{Recorded, RecordedAttempt};
 use silent_slavery_results::stats::{self, Figure};
 use silent_slavery_results::store::Store;
 use silent_slavery_scenario::library::load_bytes;
 use silent_slavery_scenario::model::catalog::Catalog;
 use silent_slavery_scenario::play::script;
+
+#[path = "support/headless.rs"]
+mod headless;
+use headless::{Setup, app_from, screen, send};
 
 const FIXTURE: &str = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
 
@@ -28,7 +31,7 @@ fn recorded() -> (Store, Catalog) {
     let shared = Arc::new(catalog.clone());
     let store = Store::open_in_memory().expect("store");
     store
-        .upsert_trainee(&Trainee {
+        .add_trainee(&Trainee {
             staff_number: "1".into(),
             name: "T".into(),
             unit: "U".into(),
@@ -180,49 +183,24 @@ fn a_scenario_nobody_played_says_so() {
 
 /// The app without a window, in author mode or not, signed in.
 fn app(root: &Path, author: bool) -> App {
-    let mut app = App::new();
-    app.add_plugins((
-        MinimalPlugins,
-        AssetPlugin {
-            file_path: root.to_string_lossy().into_owned(),
-            ..default()
+    let mut app = app_from(
+        root,
+        Setup {
+            db: None,
+            author,
+            identity: IdentityMode::Open,
+            os_account: None,
         },
-        StatesPlugin,
-    ))
-    .insert_resource(SimConfig {
-        asset_root: root.to_path_buf(),
-        scenarios: "scenarios".into(),
-        author,
-    })
-    .insert_resource(Results(Mutex::new(Store::open_in_memory().expect("store"))))
-    .add_plugins(SimPlugin);
-    for _ in 0..2000 {
-        app.update();
-        let library = app.world().resource::<ScenarioLibrary>();
-        if !library.entries.is_empty() && library.settled() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
+    );
     send(
         &mut app,
-        TraineeAction::SignIn {
+        TraineeAction::SignIn(SignInAction::Open {
             staff_number: "9".into(),
             name: "Trainer".into(),
             unit: "Training".into(),
-        },
+        }),
     );
     app
-}
-
-fn send(app: &mut App, action: TraineeAction) {
-    app.world_mut().write_message(action);
-    app.update();
-    app.update();
-}
-
-fn screen(app: &App) -> Screen {
-    *app.world().resource::<State<Screen>>().get()
 }
 
 #[test]

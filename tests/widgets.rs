@@ -2,10 +2,12 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use silent_slavery::sim::{SignInAction, SignInStage};
 use silent_slavery::ui::intent::Intent;
 use silent_slavery::ui::screens::debrief::{self, DebriefView, Lesson, RuleBar, RulesetLine};
 use silent_slavery::ui::screens::playing::{self, CueItem, OptionItem, PlayView, StepView};
 use silent_slavery::ui::screens::{author, catalogue, graph, sign_in, store_damaged};
+use silent_slavery_results::attempt::Trainee;
 use silent_slavery_scenario::play::runner::Input;
 use silent_slavery_scenario::play::score::Scaled;
 
@@ -191,26 +193,210 @@ fn the_debrief_explains_what_was_missed_and_why() {
     assert_eq!(h.state(), &Some(Intent::Back));
 }
 
+fn sign_in_view(mode: sign_in::SignInMode, stage: SignInStage) -> sign_in::SignInView {
+    sign_in::SignInView {
+        mode,
+        stage,
+        problem: None,
+    }
+}
+
+fn trainee(staff_number: &str, name: &str, unit: &str) -> Trainee {
+    Trainee {
+        staff_number: staff_number.into(),
+        name: name.into(),
+        unit: unit.into(),
+    }
+}
+
 #[test]
 fn signing_in_sends_the_form() {
     let form = std::cell::RefCell::new(sign_in::SignInForm {
         unit: "North Response".into(),
         ..Default::default()
     });
-    let mut h = harness(|ui| sign_in::widget(ui, &mut form.borrow_mut()));
+    let view = sign_in_view(sign_in::SignInMode::Open, SignInStage::Start);
+    let mut h = harness(|ui| sign_in::widget(ui, &view, &mut form.borrow_mut()));
     h.run();
-    form.borrow_mut().staff_number = "4521".into();
+    h.get_by_label(
+        "Demonstration mode: sign-in is not checked, and results are marked as not verified.",
+    );
+    form.borrow_mut().staff_number = " 4521 ".into();
     form.borrow_mut().name = "A. Example".into();
     h.run();
     h.get_by_label("Sign in").click();
     h.run();
     assert_eq!(
         h.state(),
-        &Some(Intent::SignIn {
+        &Some(Intent::SignIn(SignInAction::Open {
             staff_number: "4521".into(),
             name: "A. Example".into(),
             unit: "North Response".into()
-        })
+        }))
+    );
+}
+
+#[test]
+fn a_pin_workstation_asks_for_the_number_then_the_pin_and_forgets_the_pin_once_sent() {
+    let form = std::cell::RefCell::new(sign_in::SignInForm::default());
+    let pin_mode = sign_in::SignInMode::Pin { min_digits: 4 };
+    let start = sign_in_view(pin_mode.clone(), SignInStage::Start);
+    let mut h = harness(|ui| sign_in::widget(ui, &start, &mut form.borrow_mut()));
+    h.run();
+    h.get_by_label("Sign in with your staff or collar number and your PIN.");
+    assert!(
+        h.query_by_label("Name").is_none(),
+        "no name field before the number is known"
+    );
+    form.borrow_mut().staff_number = "4521".into();
+    h.run();
+    h.get_by_label("Next").click();
+    h.run();
+    assert_eq!(
+        h.state(),
+        &Some(Intent::SignIn(SignInAction::StaffNumber("4521".into())))
+    );
+    drop(h);
+
+    let enter_pin = sign_in_view(
+        pin_mode,
+        SignInStage::EnterPin {
+            trainee: trainee("4521", "A. Example", "North Response"),
+        },
+    );
+    let mut h = harness(|ui| sign_in::widget(ui, &enter_pin, &mut form.borrow_mut()));
+    h.run();
+    h.get_by_label("A. Example (4521)");
+    form.borrow_mut().pin = "8093".into();
+    h.run();
+    h.get_by_label("Sign in").click();
+    h.run();
+    assert_eq!(
+        h.state(),
+        &Some(Intent::SignIn(SignInAction::Pin("8093".into())))
+    );
+    assert_eq!(
+        form.borrow().pin,
+        "",
+        "the PIN does not stay in the form once sent"
+    );
+}
+
+#[test]
+fn a_new_staff_number_gives_name_unit_and_a_pin_twice() {
+    let form = std::cell::RefCell::new(sign_in::SignInForm::default());
+    let view = sign_in_view(
+        sign_in::SignInMode::Pin { min_digits: 6 },
+        SignInStage::Register {
+            staff_number: "7730".into(),
+        },
+    );
+    let mut h = harness(|ui| sign_in::widget(ui, &view, &mut form.borrow_mut()));
+    h.run();
+    h.get_by_label("Staff number 7730 is new here");
+    h.get_by_label("Give your name and unit, and choose a PIN of at least 6 digits. You will type it each time you sign in; keep it to yourself.");
+    {
+        let mut f = form.borrow_mut();
+        f.name = "B. Example ".into();
+        f.unit = "Port Team".into();
+        f.pin = "482913".into();
+        f.pin_again = "482913".into();
+    }
+    h.run();
+    h.get_by_label("Set my PIN and sign in").click();
+    h.run();
+    assert_eq!(
+        h.state(),
+        &Some(Intent::SignIn(SignInAction::NewPin {
+            pin: "482913".into(),
+            again: "482913".into(),
+            name: "B. Example".into(),
+            unit: "Port Team".into(),
+        }))
+    );
+}
+
+#[test]
+fn a_recorded_number_typed_with_another_name_asks_before_changing_the_record() {
+    let form = std::cell::RefCell::new(sign_in::SignInForm::default());
+    let view = sign_in_view(
+        sign_in::SignInMode::Open,
+        SignInStage::ConfirmDetails {
+            recorded: trainee("4521", "A. Example", "North Response"),
+            typed: trainee("4521", "C. Other", ""),
+        },
+    );
+    let mut h = harness(|ui| sign_in::widget(ui, &view, &mut form.borrow_mut()));
+    h.run();
+    h.get_by_label("Staff number 4521 is recorded as A. Example (North Response). You typed C. Other (no unit).");
+    h.get_by_label("I am A. Example: sign in as recorded")
+        .click();
+    h.run();
+    assert_eq!(
+        h.state(),
+        &Some(Intent::SignIn(SignInAction::ConfirmDetails {
+            update_record: false
+        }))
+    );
+    h.get_by_label("Change the record to C. Other (no unit)")
+        .click();
+    h.run();
+    assert_eq!(
+        h.state(),
+        &Some(Intent::SignIn(SignInAction::ConfirmDetails {
+            update_record: true
+        }))
+    );
+    h.get_by_label("Back").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::SignIn(SignInAction::Restart)));
+}
+
+#[test]
+fn an_account_that_maps_to_no_staff_number_says_why_and_offers_no_button() {
+    let form = std::cell::RefCell::new(sign_in::SignInForm::default());
+    let view = sign_in_view(
+        sign_in::SignInMode::Account {
+            account: Some("jsmith".into()),
+            staff_number: Err(
+                "account jsmith has no staff number on this workstation; ask your training lead"
+                    .into(),
+            ),
+            recorded: None,
+        },
+        SignInStage::Start,
+    );
+    let mut h = harness(|ui| sign_in::widget(ui, &view, &mut form.borrow_mut()));
+    h.run();
+    h.get_by_label(
+        "account jsmith has no staff number on this workstation; ask your training lead",
+    );
+    assert!(h.query_by_label("Start").is_none());
+    assert!(h.query_by_label("Name").is_none());
+}
+
+#[test]
+fn a_recorded_account_continues_with_one_click() {
+    let form = std::cell::RefCell::new(sign_in::SignInForm::default());
+    let view = sign_in_view(
+        sign_in::SignInMode::Account {
+            account: Some("a.example".into()),
+            staff_number: Ok("4521".into()),
+            recorded: Some(trainee("4521", "A. Example", "North Response")),
+        },
+        SignInStage::Start,
+    );
+    let mut h = harness(|ui| sign_in::widget(ui, &view, &mut form.borrow_mut()));
+    h.run();
+    h.get_by_label("You are signed in to this computer as a.example (staff number 4521).");
+    h.get_by_label("Continue as A. Example").click();
+    h.run();
+    assert_eq!(
+        h.state(),
+        &Some(Intent::SignIn(SignInAction::Account {
+            name: String::new(),
+            unit: String::new()
+        }))
     );
 }
 
@@ -505,4 +691,44 @@ fn the_author_preview_places_and_tags_a_decisions_cues() {
             "  cue driver_offers: companion_offers_to_interpret"
         ]
     );
+}
+
+#[test]
+fn a_changed_scenario_says_which_versions_and_offers_both_ways_on() {
+    use silent_slavery::ui::screens::scenario_changed::{self, ScenarioChangedView};
+    use silent_slavery_results::attempt::ChangedVersionChoice;
+    let view = ScenarioChangedView {
+        title: "A late visitor at the front counter".into(),
+        started_version: 3,
+        current_version: 4,
+        started_on: "2026-12-01".into(),
+    };
+    let mut h = harness(|ui| scenario_changed::widget(ui, &view));
+    h.run();
+    h.get_by_label("This scenario has changed since you started it");
+    h.get_by_label("You started version 3 on 2026-12-01; it is now version 4.");
+    h.get_by_label("1  Finish the version I started").click();
+    h.run();
+    assert_eq!(
+        h.state(),
+        &Some(Intent::ChangedScenario(ChangedVersionChoice::FinishStarted))
+    );
+    h.key_press(egui::Key::Num2);
+    h.run();
+    assert_eq!(
+        h.state(),
+        &Some(Intent::ChangedScenario(ChangedVersionChoice::StartNew))
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Back));
+
+    // Edited without a new version number: said so.
+    let same = ScenarioChangedView {
+        current_version: 3,
+        ..view.clone()
+    };
+    let mut h = harness(|ui| scenario_changed::widget(ui, &same));
+    h.run();
+    h.get_by_label("You started it on 2026-12-01 and a trainer has edited it since (it is still numbered version 3).");
 }

@@ -37,7 +37,7 @@ fn soak(db: PathBuf, scenario: PathBuf, script: PathBuf, seed: &str) -> Result<(
     let seed: u64 = seed.parse().map_err(|_| format!("bad seed {seed}"))?;
     let store = Store::open(&db).map_err(|e| e.to_string())?;
     store
-        .upsert_trainee(&Trainee {
+        .add_trainee(&Trainee {
             staff_number: "soak".into(),
             name: "Soak test".into(),
             unit: "Test".into(),

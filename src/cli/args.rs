@@ -311,7 +311,9 @@ pub fn open_source(
         },
     );
     bar.finish_and_clear();
-    let report = report.with_context(|| format!("reading attempts from the LRS {endpoint}"))?;
+    let report = report.with_context(|| {
+        format!("reading attempts from the LRS {endpoint} (nothing was written)")
+    })?;
     eprint!("{}", super::print::lrs_read_summary(endpoint, &report));
     Ok(Source {
         store: rebuilt,

@@ -4,9 +4,10 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
 use silent_slavery_results::export;
+use silent_slavery_results::store::Store;
 use silent_slavery_results::xapi::outbox;
 use silent_slavery_scenario::model::catalog::Catalog;
 
@@ -46,6 +47,10 @@ pub struct Args {
     pub lrs: LrsSourceArgs,
     #[command(flatten)]
     pub xapi: XapiArgs,
+    /// Write a Totara or Moodle file even when some trainees may be one person recorded twice
+    /// (by default the export stops and names them: see `silent-slavery trainee`).
+    #[arg(long)]
+    pub allow_possible_duplicates: bool,
 }
 
 /// Writes the export whole, or not at all.
@@ -69,6 +74,11 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
         args.xapi.activity_base.clone(),
     )?;
     let store = &source.store;
+    if matches!(format, ExportFormat::Totara | ExportFormat::Moodle)
+        && !args.allow_possible_duplicates
+    {
+        refuse_possible_duplicates(store, unit)?;
+    }
     let selection = export::Selection {
         since,
         course: course.and_then(|id| courses.iter().find(|c| c.id == id)),
@@ -115,4 +125,23 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
     };
     eprintln!("{rows} {unit} written to {}", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Stops a learning-system export when trainees in it may be one person recorded twice: the
+/// learning system would hold two people's records for one, or one completion for two.
+fn refuse_possible_duplicates(store: &Store, unit: Option<&str>) -> Result<()> {
+    let duplicates: Vec<String> = store
+        .possible_duplicates()?
+        .into_iter()
+        .filter(|d| d.trainees.iter().any(|t| unit.is_none_or(|u| u == t.unit)))
+        .map(|d| format!("  {d}"))
+        .collect();
+    if duplicates.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "nothing was written: these rows may be one person recorded twice:\n{}\n{} Or, to write the file as it is, add --allow-possible-duplicates.",
+        duplicates.join("\n"),
+        super::report::DUPLICATES_HINT
+    )
 }

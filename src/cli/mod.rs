@@ -14,6 +14,7 @@ mod run;
 mod stats;
 mod store;
 mod sync;
+mod trainee;
 mod validate;
 
 use std::path::PathBuf;
@@ -85,6 +86,9 @@ enum Command {
     Catalog(catalog::Args),
     /// Write a starter scenario for a role that validates, with rules suggested for it.
     New(new::Args),
+    /// Trainee records: list them with any that may be one person twice, reset a forgotten
+    /// PIN, merge a duplicate, mark look-alikes as different people.
+    Trainee(trainee::Args),
 }
 
 /// Runs the command line, or the app when no subcommand is given; errors are printed by
@@ -115,5 +119,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Store(args) => store::run(&args),
         Command::Catalog(args) => catalog::run(&args, &catalog),
         Command::New(args) => new::run(&args, &catalog),
+        Command::Trainee(args) => trainee::run(&args),
     }
 }

@@ -14,6 +14,9 @@ use super::args::{
 };
 use super::print::{emit, emit_json};
 
+/// What an operator can do about trainees who may be one person recorded twice.
+pub const DUPLICATES_HINT: &str = "If they are one person, merge them: silent-slavery trainee merge --from NUMBER --into NUMBER. If they are different people, say so once: silent-slavery trainee distinct NUMBER NUMBER.";
+
 /// Who has completed each course, who is in progress and who has not started.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -119,9 +122,29 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         }
         writeln!(out)?;
     }
+    // Only look-alikes among the trainees reported are named.
+    let duplicates: Vec<_> = store
+        .possible_duplicates()?
+        .into_iter()
+        .filter(|d| d.trainees.iter().any(|t| unit.is_none_or(|u| u == t.unit)))
+        .collect();
+    let mut warning = String::new();
+    if !duplicates.is_empty() {
+        writeln!(
+            warning,
+            "Possibly one person recorded twice (a learning system would count them as two people):"
+        )?;
+        for d in &duplicates {
+            writeln!(warning, "  {d}")?;
+        }
+        writeln!(warning, "{DUPLICATES_HINT}")?;
+    }
     if format == Format::Json {
+        // The JSON stays the list of courses; the warning goes where a person will see it.
         emit_json(&json_courses)?;
+        eprint!("{warning}");
     } else {
+        out.push_str(&warning);
         emit(&out)?;
     }
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use silent_slavery_results::attempt::{IdentifiedBy, Trainee};
+use silent_slavery_results::identity::check_identifier;
 use silent_slavery_results::record::{Recorded, RecordedAttempt};
 use silent_slavery_scenario::model::catalog::Catalog;
 use silent_slavery_scenario::play::runner::Runner;
@@ -40,12 +41,19 @@ pub struct Args {
     /// Staff number of the trainee the attempt is recorded for (with --db).
     #[arg(long, value_name = "STAFF_NUMBER", requires = "db")]
     pub trainee: Option<String>,
-    /// The trainee's name, to add or update them (with --trainee).
+    /// The trainee's name, to add them (with --trainee); a different name for a known staff
+    /// number is refused unless --rename is given.
     #[arg(long, requires = "trainee")]
     pub name: Option<String>,
-    /// The trainee's unit, to add or update them (with --trainee).
+    /// The trainee's unit, to add them (with --trainee); a different unit for a known staff
+    /// number is refused unless --rename is given.
     #[arg(long, requires = "trainee")]
     pub unit: Option<String>,
+    /// Change the name or unit on record for a known staff number to --name / --unit (it
+    /// is never changed otherwise: the same number given with another name is more often a
+    /// second person than a new name).
+    #[arg(long, requires = "trainee")]
+    pub rename: bool,
 }
 
 /// Seeds tried by `--seed-for` before it gives up.
@@ -137,26 +145,58 @@ pub fn run(args: &Args, catalog: Catalog) -> Result<ExitCode> {
             (runner, events, played)
         }
         Some(to) => {
+            for (flag, value) in [
+                ("--trainee", Some(&to.staff_number)),
+                ("--name", to.name.as_ref()),
+                ("--unit", to.unit.as_ref()),
+            ] {
+                // A unit may be left empty, as at sign-in; the rest identify someone.
+                if let Some(value) = value.filter(|v| flag != "--unit" || !v.is_empty())
+                    && let Err(problem) = check_identifier(value)
+                {
+                    bail!("{flag} {value:?} {problem}: nothing was recorded");
+                }
+            }
             let store = open_store(Some(&to.db))?;
-            match (to.name, to.unit, store.trainee(&to.staff_number)?) {
-                (Some(name), Some(unit), _) => store.upsert_trainee(&Trainee {
-                    staff_number: to.staff_number.clone(),
-                    name,
-                    unit,
-                })?,
-                (None, None, Some(_)) => {}
-                (name, unit, existing) => {
-                    let Some(existing) = existing else {
-                        bail!(
-                            "trainee {} is not in the store: give --name and --unit to add them",
-                            to.staff_number
-                        );
-                    };
-                    store.upsert_trainee(&Trainee {
+            match store.trainee(&to.staff_number)? {
+                None => match (to.name, to.unit) {
+                    (Some(name), Some(unit)) => store.add_trainee(&Trainee {
                         staff_number: to.staff_number.clone(),
-                        name: name.unwrap_or(existing.name),
-                        unit: unit.unwrap_or(existing.unit),
-                    })?;
+                        name,
+                        unit,
+                    })?,
+                    _ => bail!(
+                        "trainee {} is not in the store: give --name and --unit to add them",
+                        to.staff_number
+                    ),
+                },
+                Some(recorded) => {
+                    let given = Trainee {
+                        staff_number: to.staff_number.clone(),
+                        name: to.name.unwrap_or_else(|| recorded.name.clone()),
+                        unit: to.unit.unwrap_or_else(|| recorded.unit.clone()),
+                    };
+                    if given != recorded {
+                        if !args.rename {
+                            bail!(
+                                "staff number {} is recorded as {} ({}), not {} ({}): nothing was recorded. If this is the same person under a new name or unit, add --rename; if it is someone else, check the staff number",
+                                recorded.staff_number,
+                                recorded.name,
+                                recorded.unit,
+                                given.name,
+                                given.unit
+                            );
+                        }
+                        store.update_trainee(&given)?;
+                        eprintln!(
+                            "trainee {}: {} ({}) is now {} ({})",
+                            given.staff_number,
+                            recorded.name,
+                            recorded.unit,
+                            given.name,
+                            given.unit
+                        );
+                    }
                 }
             }
             let (mut attempt, mut events) = RecordedAttempt::start(

@@ -5,6 +5,7 @@ mod history;
 mod library;
 mod screen;
 mod session;
+mod sign_in;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -18,9 +19,10 @@ pub use history::{HistorySource, HistoryState, TraineeHistory};
 pub use library::{LibraryEntry, ScenarioAsset, ScenarioLibrary};
 pub use screen::Screen;
 pub use session::{
-    APP_BUSY_TIMEOUT, BUSY_SAVING, BUSY_TRY_AGAIN, FinishedAttempt, PendingSave, Session,
-    TraineeAction,
+    APP_BUSY_TIMEOUT, BUSY_SAVING, BUSY_TRY_AGAIN, ChangedScenario, FinishedAttempt, PendingSave,
+    Session, TraineeAction,
 };
+pub use sign_in::{OsAccount, SignInAction, SignInStage, account_staff_number};
 
 /// Where the app finds its scenarios and keeps its results.
 #[derive(Resource, Clone)]
@@ -32,6 +34,9 @@ pub struct SimConfig {
     /// Whether trainers' tools (the author preview, which shows every path's score and
     /// which cues are red herrings) are on. Off for trainees: it would give the answers away.
     pub author: bool,
+    /// How trainees are identified (the workstation configuration; docs/operations.md,
+    /// "Identity").
+    pub identity: silent_slavery_results::identity::IdentityMode,
 }
 
 /// The results store the session writes every input to.
@@ -54,6 +59,7 @@ impl Plugin for SimPlugin {
             session::plugin,
             damaged_store::plugin,
             history::plugin,
+            sign_in::plugin,
         ));
     }
 }

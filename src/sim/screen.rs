@@ -26,6 +26,9 @@ pub enum Screen {
     Graph,
     /// Statistics (author mode): item analysis of a scenario from the recorded attempts.
     Statistics,
+    /// An unfinished attempt's scenario was edited since it started: finish the version
+    /// started, or start again on the new one.
+    ScenarioChanged,
 }
 
 pub(super) fn plugin(app: &mut App) {

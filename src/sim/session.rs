@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use bevy::prelude::*;
-use silent_slavery_results::attempt::{IdentifiedBy, Trainee};
+use silent_slavery_results::attempt::{ChangedVersionChoice, IdentifiedBy, Trainee};
 use silent_slavery_results::record::{RecordError, RecordedAttempt};
 use silent_slavery_results::store::Store;
 use silent_slavery_scenario::load::loaded::LoadedScenario;
@@ -11,20 +11,14 @@ use silent_slavery_scenario::play::runner::Input;
 use silent_slavery_scenario::play::score::{AttemptScore, Transcript};
 use uuid::Uuid;
 
+use super::sign_in::{SignInAction, SignInStage};
 use super::{CatalogResource, Results, ScenarioLibrary, Screen, SimConfig};
 
 /// Something the trainee did. The UI sends these; the session acts on them.
 #[derive(Message, Debug, Clone, PartialEq, Eq)]
 pub enum TraineeAction {
-    /// Sign in (the trainee is added or their name and unit updated).
-    SignIn {
-        /// Staff or collar number.
-        staff_number: String,
-        /// Name.
-        name: String,
-        /// Unit.
-        unit: String,
-    },
+    /// A step of signing in (src/sim/sign_in.rs acts on it).
+    SignIn(SignInAction),
     /// Sign out.
     SignOut,
     /// Open a scenario by id: its content warning first, if it has one; an unfinished
@@ -53,6 +47,23 @@ pub enum TraineeAction {
     AuthorTool(Screen),
     /// Open the statistics view (author mode).
     Statistics,
+    /// On the "scenario changed" screen: finish the version started, or start again on the
+    /// new one (both recorded).
+    ChangedScenario(ChangedVersionChoice),
+}
+
+/// An unfinished attempt whose scenario has been edited since it started: the trainee is
+/// asked how to go on before anything else happens to it.
+#[derive(Debug, Clone)]
+pub struct ChangedScenario {
+    /// The attempt.
+    pub attempt: Uuid,
+    /// When it started, UTC.
+    pub started_at: time::OffsetDateTime,
+    /// The version it started on.
+    pub started_version: u32,
+    /// The scenario as it is now.
+    pub current: Arc<LoadedScenario>,
 }
 
 /// An attempt that has just finished, for the debrief.
@@ -73,6 +84,8 @@ pub struct FinishedAttempt {
 pub struct Session {
     /// Who is signed in.
     pub trainee: Option<Trainee>,
+    /// Where a sign-in has got to.
+    pub sign_in: SignInStage,
     /// How they were identified (stamped on every attempt they start).
     pub identified_by: Option<IdentifiedBy>,
     /// The scenario waiting behind its content warning.
@@ -85,6 +98,8 @@ pub struct Session {
     pub notice: Option<String>,
     /// An input waiting for a busy store: kept, and saved the moment the store is free.
     pub saving: Option<PendingSave>,
+    /// The attempt waiting for the trainee's choice on a changed scenario.
+    pub changed: Option<ChangedScenario>,
 }
 
 /// An input the store was too busy to take, tried again with back-off (docs/operations.md,
@@ -173,18 +188,14 @@ fn act(
     let now = time.elapsed_secs_f64();
     for action in actions.read() {
         let goto = match action {
-            TraineeAction::SignIn {
-                staff_number,
-                name,
-                unit,
-            } => sign_in(&mut session, &store, staff_number, name, unit),
+            TraineeAction::SignIn(_) => None,
             TraineeAction::SignOut => {
                 *session = Session::default();
                 Some(Screen::SignIn)
             }
             TraineeAction::Open(id) if unfinished(&session, &store, id).is_some() => {
                 let attempt = unfinished(&session, &store, id).unwrap_or_default();
-                resume(&mut session, &store, &catalog, attempt)
+                resume_or_ask(&mut session, &store, &catalog, &library, attempt)
             }
             TraineeAction::StartAgain(id) | TraineeAction::Open(id) => match library.scenario(id) {
                 None => {
@@ -201,7 +212,15 @@ fn act(
                 Some(scenario) => start(&mut session, &store, &catalog, scenario),
                 None => Some(Screen::Home),
             },
-            TraineeAction::Resume(id) => resume(&mut session, &store, &catalog, *id),
+            TraineeAction::Resume(id) => {
+                resume_or_ask(&mut session, &store, &catalog, &library, *id)
+            }
+            TraineeAction::ChangedScenario(choice) => match session.changed.take() {
+                Some(changed) => {
+                    go_on_after_change(&mut session, &store, &catalog, changed, *choice)
+                }
+                None => None,
+            },
             // One input at a time: while one waits for the store, others are not taken (a
             // double click or a held key must not jump ahead of it).
             TraineeAction::Input(_) if session.saving.is_some() => None,
@@ -220,6 +239,7 @@ fn act(
             }
             TraineeAction::Back => {
                 session.pending = None;
+                session.changed = None;
                 session.finished = None;
                 // The attempt is already saved input by input: leaving loses nothing but an
                 // input still waiting for a busy store, which the trainee chose to leave.
@@ -244,42 +264,6 @@ fn unfinished(session: &Session, store: &Store, scenario: &str) -> Option<Uuid> 
         .into_iter()
         .find(|a| a.scenario_id == scenario)
         .map(|a| a.id)
-}
-
-fn sign_in(
-    session: &mut Session,
-    store: &Store,
-    staff: &str,
-    name: &str,
-    unit: &str,
-) -> Option<Screen> {
-    if staff.is_empty() || name.is_empty() {
-        session.notice = Some("Enter your staff or collar number and your name.".into());
-        return None;
-    }
-    let trainee = Trainee {
-        staff_number: staff.to_owned(),
-        name: name.to_owned(),
-        unit: unit.to_owned(),
-    };
-    match store.upsert_trainee(&trainee) {
-        Ok(()) => {
-            *session = Session {
-                trainee: Some(trainee),
-                identified_by: Some(IdentifiedBy::Open),
-                ..Session::default()
-            };
-            Some(Screen::Home)
-        }
-        Err(e) if e.is_busy() => {
-            session.notice = Some(BUSY_TRY_AGAIN.into());
-            None
-        }
-        Err(e) => {
-            session.notice = Some(format!("Could not sign in: {e}"));
-            None
-        }
-    }
 }
 
 fn start(
@@ -312,6 +296,83 @@ fn start(
             session.notice = Some(format!("The scenario could not start: {e}"));
             Some(Screen::Home)
         }
+    }
+}
+
+/// Resumes an attempt, unless its scenario has been edited since it started and the trainee
+/// has not yet said how to go on: then the "scenario changed" screen asks, since the
+/// attempt would otherwise go on, silently, on a version the trainer has replaced.
+fn resume_or_ask(
+    session: &mut Session,
+    store: &Store,
+    catalog: &CatalogResource,
+    library: &ScenarioLibrary,
+    id: Uuid,
+) -> Option<Screen> {
+    let record = match store.attempt(id) {
+        Ok(record) => record,
+        Err(e) if e.is_busy() => {
+            session.notice = Some(BUSY_TRY_AGAIN.into());
+            return None;
+        }
+        Err(e) => {
+            session.notice = Some(format!("The attempt could not be resumed: {e}"));
+            return None;
+        }
+    };
+    let current = library
+        .scenario(&record.scenario_id)
+        .filter(|now| now.content_hash() != record.content_hash);
+    let owned = session
+        .trainee
+        .as_ref()
+        .is_some_and(|t| t.staff_number == record.staff_number);
+    let undecided = matches!(store.changed_version_choice(id), Ok(None));
+    match current {
+        Some(current) if owned && undecided => {
+            session.changed = Some(ChangedScenario {
+                attempt: id,
+                started_at: record.started_at,
+                started_version: record.scenario_version,
+                current,
+            });
+            session.notice = None;
+            Some(Screen::ScenarioChanged)
+        }
+        _ => resume(session, store, catalog, id),
+    }
+}
+
+/// Acts on the trainee's choice for an attempt whose scenario changed, and records it.
+fn go_on_after_change(
+    session: &mut Session,
+    store: &Store,
+    catalog: &CatalogResource,
+    changed: ChangedScenario,
+    choice: ChangedVersionChoice,
+) -> Option<Screen> {
+    let at = time::OffsetDateTime::now_utc();
+    let restarted_as = match choice {
+        ChangedVersionChoice::FinishStarted => None,
+        ChangedVersionChoice::StartNew => {
+            let screen = start(session, store, catalog, Arc::clone(&changed.current));
+            match &session.attempt {
+                Some(attempt) => Some(attempt.id),
+                // Not started (a busy store): nothing recorded, the question comes back.
+                None => return screen,
+            }
+        }
+    };
+    if let Err(e) = store.record_changed_version_choice(changed.attempt, choice, restarted_as, at) {
+        // The new attempt (if any) is recorded; only the note of the choice is missing.
+        warn!(
+            "could not record the choice for attempt {}: {e}",
+            changed.attempt
+        );
+    }
+    match choice {
+        ChangedVersionChoice::FinishStarted => resume(session, store, catalog, changed.attempt),
+        ChangedVersionChoice::StartNew => Some(Screen::Playing),
     }
 }
 

@@ -6,7 +6,7 @@ use silent_slavery_scenario::play::runner::Input;
 
 use super::intent::Intent;
 use super::settings::DisplaySettings;
-use crate::sim::{ScenarioLibrary, Screen, Session, TraineeAction};
+use crate::sim::{ScenarioLibrary, Screen, Session, SignInAction, TraineeAction};
 
 /// Systems that apply the display settings before any screen draws.
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
@@ -42,20 +42,18 @@ pub(super) fn send(
     settings: &mut DisplaySettings,
 ) {
     let action = match intent {
-        Intent::SignIn {
-            staff_number,
-            name,
-            unit,
-        } => {
-            if settings.unit != unit {
+        Intent::SignIn(action) => {
+            // The unit is remembered per workstation: most trainees at one share it.
+            if let SignInAction::Open { unit, .. }
+            | SignInAction::NewPin { unit, .. }
+            | SignInAction::Account { unit, .. } = &action
+                && !unit.is_empty()
+                && settings.unit != *unit
+            {
                 settings.unit = unit.clone();
                 settings.save();
             }
-            TraineeAction::SignIn {
-                staff_number,
-                name,
-                unit,
-            }
+            TraineeAction::SignIn(action)
         }
         Intent::SignOut => TraineeAction::SignOut,
         Intent::Open(id) => TraineeAction::Open(id),
@@ -86,6 +84,7 @@ pub(super) fn send(
         Intent::Catalogue => TraineeAction::AuthorTool(crate::sim::Screen::Catalogue),
         Intent::StepGraph => TraineeAction::AuthorTool(crate::sim::Screen::Graph),
         Intent::Statistics => TraineeAction::Statistics,
+        Intent::ChangedScenario(choice) => TraineeAction::ChangedScenario(choice),
         // Selections inside the author preview are the preview's own business.
         Intent::PreviewScenario(_) | Intent::PreviewStep(_) => return,
     };

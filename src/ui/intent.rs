@@ -3,15 +3,8 @@
 /// What the trainee asked for on a screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intent {
-    /// Sign in with these details.
-    SignIn {
-        /// Staff or collar number.
-        staff_number: String,
-        /// Name.
-        name: String,
-        /// Unit.
-        unit: String,
-    },
+    /// A step of signing in.
+    SignIn(crate::sim::SignInAction),
     /// Sign out.
     SignOut,
     /// Open a scenario by id (resuming an unfinished attempt at it).
@@ -52,4 +45,7 @@ pub enum Intent {
     Catalogue,
     /// In author mode, open the step graph.
     StepGraph,
+    /// The scenario of an unfinished attempt changed: finish the version started, or start
+    /// again on the new one.
+    ChangedScenario(silent_slavery_results::attempt::ChangedVersionChoice),
 }

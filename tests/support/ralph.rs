@@ -259,7 +259,7 @@ pub fn store_with_shipped(db: &Path) -> (Arc<Catalog>, Store, Vec<Arc<LoadedScen
     let library = silent_slavery_scenario::library::load_paths(&[root.join("scenarios")], &catalog);
     let store = Store::open(db).expect("store");
     store
-        .upsert_trainee(&silent_slavery_results::attempt::Trainee {
+        .add_trainee(&silent_slavery_results::attempt::Trainee {
             staff_number: "4521".into(),
             name: "A. Example".into(),
             unit: "North Response".into(),

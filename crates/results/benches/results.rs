@@ -39,7 +39,7 @@ fn setup(store: &Store) -> (Arc<LoadedScenario>, Arc<Catalog>) {
     let catalog = Arc::new(Catalog::embedded().expect("catalogue"));
     let scenario = Arc::new(load_bytes("f.ron", FIXTURE.as_bytes(), &catalog).expect("valid"));
     store
-        .upsert_trainee(&Trainee {
+        .add_trainee(&Trainee {
             staff_number: "1".into(),
             name: "Bench".into(),
             unit: "U".into(),
@@ -204,6 +204,7 @@ fn upgrade_time(store: &Store, copy: &std::path::Path) {
              ALTER TABLE attempts DROP COLUMN changed_version_choice_at;
              ALTER TABLE attempts DROP COLUMN restarted_as;
              DROP TABLE trainee_pins;
+             DROP TABLE distinct_trainees;
              PRAGMA user_version = 2;",
         )
         .expect("downgraded");

@@ -56,6 +56,50 @@ impl IdentifiedBy {
     }
 }
 
+/// What a trainee chose on resuming an attempt whose scenario had changed since it started
+/// (docs/operations.md, "Edited scenarios").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangedVersionChoice {
+    /// Finish on the version started (it is scored on that version).
+    FinishStarted,
+    /// Start again on the new version (the old attempt stays, unfinished and no longer
+    /// offered).
+    StartNew,
+}
+
+impl ChangedVersionChoice {
+    /// The stored name: `finish_started` or `start_new`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangedVersionChoice::FinishStarted => "finish_started",
+            ChangedVersionChoice::StartNew => "start_new",
+        }
+    }
+
+    /// The value [`ChangedVersionChoice::as_str`] gives, back.
+    pub fn parse(text: &str) -> Option<ChangedVersionChoice> {
+        [
+            ChangedVersionChoice::FinishStarted,
+            ChangedVersionChoice::StartNew,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == text)
+    }
+}
+
+/// A recorded [`ChangedVersionChoice`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangedVersionRecord {
+    /// What was chosen.
+    pub choice: ChangedVersionChoice,
+    /// When, UTC.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// The attempt started on the new version, for [`ChangedVersionChoice::StartNew`].
+    pub restarted_as: Option<Uuid>,
+}
+
 /// Whether an attempt has finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

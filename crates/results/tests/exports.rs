@@ -71,7 +71,7 @@ impl Fixture {
             ("2001", "Cy Example", "South"),
         ] {
             store
-                .upsert_trainee(&Trainee {
+                .add_trainee(&Trainee {
                     staff_number: staff.into(),
                     name: name.into(),
                     unit: unit.into(),
@@ -527,6 +527,7 @@ fn a_store_from_before_the_decision_columns_exports_the_same_decisions() {
              ALTER TABLE attempts DROP COLUMN changed_version_choice_at;
              ALTER TABLE attempts DROP COLUMN restarted_as;
              DROP TABLE trainee_pins;
+             DROP TABLE distinct_trainees;
              PRAGMA user_version = 2;",
         )
         .expect("downgraded");

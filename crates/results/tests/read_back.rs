@@ -152,7 +152,7 @@ fn attempts_rebuilt_from_statements_export_the_same_bytes() {
         ("2001", "Cy Example", "South"),
     ] {
         source
-            .upsert_trainee(&Trainee {
+            .add_trainee(&Trainee {
                 staff_number: staff.into(),
                 name: name.into(),
                 unit: unit.into(),
@@ -313,7 +313,7 @@ fn a_transferred_trainee_keeps_the_unit_of_their_latest_attempt() {
     for (unit, day) in [("North", 2), ("South", 5)] {
         let store = Store::open_in_memory().expect("store");
         store
-            .upsert_trainee(&Trainee {
+            .add_trainee(&Trainee {
                 staff_number: "1001".into(),
                 name: "Ann Example".into(),
                 unit: unit.into(),

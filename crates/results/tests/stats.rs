@@ -246,7 +246,7 @@ fn load(catalog: &Catalog, file: &str, text: &str) -> Arc<LoadedScenario> {
 
 fn trainee(store: &Store, staff: &str, unit: &str) {
     store
-        .upsert_trainee(&Trainee {
+        .add_trainee(&Trainee {
             staff_number: staff.into(),
             name: format!("Trainee {staff}"),
             unit: unit.into(),

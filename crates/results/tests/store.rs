@@ -20,7 +20,7 @@ fn setup() -> (Arc<LoadedScenario>, Arc<Catalog>) {
 
 fn trainee(store: &Store, staff: &str) {
     store
-        .upsert_trainee(&Trainee {
+        .add_trainee(&Trainee {
             staff_number: staff.into(),
             name: format!("Trainee {staff}"),
             unit: "North response".into(),
@@ -421,4 +421,58 @@ fn the_pass_rule_is_stamped_on_the_attempt_and_an_old_attempt_resumes_under_its_
         resumed.runner.pass_rule(),
         &PassRule::before_red_herring_limit(&scenario.scenario)
     );
+}
+
+#[test]
+fn the_first_choice_on_a_changed_scenario_stands() {
+    use silent_slavery_results::attempt::ChangedVersionChoice;
+    let (scenario, catalog) = setup();
+    let store = Store::open_in_memory().expect("store");
+    trainee(&store, "1");
+    let start = |seed| {
+        RecordedAttempt::start(
+            &store,
+            "1",
+            IdentifiedBy::Pin,
+            Arc::clone(&scenario),
+            Arc::clone(&catalog),
+            seed,
+        )
+        .expect("starts")
+        .0
+    };
+    let (old, new) = (start(2), start(3));
+    assert_eq!(store.changed_version_choice(old.id).expect("read"), None);
+    let at = time::OffsetDateTime::now_utc();
+    assert!(
+        store
+            .record_changed_version_choice(old.id, ChangedVersionChoice::StartNew, Some(new.id), at)
+            .expect("recorded")
+    );
+    assert!(
+        !store
+            .record_changed_version_choice(old.id, ChangedVersionChoice::FinishStarted, None, at)
+            .expect("read"),
+        "a second choice changes nothing"
+    );
+    let recorded = store
+        .changed_version_choice(old.id)
+        .expect("read")
+        .expect("recorded");
+    assert_eq!(recorded.choice, ChangedVersionChoice::StartNew);
+    assert_eq!(recorded.restarted_as, Some(new.id));
+    assert_eq!(
+        store
+            .unfinished("1")
+            .expect("read")
+            .iter()
+            .map(|a| a.id)
+            .collect::<Vec<_>>(),
+        vec![new.id],
+        "the attempt left for the new version is not offered"
+    );
+    assert!(matches!(
+        store.changed_version_choice(uuid::Uuid::nil()),
+        Err(StoreError::UnknownAttempt(_))
+    ));
 }

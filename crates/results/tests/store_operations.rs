@@ -26,7 +26,7 @@ fn store_with_an_attempt(path: &Path) {
     let catalog = Arc::new(Catalog::embedded().expect("catalogue"));
     let loaded = Arc::new(load_bytes("f.ron", FIXTURE.as_bytes(), &catalog).expect("valid"));
     let store = Store::open(path).expect("opens");
-    store.upsert_trainee(&trainee("1001")).expect("saved");
+    store.add_trainee(&trainee("1001")).expect("saved");
     let (mut attempt, _) = RecordedAttempt::start(
         &store,
         "1001",
@@ -71,7 +71,7 @@ fn a_new_store_uses_wal_and_an_operators_journal_mode_is_kept() {
         store.durability().expect("pragmas"),
         ("delete".to_owned(), 2)
     );
-    store.upsert_trainee(&trainee("1002")).expect("saved");
+    store.add_trainee(&trainee("1002")).expect("saved");
     drop(store);
     assert_eq!(journal_mode(&path), "delete", "still the operator's choice");
     assert!(
@@ -173,7 +173,7 @@ fn a_write_lock_held_elsewhere_is_busy_and_the_write_lands_once_it_is_released()
 
     let other = rusqlite::Connection::open(&path).expect("opens");
     other.execute_batch("BEGIN IMMEDIATE").expect("locked");
-    let error = store.upsert_trainee(&trainee("2002")).expect_err("busy");
+    let error = store.add_trainee(&trainee("2002")).expect_err("busy");
     assert!(error.is_busy(), "{error:?}");
     assert_eq!(
         error.to_string(),
@@ -181,7 +181,7 @@ fn a_write_lock_held_elsewhere_is_busy_and_the_write_lands_once_it_is_released()
     );
     other.execute_batch("COMMIT").expect("released");
 
-    store.upsert_trainee(&trainee("2002")).expect("saved now");
+    store.add_trainee(&trainee("2002")).expect("saved now");
     let names: i64 = other
         .query_row(
             "SELECT COUNT(*) FROM trainees WHERE staff_number = '2002'",

@@ -7,6 +7,7 @@ pub mod debrief;
 pub mod graph;
 pub mod home;
 pub mod playing;
+pub mod scenario_changed;
 pub mod sign_in;
 pub mod stats;
 pub mod store_damaged;
@@ -25,5 +26,6 @@ pub(super) fn plugin(app: &mut App) {
         catalogue::plugin,
         graph::plugin,
         stats::plugin,
+        scenario_changed::plugin,
     ));
 }

@@ -15,69 +15,10 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::schema::millis_between;
-use super::{Resumed, Store, StoreError, from_json, now, parse_time, timestamp, to_json};
-use crate::attempt::{AttemptRecord, AttemptStatus, IdentifiedBy, StoredInput, Trainee};
+use super::{Resumed, Store, StoreError, from_json, parse_time, timestamp, to_json};
+use crate::attempt::{AttemptRecord, AttemptStatus, IdentifiedBy, StoredInput};
 
 impl Store {
-    /// Adds a trainee or updates their name and unit.
-    ///
-    /// # Errors
-    /// When the write fails.
-    pub fn upsert_trainee(&self, trainee: &Trainee) -> Result<(), StoreError> {
-        let tx = self.write()?;
-        tx.execute(
-            "INSERT INTO trainees (staff_number, name, unit, created_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(staff_number) DO UPDATE SET name = excluded.name, unit = excluded.unit",
-            params![
-                trainee.staff_number,
-                trainee.name,
-                trainee.unit,
-                timestamp(now())
-            ],
-        )?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// A trainee by staff number.
-    ///
-    /// # Errors
-    /// When the read fails.
-    pub fn trainee(&self, staff_number: &str) -> Result<Option<Trainee>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT staff_number, name, unit FROM trainees WHERE staff_number = ?1",
-                [staff_number],
-                |r| {
-                    Ok(Trainee {
-                        staff_number: r.get(0)?,
-                        name: r.get(1)?,
-                        unit: r.get(2)?,
-                    })
-                },
-            )
-            .optional()?)
-    }
-
-    /// Every trainee, by staff number.
-    ///
-    /// # Errors
-    /// When the read fails.
-    pub fn trainees(&self) -> Result<Vec<Trainee>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT staff_number, name, unit FROM trainees ORDER BY staff_number")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Trainee {
-                staff_number: r.get(0)?,
-                name: r.get(1)?,
-                unit: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
     /// Starts an attempt at an explicit time (tests and imports); see [`AttemptLog`].
     ///
     /// # Errors
@@ -430,13 +371,15 @@ impl Store {
         })
     }
 
-    /// Unfinished attempts of a trainee, newest first (what "resume" offers).
+    /// Unfinished attempts of a trainee, newest first (what "resume" offers); an attempt its
+    /// trainee started again on a changed scenario is not among them.
     ///
     /// # Errors
     /// When the read fails.
     pub fn unfinished(&self, staff_number: &str) -> Result<Vec<AttemptRecord>, StoreError> {
         let mut all = self.attempts_of(staff_number)?;
-        all.retain(|a| a.status == AttemptStatus::InProgress);
+        let replaced = self.replaced_attempts(staff_number)?;
+        all.retain(|a| a.status == AttemptStatus::InProgress && !replaced.contains(&a.id));
         all.reverse();
         Ok(all)
     }

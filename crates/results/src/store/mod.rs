@@ -8,11 +8,13 @@
 //! be set aside to a dated name. The schema is migrated in code (`MIGRATIONS`).
 
 mod attempts;
+mod changed;
 mod decisions;
 mod import;
 mod outbox;
 mod schema;
 mod stats;
+mod trainees;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -99,6 +101,20 @@ pub enum StoreError {
     /// No such trainee.
     #[error("there is no trainee with staff number {0}")]
     UnknownTrainee(String),
+    /// A trainee named twice where two are needed.
+    #[error("staff number {0} was given twice; name two different trainees")]
+    SameTrainee(String),
+    /// A staff number recorded under another name or unit: nothing is renamed silently.
+    #[error(
+        "staff number {} is recorded as {} ({}), not {} ({}); nothing was changed",
+        recorded.staff_number, recorded.name, recorded.unit, given.name, given.unit
+    )]
+    TraineeDiffers {
+        /// As recorded.
+        recorded: crate::attempt::Trainee,
+        /// As given now.
+        given: crate::attempt::Trainee,
+    },
     /// An input for an attempt that has finished.
     #[error("attempt {0} has already finished")]
     AttemptFinished(Uuid),

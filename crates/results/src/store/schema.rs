@@ -126,6 +126,18 @@ CREATE TABLE trainee_pins (
     locked_until  TEXT
 ) STRICT;
 "#,
+    // Trainees an operator has said are different people, though their staff numbers or
+    // names look alike (docs/operations.md, "Identity"): the LMS exports stop on look-alikes
+    // nobody has reviewed, not on these. Each pair is kept once, the lower number first.
+    r#"
+CREATE TABLE distinct_trainees (
+    staff_number  TEXT NOT NULL REFERENCES trainees(staff_number) ON DELETE CASCADE,
+    other         TEXT NOT NULL REFERENCES trainees(staff_number) ON DELETE CASCADE,
+    noted_at      TEXT NOT NULL,
+    PRIMARY KEY (staff_number, other),
+    CHECK (staff_number < other)
+) STRICT;
+"#,
 ];
 
 /// Fills the decision summary columns of inputs recorded before they existed, from each

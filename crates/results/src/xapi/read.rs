@@ -48,7 +48,7 @@ const FAILED: &str = "http://adlnet.gov/expapi/verbs/failed";
 pub enum ReadError {
     /// No usable answer after every try: no connection, no answer in time, a 5xx, or a page
     /// cut short.
-    #[error("the LRS at {endpoint} could not be read ({reason}); nothing was written")]
+    #[error("the LRS at {endpoint} could not be read ({reason})")]
     Unavailable {
         /// The LRS's statements address.
         endpoint: String,
@@ -56,7 +56,7 @@ pub enum ReadError {
         reason: String,
     },
     /// The LRS refused the query (4xx), e.g. wrong credentials or no read permission.
-    #[error("the LRS at {endpoint} refused to give statements ({reason}); nothing was written")]
+    #[error("the LRS at {endpoint} refused to give statements ({reason})")]
     Refused {
         /// The LRS's statements address.
         endpoint: String,
@@ -64,9 +64,7 @@ pub enum ReadError {
         reason: String,
     },
     /// An answer that is not an xAPI StatementResult.
-    #[error(
-        "the LRS at {endpoint} sent a page that is not an xAPI statement result ({reason}); nothing was written"
-    )]
+    #[error("the LRS at {endpoint} sent a page that is not an xAPI statement result ({reason})")]
     BadPage {
         /// The LRS's statements address.
         endpoint: String,
