@@ -97,6 +97,14 @@ pub fn run(
             app.insert_resource(results).insert_resource(damaged);
         }
     }
+    // The LRS the app sends to is also where a trainee's results from other workstations
+    // are read at sign-in.
+    if let Some(sync) = &options.lrs {
+        app.insert_resource(crate::sim::HistorySource::new(
+            sync.lrs.clone(),
+            sync.config.clone(),
+        ));
+    }
     app.insert_resource(CatalogResource(options.catalog))
         .insert_resource(DisplaySettings::load(options.settings_file))
         // Reactive: an idle workstation waiting for a click draws nothing.

@@ -711,6 +711,7 @@ fn after_a_restart_the_home_screen_knows_where_the_trainee_left_off() {
             world.resource::<Session>(),
             world.resource::<ScenarioLibrary>(),
             &store,
+            world.resource::<silent_slavery::sim::TraineeHistory>(),
             &world.resource::<Courses>().0,
             false,
             Vec::new(),

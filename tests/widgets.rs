@@ -705,16 +705,30 @@ fn the_home_view_names_the_trainee_without_a_dangling_comma() {
         name: "C. Example".into(),
         unit: String::new(),
     });
-    let view =
-        silent_slavery::ui::screens::home::view(&session, &library, &store, &[], false, Vec::new());
+    let view = silent_slavery::ui::screens::home::view(
+        &session,
+        &library,
+        &store,
+        &silent_slavery::sim::TraineeHistory::default(),
+        &[],
+        false,
+        Vec::new(),
+    );
     assert_eq!(view.trainee, "C. Example (55)");
     session.trainee = Some(Trainee {
         staff_number: "55".into(),
         name: "C. Example".into(),
         unit: "North".into(),
     });
-    let view =
-        silent_slavery::ui::screens::home::view(&session, &library, &store, &[], false, Vec::new());
+    let view = silent_slavery::ui::screens::home::view(
+        &session,
+        &library,
+        &store,
+        &silent_slavery::sim::TraineeHistory::default(),
+        &[],
+        false,
+        Vec::new(),
+    );
     assert_eq!(view.trainee, "C. Example (55), North");
 }
 
@@ -826,6 +840,7 @@ fn the_home_screen_shows_course_progress_where_the_trainee_left_off_and_reviews(
         &p.session,
         &p.library,
         &p.store,
+        &silent_slavery::sim::TraineeHistory::default(),
         &p.courses,
         false,
         Vec::new(),
@@ -920,6 +935,7 @@ fn after_a_finished_attempt_the_home_screen_offers_to_review_it() {
         &p.session,
         &p.library,
         &p.store,
+        &silent_slavery::sim::TraineeHistory::default(),
         &p.courses,
         false,
         Vec::new(),
@@ -974,6 +990,7 @@ fn after_a_finished_attempt_the_home_screen_offers_to_review_it() {
         &p.session,
         &p.library,
         &p.store,
+        &silent_slavery::sim::TraineeHistory::default(),
         &p.courses,
         false,
         Vec::new(),
@@ -1011,6 +1028,7 @@ fn start_again_asks_before_setting_an_unfinished_attempt_aside() {
         &p.session,
         &p.library,
         &p.store,
+        &silent_slavery::sim::TraineeHistory::default(),
         &p.courses,
         false,
         Vec::new(),
@@ -1048,6 +1066,7 @@ fn arriving_home_scrolls_to_where_the_trainee_left_off() {
         minutes: 10,
         status: ScenarioStatus::NotStarted,
         finished: Vec::new(),
+        elsewhere: false,
     };
     let view = |scroll: bool| HomeView {
         trainee: "C. Example (55)".into(),
@@ -1065,6 +1084,7 @@ fn arriving_home_scrolls_to_where_the_trainee_left_off() {
         broken: Vec::new(),
         audit: Vec::new(),
         notice: None,
+        history: None,
         author: false,
     };
     for (scroll, shown) in [(false, false), (true, true)] {
@@ -1089,6 +1109,54 @@ fn arriving_home_scrolls_to_where_the_trainee_left_off() {
             "scroll {scroll}: card at {rect:?}"
         );
     }
+}
+
+#[test]
+fn the_home_screen_says_which_results_came_from_another_workstation_and_when_offline() {
+    use silent_slavery::sim::HistoryState;
+    use silent_slavery::ui::screens::home::{self, HomeView, ScenarioCard, ScenarioStatus};
+    let card = |id: &str, status: ScenarioStatus, elsewhere: bool| ScenarioCard {
+        id: id.into(),
+        title: format!("Scenario {id}"),
+        subtitle: "Police response officer · a roadside".into(),
+        summary: "A summary.".into(),
+        minutes: 10,
+        status,
+        finished: Vec::new(),
+        elsewhere,
+    };
+    let mut view = HomeView {
+        trainee: "C. Example (55), North".into(),
+        course: None,
+        progress: Vec::new(),
+        start_again: None,
+        left_off: None,
+        scroll_to_left_off: false,
+        scenarios: vec![
+            card("a", ScenarioStatus::Passed(Scaled::of(30, 40)), true),
+            card("b", ScenarioStatus::Failed(Scaled::of(10, 40)), false),
+        ],
+        broken: Vec::new(),
+        audit: Vec::new(),
+        notice: None,
+        history: home::history_line(&HistoryState::Fetched(3)),
+        author: false,
+    };
+    {
+        let mut h = harness(|ui| home::widget(ui, &view));
+        h.run();
+        h.get_by_label("Passed, best 75.0% (on another workstation)");
+        h.get_by_label("Not passed yet, best 25.0%");
+        h.get_by_label("Your results from other workstations are included (the learning record store holds 3 finished attempt(s) of yours).");
+    }
+    view.history = home::history_line(&HistoryState::Offline("io: Connection refused".into()));
+    view.scenarios.truncate(1);
+    view.scenarios[0].elsewhere = false;
+    let mut h = harness(|ui| home::widget(ui, &view));
+    h.run();
+    h.get_by_label("Offline: the learning record store could not be reached, so only this workstation's results are shown. (io: Connection refused)");
+    h.get_by_label("Passed, best 75.0%");
+    assert_eq!(home::history_line(&HistoryState::NoLrs), None);
 }
 
 #[test]

@@ -216,6 +216,111 @@ impl XapiArgs {
     }
 }
 
+/// Reading the attempts from a learning record store instead of a results store.
+#[derive(Debug, clap::Args)]
+pub struct LrsSourceArgs {
+    /// Read the attempts from this learning record store's xAPI endpoint instead of a
+    /// results store (docs/operations.md, "Many workstations"); needs --user,
+    /// --password-file and --home-page.
+    #[arg(long, value_name = "URL", conflicts_with = "db")]
+    pub lrs: Option<String>,
+    /// The LRS user, with --lrs (HTTP basic authentication).
+    #[arg(long, env = "SILENT_SLAVERY_LRS_USER")]
+    pub user: Option<String>,
+    /// A file holding the LRS password, with --lrs.
+    #[arg(long, env = "SILENT_SLAVERY_LRS_PASSWORD_FILE", value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+}
+
+/// Which statements are this product's when reading from an LRS (report and stats; export
+/// has them in [`XapiArgs`]).
+#[derive(Debug, clap::Args)]
+pub struct ActivityArgs {
+    /// With --lrs: the actors' account homePage the statements were sent with.
+    #[arg(long, env = "SILENT_SLAVERY_XAPI_HOME_PAGE", value_name = "URL")]
+    pub home_page: Option<String>,
+    /// With --lrs: the prefix of the statements' activity IRIs (default:
+    /// HOME_PAGE/silent-slavery).
+    #[arg(long, env = "SILENT_SLAVERY_XAPI_ACTIVITY_BASE", value_name = "URL")]
+    pub activity_base: Option<String>,
+}
+
+/// Where a report, export or item analysis reads the attempts: a results store, or a
+/// scratch store rebuilt from an LRS (deleted when this is dropped).
+pub struct Source {
+    /// The store to read.
+    pub store: Store,
+    // Dropped after the store: the scratch store's folder.
+    _scratch: Option<tempfile::TempDir>,
+}
+
+/// Opens the store a report reads: the results store (`--db`), or with `--lrs`, every
+/// finished attempt the LRS holds, read page by page into a scratch store with a progress
+/// bar, and a summary of what was read (foreign and malformed statements) on standard error.
+pub fn open_source(
+    store: &StoreArgs,
+    lrs: &LrsSourceArgs,
+    home_page: Option<String>,
+    activity_base: Option<String>,
+) -> Result<Source> {
+    use silent_slavery_results::xapi::outbox::{Backoff, Lrs};
+    use silent_slavery_results::xapi::read;
+    let Some(endpoint) = &lrs.lrs else {
+        return Ok(Source {
+            store: open_existing_store(store.db.as_deref(), StoreUse::Read)?,
+            _scratch: None,
+        });
+    };
+    let Some(user) = &lrs.user else {
+        bail!("--lrs needs the LRS user: give --user or set SILENT_SLAVERY_LRS_USER");
+    };
+    let Some(password_file) = &lrs.password_file else {
+        bail!(
+            "--lrs needs the LRS password: give --password-file FILE or set SILENT_SLAVERY_LRS_PASSWORD_FILE"
+        );
+    };
+    let config = XapiConfig::from_settings(home_page, activity_base, None)?;
+    let password = std::fs::read_to_string(password_file)
+        .with_context(|| format!("reading the password file {}", password_file.display()))?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    let backoff = Backoff::default();
+    let client = Lrs::new(endpoint, user, password, backoff)?;
+    let scratch = tempfile::Builder::new()
+        .prefix("silent-slavery-lrs-")
+        .tempdir()
+        .context("creating a temporary folder for the attempts read from the LRS")?;
+    let rebuilt = Store::open_scratch(&scratch.path().join("from-lrs.sqlite3"))?;
+    let bar = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} reading the LRS: {msg} ({elapsed})")
+    {
+        bar.set_style(style);
+    }
+    let report = read::import_from_lrs(
+        &client,
+        &config,
+        &read::ReadFilter::default(),
+        &rebuilt,
+        backoff,
+        |so_far| {
+            bar.set_message(format!(
+                "{} statement(s), {} attempt(s)",
+                so_far.statements, so_far.attempts
+            ));
+            bar.tick();
+        },
+    );
+    bar.finish_and_clear();
+    let report = report.with_context(|| {
+        format!("reading attempts from the LRS {endpoint} (nothing was written)")
+    })?;
+    eprint!("{}", super::print::lrs_read_summary(endpoint, &report));
+    Ok(Source {
+        store: rebuilt,
+        _scratch: Some(scratch),
+    })
+}
+
 /// Opens (creating if needed) a store to record to, after checking it is sound.
 pub fn open_store(db: Option<&Path>) -> Result<Store> {
     let path = Store::resolve_path(db)?;

@@ -11,9 +11,7 @@ use silent_slavery_results::store::Store;
 use silent_slavery_results::xapi::outbox;
 use silent_slavery_scenario::model::catalog::Catalog;
 
-use super::args::{
-    SelectionArgs, StoreArgs, StoreUse, XapiArgs, load_courses, open_existing_store,
-};
+use super::args::{LrsSourceArgs, SelectionArgs, StoreArgs, XapiArgs, load_courses, open_source};
 
 /// Export formats (docs/exports.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -46,6 +44,8 @@ pub struct Args {
     #[command(flatten)]
     pub store: StoreArgs,
     #[command(flatten)]
+    pub lrs: LrsSourceArgs,
+    #[command(flatten)]
     pub xapi: XapiArgs,
     /// Write a Totara or Moodle file even when some trainees may be one person recorded twice
     /// (by default the export stops and names them: see `silent-slavery trainee`).
@@ -65,13 +65,20 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
         _ => None,
     };
     let courses = load_courses(&args.store.courses, course)?;
-    let store = open_existing_store(args.store.db.as_deref(), StoreUse::Read)?;
+    let since = args.selection.since()?;
+    // Read whole before the output file is created: an LRS that fails leaves no file.
+    let source = open_source(
+        &args.store,
+        &args.lrs,
+        args.xapi.home_page.clone(),
+        args.xapi.activity_base.clone(),
+    )?;
+    let store = &source.store;
     if matches!(format, ExportFormat::Totara | ExportFormat::Moodle)
         && !args.allow_possible_duplicates
     {
-        refuse_possible_duplicates(&store, unit)?;
+        refuse_possible_duplicates(store, unit)?;
     }
-    let since = args.selection.since()?;
     let selection = export::Selection {
         since,
         course: course.and_then(|id| courses.iter().find(|c| c.id == id)),
@@ -90,16 +97,16 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
         let w = std::io::BufWriter::new(file.as_file_mut());
         match format {
             ExportFormat::Attempts => {
-                export::attempts_csv(&store, catalog, &selection, w, progress)?
+                export::attempts_csv(store, catalog, &selection, w, progress)?
             }
-            ExportFormat::Decisions => export::decisions_csv(&store, &selection, w, progress)?,
-            ExportFormat::Totara => export::totara_csv(&store, &courses, &selection, w)?,
-            ExportFormat::Moodle => export::moodle_csv(&store, &courses, &selection, w)?,
-            ExportFormat::Kpi => export::kpi_csv(&store, &courses, &selection, w)?.len() as u64,
+            ExportFormat::Decisions => export::decisions_csv(store, &selection, w, progress)?,
+            ExportFormat::Totara => export::totara_csv(store, &courses, &selection, w)?,
+            ExportFormat::Moodle => export::moodle_csv(store, &courses, &selection, w)?,
+            ExportFormat::Kpi => export::kpi_csv(store, &courses, &selection, w)?.len() as u64,
             ExportFormat::Xapi => {
                 let config = xapi_config.as_ref().context("xAPI configuration")?;
                 let statements =
-                    outbox::statements_for(&store, catalog, config, &selection, progress)?;
+                    outbox::statements_for(store, catalog, config, &selection, progress)?;
                 let mut w = w;
                 serde_json::to_writer_pretty(&mut w, &statements)?;
                 w.write_all(b"\n")?;

@@ -189,3 +189,55 @@ pub fn score_text(loaded: &LoadedScenario, catalog: &Catalog, score: &AttemptSco
     }
     out
 }
+
+/// What reading attempts from an LRS found, for standard error: what was rebuilt, and the
+/// statements left out (other tools', malformed ones with the first reasons).
+pub fn lrs_read_summary(
+    endpoint: &str,
+    report: &silent_slavery_results::xapi::read::ReadReport,
+) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!(
+        "read {} statement(s) in {} page(s) from {endpoint}: {} finished attempt(s), {} scenario version(s)\n",
+        report.statements, report.pages, report.attempts, report.versions
+    );
+    if report.foreign > 0 {
+        let _ = writeln!(
+            out,
+            "  {} statement(s) of other tools left out",
+            report.foreign
+        );
+    }
+    if report.repeated > 0 {
+        let _ = writeln!(
+            out,
+            "  {} attempt(s) read twice, kept once",
+            report.repeated
+        );
+    }
+    if report.malformed > 0 {
+        let _ = writeln!(
+            out,
+            "  {} statement(s) of this product could not be read and are left out:",
+            report.malformed
+        );
+        for (id, why) in &report.malformed_examples {
+            let _ = writeln!(out, "    {id}: {why}");
+        }
+        if report.malformed > report.malformed_examples.len() as u64 {
+            let _ = writeln!(
+                out,
+                "    … and {} more",
+                report.malformed - report.malformed_examples.len() as u64
+            );
+        }
+    }
+    if report.pseudonymised > 0 {
+        let _ = writeln!(
+            out,
+            "  {} attempt(s) were sent pseudonymised: their trainees have no staff number or name here, so the totara and moodle uploads cannot match them to learners",
+            report.pseudonymised
+        );
+    }
+    out
+}

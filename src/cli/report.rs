@@ -9,7 +9,9 @@ use silent_slavery_results::course::CourseStatus;
 use silent_slavery_results::export;
 use silent_slavery_scenario::play::score::Scaled;
 
-use super::args::{Format, FormatArg, StoreArgs, StoreUse, load_courses, open_existing_store};
+use super::args::{
+    ActivityArgs, Format, FormatArg, LrsSourceArgs, StoreArgs, load_courses, open_source,
+};
 use super::print::{emit, emit_json};
 
 /// What an operator can do about trainees who may be one person recorded twice.
@@ -27,6 +29,10 @@ pub struct Args {
     #[command(flatten)]
     pub store: StoreArgs,
     #[command(flatten)]
+    pub lrs: LrsSourceArgs,
+    #[command(flatten)]
+    pub activities: ActivityArgs,
+    #[command(flatten)]
     pub format: FormatArg,
 }
 
@@ -34,7 +40,13 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<ExitCode> {
     let (unit, format) = (args.unit.as_deref(), args.format.format);
     let courses = load_courses(&args.store.courses, args.course.as_deref())?;
-    let store = open_existing_store(args.store.db.as_deref(), StoreUse::Read)?;
+    let source = open_source(
+        &args.store,
+        &args.lrs,
+        args.activities.home_page.clone(),
+        args.activities.activity_base.clone(),
+    )?;
+    let store = &source.store;
     let trainees: Vec<Trainee> = store
         .trainees()?
         .into_iter()

@@ -11,8 +11,8 @@ use silent_slavery_results::stats::{self, Figure, StatsReport, VersionStats};
 use silent_slavery_scenario::model::catalog::Catalog;
 
 use super::args::{
-    SelectionArgs, StoreArgs, StoreUse, TableFormat, TableFormatArg, load_courses,
-    open_existing_store,
+    ActivityArgs, LrsSourceArgs, SelectionArgs, StoreArgs, TableFormat, TableFormatArg,
+    load_courses, open_source,
 };
 use super::print::{emit, emit_json};
 
@@ -48,6 +48,10 @@ pub struct Args {
     pub table: Table,
     #[command(flatten)]
     pub store: StoreArgs,
+    #[command(flatten)]
+    pub lrs: LrsSourceArgs,
+    #[command(flatten)]
+    pub activities: ActivityArgs,
 }
 
 /// A progress bar on standard error that shows itself only once the analysis has taken
@@ -91,7 +95,13 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
         Some(_) => load_courses(&args.store.courses, course)?,
         None => Vec::new(),
     };
-    let store = open_existing_store(args.store.db.as_deref(), StoreUse::Read)?;
+    let source = open_source(
+        &args.store,
+        &args.lrs,
+        args.activities.home_page.clone(),
+        args.activities.activity_base.clone(),
+    )?;
+    let store = &source.store;
     let selection = stats::Selection {
         since: args.selection.since()?,
         course: courses.first(),
@@ -99,7 +109,7 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
         unit: args.selection.unit.as_deref(),
     };
     let mut bar = DelayedBar::new();
-    let report = stats::analyse(&store, catalog, &selection, |done, total| {
+    let report = stats::analyse(store, catalog, &selection, |done, total| {
         bar.update(done, total)
     })?;
     bar.bar.finish_and_clear();

@@ -1,7 +1,8 @@
-//! Everything the app does without a window: scenario assets and courses, screens, the trainee's session and its recording.
+//! Everything the app does without a window: scenario assets and courses, screens, the trainee's session and its recording, and their history from other workstations.
 
 mod courses;
 mod damaged_store;
+mod history;
 mod library;
 mod screen;
 mod session;
@@ -16,6 +17,7 @@ use silent_slavery_scenario::model::catalog::Catalog;
 
 pub use courses::Courses;
 pub use damaged_store::{DamagedStore, OpenedResults, open_results};
+pub use history::{HistorySource, HistoryState, TraineeHistory};
 pub use library::{LibraryEntry, ScenarioAsset, ScenarioLibrary};
 pub use screen::Screen;
 pub use session::{
@@ -59,6 +61,7 @@ impl Plugin for SimPlugin {
             courses::plugin,
             session::plugin,
             damaged_store::plugin,
+            history::plugin,
             sign_in::plugin,
         ));
     }

@@ -1,4 +1,4 @@
-//! Keeps an idle window idle (bevy_egui 0.42 reports unchanged modifier keys every frame, which makes egui ask for another frame for ever), and awake while an answer waits for a busy store.
+//! Keeps an idle window idle (bevy_egui 0.42 reports unchanged modifier keys every frame, which makes egui ask for another frame for ever), and awake while an answer waits for a busy store or the trainee's history is being read.
 
 use std::time::Duration;
 
@@ -6,7 +6,7 @@ use bevy::prelude::*;
 use bevy::winit::{UpdateMode, WinitSettings};
 use bevy_egui::{EguiContext, EguiInput, EguiPreUpdateSet, egui};
 
-use crate::sim::Session;
+use crate::sim::{HistoryState, Session, TraineeHistory};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -20,18 +20,24 @@ pub(super) fn plugin(app: &mut App) {
 
 /// A reactive window sleeps until the next event; an answer waiting for a busy store must
 /// be tried again on time even if the trainee touches nothing, and the spinner must turn.
-fn wake_while_saving(session: Res<Session>, winit: Option<ResMut<WinitSettings>>) {
+fn wake_while_saving(
+    session: Res<Session>,
+    history: Res<TraineeHistory>,
+    winit: Option<ResMut<WinitSettings>>,
+) {
     let Some(mut winit) = winit else {
         return;
     };
-    let wanted = if session.saving.is_some() {
+    // A history read from the LRS in the background must show when it arrives, too.
+    let waiting = session.saving.is_some() || history.state == HistoryState::Fetching;
+    let wanted = if waiting {
         UpdateMode::reactive(Duration::from_millis(100))
     } else {
         WinitSettings::desktop_app().focused_mode
     };
     if winit.focused_mode != wanted {
         winit.focused_mode = wanted;
-        winit.unfocused_mode = if session.saving.is_some() {
+        winit.unfocused_mode = if waiting {
             wanted
         } else {
             WinitSettings::desktop_app().unfocused_mode

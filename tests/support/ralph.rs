@@ -175,6 +175,18 @@ pub fn record_path(
     seed: u64,
     fail: bool,
 ) {
+    record_path_as(store, "4521", catalog, scenario, seed, fail);
+}
+
+/// As [`record_path`], for the trainee with staff number `staff` (already in the store).
+pub fn record_path_as(
+    store: &Store,
+    staff: &str,
+    catalog: &Arc<Catalog>,
+    scenario: &Arc<LoadedScenario>,
+    seed: u64,
+    fail: bool,
+) {
     let walk = explore::explore(&scenario.scenario, catalog, explore::DEFAULT_PATH_LIMIT);
     let scored = explore::scored_paths(&scenario.scenario, catalog, &scenario.bounds, &walk);
     let wanted: Vec<_> = scored
@@ -193,7 +205,7 @@ pub fn record_path(
         .collect();
     let (mut attempt, _) = RecordedAttempt::start(
         store,
-        "4521",
+        staff,
         IdentifiedBy::CommandLine,
         Arc::clone(scenario),
         Arc::clone(catalog),

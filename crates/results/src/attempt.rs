@@ -165,3 +165,15 @@ pub struct StoredInput {
     /// The events it produced.
     pub events: Vec<Event>,
 }
+
+/// A finished attempt as another record holds it (statements read back from a learning
+/// record store), to be imported into a store: who, the attempt, and every input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedAttempt {
+    /// The trainee, with the name and unit the record gives.
+    pub trainee: Trainee,
+    /// The attempt, finished.
+    pub record: AttemptRecord,
+    /// Its inputs, in order.
+    pub inputs: Vec<StoredInput>,
+}

@@ -338,8 +338,15 @@ fn xapi_statements_follow_cmi5_rules() {
     let record = f.store.attempt(id).expect("attempt");
     let inputs = f.store.inputs(id).expect("inputs");
     let ruleset_of = |rule: &str| f.catalog.rule(rule).map(|(s, _)| s.id.clone());
-    let statements =
-        xapi::attempt_statements(&config, &record, &f.scenario.scenario, &inputs, &ruleset_of);
+    let trainee = f.store.trainee("1001").expect("read").expect("trainee");
+    let statements = xapi::attempt_statements(
+        &config,
+        &trainee,
+        &record,
+        &f.scenario.scenario,
+        &inputs,
+        &ruleset_of,
+    );
     let verbs: Vec<&str> = statements
         .iter()
         .map(|s| s["verb"]["id"].as_str().expect("verb"))
@@ -383,25 +390,86 @@ fn xapi_statements_follow_cmi5_rules() {
         statements[3]["result"],
         serde_json::json!({"completion": true, "duration": "PT1M20S"})
     );
+    // The verdict's result is cmi5's, plus result extensions holding the whole attempt
+    // (checked below).
+    let mut result = statements[4]["result"].clone();
+    let detail = result
+        .as_object_mut()
+        .and_then(|r| r.remove("extensions"))
+        .expect("result extensions");
     assert_eq!(
-        statements[4]["result"],
+        result,
         serde_json::json!({"score": {"scaled": 1.0, "raw": 26, "min": -25, "max": 26}, "success": true, "completion": true, "duration": "PT1M20S"})
+    );
+    let ext = |name: &str| {
+        detail[format!("https://lms.example.org/silent-slavery/xapi/extensions/{name}")].clone()
+    };
+    assert_eq!(ext("started"), "2026-11-03T09:00:00.000Z");
+    assert_eq!(ext("finished"), "2026-11-03T09:01:20.000Z");
+    assert_eq!(ext("ending"), serde_json::json!(record.ending));
+    assert_eq!(
+        ext("score"),
+        serde_json::to_value(&record.score).expect("json")
+    );
+    assert_eq!(
+        ext("pass-rule"),
+        serde_json::to_value(&record.pass_rule).expect("json")
+    );
+    let carried = ext("inputs");
+    let carried = carried.as_array().expect("inputs");
+    assert_eq!(carried.len(), BEST.len());
+    for (held, stored) in carried.iter().zip(&inputs) {
+        assert_eq!(held["seq"], stored.seq);
+        assert_eq!(held["step"], stored.step.as_str());
+        assert_eq!(
+            held["input"],
+            serde_json::to_value(&stored.input).expect("json")
+        );
+        assert_eq!(
+            held["events"],
+            serde_json::to_value(&stored.events).expect("json")
+        );
+    }
+    // Who and where: the name beside the account, the unit as the team, how identified.
+    assert_eq!(statements[4]["actor"]["name"], "Ann Example");
+    assert_eq!(statements[4]["context"]["team"]["name"], "North");
+    assert_eq!(
+        statements[4]["context"]["extensions"]["https://lms.example.org/silent-slavery/xapi/extensions/identified-by"],
+        "command_line"
     );
     assert_eq!(statements[4]["timestamp"], "2026-11-03T09:01:20Z");
     // Ids are fixed by the attempt: building again gives the same ones.
-    let again =
-        xapi::attempt_statements(&config, &record, &f.scenario.scenario, &inputs, &ruleset_of);
+    let again = xapi::attempt_statements(
+        &config,
+        &trainee,
+        &record,
+        &f.scenario.scenario,
+        &inputs,
+        &ruleset_of,
+    );
     assert_eq!(statements, again);
 
     let hashed = XapiConfig {
         pseudonymise_key: Some(b"unit secret".to_vec()),
         ..config
     };
-    let s = xapi::attempt_statements(&hashed, &record, &f.scenario.scenario, &inputs, &ruleset_of);
+    let s = xapi::attempt_statements(
+        &hashed,
+        &trainee,
+        &record,
+        &f.scenario.scenario,
+        &inputs,
+        &ruleset_of,
+    );
     let name = s[0]["actor"]["account"]["name"].as_str().expect("name");
     assert_eq!(name.len(), 64);
     assert_ne!(name, "1001");
     assert_eq!(name, hashed.account_name("1001"));
+    // A name beside the keyed hash would undo it; the statements say they are pseudonymised.
+    assert!(s.iter().all(|st| st["actor"].get("name").is_none()));
+    assert!(s.iter().all(|st| st["context"]["extensions"]
+        ["https://lms.example.org/silent-slavery/xapi/extensions/pseudonymised"]
+        == true));
 }
 
 /// A store recorded before the decision summary columns existed (schema version 2) exports

@@ -1,4 +1,4 @@
-//! The home screen: the trainee's progress in each course, the scenarios with their status and best score, resume, review of any finished attempt, a question before "Start again" sets an unfinished attempt aside, and (for trainers) the author panel with broken files and the audit's findings.
+//! The home screen: the trainee's progress in each course, the scenarios with their status and best score (from this workstation and, when fetched, the learning record store), resume, review of any finished attempt, a question before "Start again" sets an unfinished attempt aside, and (for trainers) the author panel with broken files and the audit's findings.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -9,7 +9,8 @@ use silent_slavery_scenario::model::catalog::Catalog;
 use silent_slavery_scenario::play::score::Scaled;
 
 use crate::sim::{
-    CatalogResource, Courses, Results, ScenarioLibrary, Screen, Session, SimConfig, TraineeAction,
+    CatalogResource, Courses, HistoryState, Results, ScenarioLibrary, Screen, Session, SimConfig,
+    TraineeAction, TraineeHistory,
 };
 use crate::ui::frame::{Chrome, number_key, show};
 use crate::ui::intent::Intent;
@@ -175,6 +176,9 @@ pub struct ScenarioCard {
     pub status: ScenarioStatus,
     /// The trainee's finished attempts, newest first, each of which can be reviewed.
     pub finished: Vec<FinishedLine>,
+    /// Whether the standing comes from an attempt on another workstation (read from the
+    /// learning record store), not from this workstation's store.
+    pub elsewhere: bool,
 }
 
 /// The home screen's contents.
@@ -202,15 +206,38 @@ pub struct HomeView {
     pub audit: Vec<String>,
     /// A message to show, e.g. why something failed.
     pub notice: Option<String>,
+    /// Where the statuses come from, when a learning record store is configured: being
+    /// checked, included, or offline (this workstation's results only).
+    pub history: Option<String>,
     /// Whether trainers' tools are on (the author preview button).
     pub author: bool,
 }
 
-/// The home screen for the signed-in trainee: only their own attempts are read.
+/// What the home screen says about the trainee's results from other workstations.
+pub fn history_line(state: &HistoryState) -> Option<String> {
+    match state {
+        HistoryState::NoLrs => None,
+        HistoryState::Fetching => Some(
+            "Checking the learning record store for your results from other workstations…".into(),
+        ),
+        HistoryState::Fetched(n) => Some(format!(
+            "Your results from other workstations are included (the learning record store holds {n} finished attempt(s) of yours)."
+        )),
+        HistoryState::Offline(why) => Some(format!(
+            "Offline: the learning record store could not be reached, so only this workstation's results are shown. ({why})"
+        )),
+    }
+}
+
+/// The home screen for the signed-in trainee: only their own attempts are read, from this
+/// workstation's store and, when fetched, from the learning record store (`history`): those
+/// count towards statuses, best scores and course progress; only this workstation's can be
+/// resumed or reviewed.
 pub fn view(
     session: &Session,
     library: &ScenarioLibrary,
     store: &Store,
+    history: &TraineeHistory,
     courses: &[Course],
     author: bool,
     audit: Vec<String>,
@@ -225,6 +252,23 @@ pub fn view(
                 unit: String::new(),
             });
     let attempts = store.attempts_of(&trainee.staff_number).unwrap_or_default();
+    // The LRS holds this workstation's synced attempts too: each attempt counts once, and
+    // one held here is shown as from here.
+    let here: std::collections::BTreeSet<_> = attempts.iter().map(|a| a.id).collect();
+    let elsewhere: Vec<&AttemptRecord> = history
+        .attempts
+        .iter()
+        .filter(|a| {
+            history.staff_number.as_deref() == Some(trainee.staff_number.as_str())
+                && a.staff_number == trainee.staff_number
+                && !here.contains(&a.id)
+        })
+        .collect();
+    let everywhere: Vec<AttemptRecord> = attempts
+        .iter()
+        .chain(elsewhere.iter().copied())
+        .cloned()
+        .collect();
     let scenarios = library
         .playable()
         .iter()
@@ -237,13 +281,18 @@ pub fn view(
                 .iter()
                 .rev()
                 .find(|a| a.status == AttemptStatus::InProgress);
+            let of_scenario = |a: &&&AttemptRecord| a.scenario_id == s.scenario.id;
+            // Ties go to an attempt made here.
             let best = mine
                 .iter()
-                .filter(|a| a.status == AttemptStatus::Finished)
-                .map(|a| {
+                .map(|a| (*a, true))
+                .chain(elsewhere.iter().filter(of_scenario).map(|a| (*a, false)))
+                .filter(|(a, _)| a.status == AttemptStatus::Finished)
+                .map(|(a, here)| {
                     (
                         a.passed == Some(true),
                         scaled_score(a).unwrap_or(Scaled::ZERO),
+                        here,
                     )
                 })
                 .max();
@@ -258,11 +307,11 @@ pub fn view(
                 })
                 .collect();
             finished.reverse();
-            let status = match (unfinished, best) {
-                (Some(a), _) => ScenarioStatus::InProgress(a.id.to_string()),
-                (None, Some((true, s))) => ScenarioStatus::Passed(s),
-                (None, Some((false, s))) => ScenarioStatus::Failed(s),
-                (None, None) => ScenarioStatus::NotStarted,
+            let (status, from_elsewhere) = match (unfinished, best) {
+                (Some(a), _) => (ScenarioStatus::InProgress(a.id.to_string()), false),
+                (None, Some((true, s, here))) => (ScenarioStatus::Passed(s), !here),
+                (None, Some((false, s, here))) => (ScenarioStatus::Failed(s), !here),
+                (None, None) => (ScenarioStatus::NotStarted, false),
             };
             ScenarioCard {
                 id: s.scenario.id.clone(),
@@ -272,6 +321,7 @@ pub fn view(
                 minutes: s.scenario.estimated_minutes,
                 status,
                 finished,
+                elsewhere: from_elsewhere,
             }
         })
         .collect();
@@ -285,7 +335,7 @@ pub fn view(
             )
         },
         course: course_title(courses),
-        progress: course_progress(courses, &attempts),
+        progress: course_progress(courses, &everywhere),
         start_again: session.start_again.as_ref().map(|p| StartAgainQuestion {
             title: format!("Start “{}” again?", p.title),
             detail: format!(
@@ -300,6 +350,7 @@ pub fn view(
         broken: library.problems().iter().map(|d| d.render()).collect(),
         audit,
         notice: session.notice.clone(),
+        history: history_line(&history.state),
         author,
     }
 }
@@ -415,6 +466,9 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
     if let Some(notice) = &view.notice {
         ui.colored_label(ui.visuals().warn_fg_color, notice);
     }
+    if let Some(history) = &view.history {
+        ui.label(egui::RichText::new(history).weak());
+    }
     if let Some(question) = &view.start_again
         && let Some(answer) = start_again_question(ui, question)
     {
@@ -479,16 +533,7 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
                         ui.label(egui::RichText::new("(where you left off)").italics());
                     }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        let (label, resume) = match &card.status {
-                            ScenarioStatus::NotStarted => ("Not started".to_owned(), None),
-                            ScenarioStatus::InProgress(id) => ("In progress".to_owned(), Some(id)),
-                            ScenarioStatus::Passed(s) => {
-                                (format!("Passed, best {}", s.percent_short()), None)
-                            }
-                            ScenarioStatus::Failed(s) => {
-                                (format!("Not passed yet, best {}", s.percent_short()), None)
-                            }
-                        };
+                        let (label, resume) = status_label(card);
                         if let Some(id) = resume
                             && ui.button("Resume").clicked()
                         {
@@ -579,11 +624,30 @@ fn start_again_question(ui: &egui::Ui, question: &StartAgainQuestion) -> Option<
     answer
 }
 
+/// A card's status as the trainee reads it, and the attempt to resume if any.
+pub fn status_label(card: &ScenarioCard) -> (String, Option<&String>) {
+    let from = if card.elsewhere {
+        " (on another workstation)"
+    } else {
+        ""
+    };
+    match &card.status {
+        ScenarioStatus::NotStarted => ("Not started".to_owned(), None),
+        ScenarioStatus::InProgress(id) => ("In progress".to_owned(), Some(id)),
+        ScenarioStatus::Passed(s) => (format!("Passed, best {}{from}", s.percent_short()), None),
+        ScenarioStatus::Failed(s) => (
+            format!("Not passed yet, best {}{from}", s.percent_short()),
+            None,
+        ),
+    }
+}
+
 fn system(
     mut contexts: EguiContexts,
     session: Res<Session>,
     library: Res<ScenarioLibrary>,
     results: Res<Results>,
+    history: Res<TraineeHistory>,
     config: Res<SimConfig>,
     courses: Res<Courses>,
     catalog: Res<CatalogResource>,
@@ -603,12 +667,19 @@ fn system(
     // Arriving at the home screen (the state changed since this system last ran) brings
     // the card of where the trainee left off into view, once.
     let arrived = screen.is_changed();
-    if cached.is_none() || arrived || session.is_changed() || library.is_changed() {
+    // A history read from the LRS arriving changes it too.
+    if cached.is_none()
+        || arrived
+        || session.is_changed()
+        || library.is_changed()
+        || history.is_changed()
+    {
         *cached = match results.0.lock() {
             Ok(store) => Some(view(
                 &session,
                 &library,
                 &store,
+                &history,
                 &courses.0,
                 config.author,
                 audit.clone().unwrap_or_default(),

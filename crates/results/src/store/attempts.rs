@@ -46,19 +46,7 @@ impl Store {
         if !known {
             return Err(StoreError::UnknownTrainee(staff_number.to_owned()));
         }
-        tx.execute(
-            "INSERT OR IGNORE INTO scenario_versions
-             (content_hash, scenario_id, version, scenario_json, bounds_json, stored_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                scenario.content_hash(),
-                s.id,
-                s.version,
-                to_json(s),
-                to_json(&scenario.bounds),
-                timestamp(at)
-            ],
-        )?;
+        insert_version(&tx, scenario, at)?;
         tx.execute(
             "INSERT INTO attempts (id, staff_number, scenario_id, scenario_version, content_hash,
                  rulesets, pass_ruleset, seed, started_at, status, pass_rule, identified_by)
@@ -137,33 +125,7 @@ impl Store {
             .optional()?
             .unwrap_or_default()
         };
-        let at_text = timestamp(at);
-        let summary = DecisionSummary::of(Some(input), events);
-        let kind = match input {
-            Input::Flag(_) => "flag",
-            Input::Unflag(_) => "unflag",
-            Input::Choose(_) => "choice",
-            Input::Continue => "continue",
-        };
-        tx.execute(
-            "INSERT INTO attempt_inputs (attempt_id, seq, at, kind, step, input_json, events_json,
-                 option, upheld, breached, points, ms_since_previous)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                id,
-                seq,
-                at_text,
-                kind,
-                step,
-                to_json(input),
-                to_json(&events),
-                summary.option,
-                summary.upheld,
-                summary.breached,
-                summary.points,
-                millis_between(&previous_at, &at_text)
-            ],
-        )?;
+        insert_input(&tx, &id, seq, &previous_at, at, step, input, events)?;
         if let Some(score) = finished {
             let ending = events.iter().find_map(|e| match e {
                 Event::AttemptFinished { ending, .. } => Some(ending.clone()),
@@ -176,25 +138,12 @@ impl Store {
                     id,
                     timestamp(at),
                     ending,
-                    score.outcome.map(|o| format!("{o:?}")),
+                    outcome_text(score),
                     score.passed,
                     to_json(score)
                 ],
             )?;
-            for r in &score.rulesets {
-                tx.execute(
-                    "INSERT INTO attempt_scores (attempt_id, ruleset, ruleset_version, raw, min, max, scaled, passed)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![id, r.ruleset, r.ruleset_version, r.raw, r.min, r.max, r.scaled, r.passed],
-                )?;
-                for b in &r.critical_breaches {
-                    tx.execute(
-                        "INSERT INTO critical_breaches (attempt_id, ruleset, rule, step, option)
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![id, r.ruleset, b.rule, b.step, b.option],
-                    )?;
-                }
-            }
+            insert_scores(&tx, &id, score)?;
         }
         tx.commit()?;
         Ok(())
@@ -558,4 +507,98 @@ pub struct StoreContents {
     pub statements_waiting: i64,
     /// xAPI statements the LRS rejected.
     pub statements_rejected: i64,
+}
+
+/// How the `outcome` column holds a score's outcome.
+pub(super) fn outcome_text(score: &AttemptScore) -> Option<String> {
+    score.outcome.map(|o| format!("{o:?}"))
+}
+
+/// Writes input `seq` of attempt `id`, made at `at` after the input (or start) stored as
+/// `previous_at`, with the decision summary the exports read.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn insert_input(
+    tx: &rusqlite::Transaction<'_>,
+    id: &str,
+    seq: u32,
+    previous_at: &str,
+    at: OffsetDateTime,
+    step: &str,
+    input: &Input,
+    events: &[Event],
+) -> Result<(), StoreError> {
+    let at_text = timestamp(at);
+    let summary = DecisionSummary::of(Some(input), events);
+    let kind = match input {
+        Input::Flag(_) => "flag",
+        Input::Unflag(_) => "unflag",
+        Input::Choose(_) => "choice",
+        Input::Continue => "continue",
+    };
+    tx.execute(
+        "INSERT INTO attempt_inputs (attempt_id, seq, at, kind, step, input_json, events_json,
+             option, upheld, breached, points, ms_since_previous)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            id,
+            seq,
+            at_text,
+            kind,
+            step,
+            to_json(input),
+            to_json(&events),
+            summary.option,
+            summary.upheld,
+            summary.breached,
+            summary.points,
+            millis_between(previous_at, &at_text)
+        ],
+    )?;
+    Ok(())
+}
+
+/// Writes a finished attempt's score per ruleset and its critical breaches.
+pub(super) fn insert_scores(
+    tx: &rusqlite::Transaction<'_>,
+    id: &str,
+    score: &AttemptScore,
+) -> Result<(), StoreError> {
+    for r in &score.rulesets {
+        tx.execute(
+            "INSERT INTO attempt_scores (attempt_id, ruleset, ruleset_version, raw, min, max, scaled, passed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![id, r.ruleset, r.ruleset_version, r.raw, r.min, r.max, r.scaled, r.passed],
+        )?;
+        for b in &r.critical_breaches {
+            tx.execute(
+                "INSERT INTO critical_breaches (attempt_id, ruleset, rule, step, option)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, r.ruleset, b.rule, b.step, b.option],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Pins a scenario version (kept as it is when already pinned).
+pub(super) fn insert_version(
+    tx: &rusqlite::Transaction<'_>,
+    scenario: &LoadedScenario,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let s = &scenario.scenario;
+    tx.execute(
+        "INSERT OR IGNORE INTO scenario_versions
+         (content_hash, scenario_id, version, scenario_json, bounds_json, stored_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            scenario.content_hash(),
+            s.id,
+            s.version,
+            to_json(s),
+            to_json(&scenario.bounds),
+            timestamp(at)
+        ],
+    )?;
+    Ok(())
 }

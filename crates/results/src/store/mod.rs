@@ -10,6 +10,7 @@
 mod attempts;
 mod changed;
 mod decisions;
+mod import;
 mod outbox;
 mod schema;
 mod stats;

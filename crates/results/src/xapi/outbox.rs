@@ -8,7 +8,7 @@
 //! backoff and the statements stay queued; a 4xx rejection is kept with the LRS's reason and
 //! reported, never dropped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -16,10 +16,11 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::attempt::AttemptStatus;
+use crate::attempt::{AttemptStatus, Trainee};
 use crate::export::{ExportError, Selection};
 use crate::store::{OutboxCursor, OutboxStatus, PendingStatement, Store, StoreError};
-use crate::xapi::statements::{XapiConfig, attempt_statements};
+use crate::xapi::statements::{XapiConfig, attempt_statements, version_statement};
+use silent_slavery_scenario::load::loaded::LoadedScenario;
 use silent_slavery_scenario::model::catalog::Catalog;
 
 /// The xAPI version header every request carries (xAPI 1.0.3, Communication 6.2).
@@ -28,38 +29,75 @@ pub const XAPI_VERSION: &str = "1.0.3";
 pub const BATCH: usize = 50;
 
 /// Builds the statements of finished attempts from the store, keeping each pinned scenario
-/// version it reads.
+/// version and trainee it reads, and the scenario versions whose statement it has made.
 struct StatementBuilder<'a> {
     store: &'a Store,
     catalog: &'a Catalog,
     config: &'a XapiConfig,
-    scenarios: BTreeMap<String, silent_slavery_scenario::model::scenario::Scenario>,
+    scenarios: BTreeMap<String, LoadedScenario>,
+    trainees: BTreeMap<String, Trainee>,
+    versions_made: BTreeSet<String>,
 }
 
-impl StatementBuilder<'_> {
+impl<'a> StatementBuilder<'a> {
+    fn new(store: &'a Store, catalog: &'a Catalog, config: &'a XapiConfig) -> Self {
+        StatementBuilder {
+            store,
+            catalog,
+            config,
+            scenarios: BTreeMap::new(),
+            trainees: BTreeMap::new(),
+            versions_made: BTreeSet::new(),
+        }
+    }
+
+    /// The attempt's statements, led by its scenario version's statement the first time
+    /// this builder meets that version.
     fn statements(
         &mut self,
         attempt: &crate::attempt::AttemptRecord,
     ) -> Result<Vec<Value>, ExportError> {
         if !self.scenarios.contains_key(&attempt.content_hash) {
             let pinned = self.store.pinned_scenario(&attempt.content_hash)?;
-            self.scenarios
-                .insert(attempt.content_hash.clone(), pinned.scenario);
+            self.scenarios.insert(attempt.content_hash.clone(), pinned);
+        }
+        if !self.trainees.contains_key(&attempt.staff_number) {
+            // An attempt always has its trainee (a foreign key); a damaged store without one
+            // still gets statements, with no name or unit.
+            let trainee = self
+                .store
+                .trainee(&attempt.staff_number)?
+                .unwrap_or_else(|| Trainee {
+                    staff_number: attempt.staff_number.clone(),
+                    name: String::new(),
+                    unit: String::new(),
+                });
+            self.trainees.insert(attempt.staff_number.clone(), trainee);
         }
         let inputs = self.store.inputs(attempt.id)?;
         let catalog = self.catalog;
         let ruleset_of = |rule: &str| catalog.rule(rule).map(|(set, _)| set.id.clone());
-        Ok(attempt_statements(
+        let scenario = &self.scenarios[&attempt.content_hash];
+        let mut out = Vec::new();
+        if attempt.status == AttemptStatus::Finished
+            && self.versions_made.insert(attempt.content_hash.clone())
+        {
+            out.push(version_statement(self.config, scenario));
+        }
+        out.extend(attempt_statements(
             self.config,
+            &self.trainees[&attempt.staff_number],
             attempt,
-            &self.scenarios[&attempt.content_hash],
+            &scenario.scenario,
             &inputs,
             &ruleset_of,
-        ))
+        ));
+        Ok(out)
     }
 }
 
-/// The statements of the selected finished attempts, in attempt order.
+/// The statements of the selected finished attempts, in attempt order, each scenario
+/// version's statement ([`version_statement`]) before the first attempt played on it.
 ///
 /// # Errors
 /// [`ExportError`] when the store cannot be read.
@@ -75,12 +113,7 @@ pub fn statements_for(
         .into_iter()
         .map(|t| (t.staff_number, t.unit))
         .collect();
-    let mut builder = StatementBuilder {
-        store,
-        catalog,
-        config,
-        scenarios: BTreeMap::new(),
-    };
+    let mut builder = StatementBuilder::new(store, catalog, config);
     let mut out = Vec::new();
     for attempt in store.all_attempts()? {
         let unit = units.get(&attempt.staff_number).map_or("", String::as_str);
@@ -93,8 +126,9 @@ pub fn statements_for(
     Ok(out)
 }
 
-/// Queues the statements of every finished attempt not yet queued. Returns how many
-/// statements were added.
+/// Queues the statements of every finished attempt not yet queued, each scenario version's
+/// statement with the first attempt played on it (a version queued before is left as it
+/// is). Returns how many statements were added.
 ///
 /// # Errors
 /// [`ExportError`] when the store cannot be read or written.
@@ -103,12 +137,7 @@ pub fn queue_finished_attempts(
     catalog: &Catalog,
     config: &XapiConfig,
 ) -> Result<usize, ExportError> {
-    let mut builder = StatementBuilder {
-        store,
-        catalog,
-        config,
-        scenarios: BTreeMap::new(),
-    };
+    let mut builder = StatementBuilder::new(store, catalog, config);
     let mut added = 0;
     for id in store.attempts_not_queued()? {
         let attempt = store.attempt(id)?;
@@ -197,6 +226,19 @@ impl Default for Backoff {
             timeout: Duration::from_secs(20),
         }
     }
+}
+
+/// The most one page of statements read from an LRS may hold: 64 MiB.
+pub(crate) const PAGE_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What one GET of a page of statements got ([`Lrs::get_page`]).
+pub(crate) enum PageAnswer {
+    /// The body of a 2xx answer.
+    Page(String),
+    /// A 4xx answer: the request itself is refused (credentials, address, query).
+    Refused(String),
+    /// No usable answer now: no connection, a timeout, a 5xx, a body cut short.
+    Unavailable(String),
 }
 
 enum Answer {
@@ -290,6 +332,56 @@ impl Lrs {
                     // About the connection (credentials, address, rate): nothing is wrong with
                     // the statements, so they stay queued.
                     _ => Answer::Unavailable(reason),
+                }
+            }
+        }
+    }
+
+    /// The endpoint's `statements` resource (`…/xAPI/statements`).
+    pub(crate) fn statements_url(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// One GET of a statement result page at `url` with `query` pairs added (encoded by
+    /// ureq): the body as text when the LRS answers 2xx. A 4xx answer (credentials, a
+    /// query it refuses) is [`PageAnswer::Refused`] and not worth trying again; no
+    /// connection, no answer in time, a 5xx or a body cut short is
+    /// [`PageAnswer::Unavailable`].
+    pub(crate) fn get_page(&self, url: &str, query: &[(&str, &str)]) -> PageAnswer {
+        let request = self
+            .agent
+            .get(url)
+            .query_pairs(query.iter().copied())
+            .header("Authorization", &self.authorization)
+            .header("X-Experience-API-Version", XAPI_VERSION);
+        match request.call() {
+            Err(e) => PageAnswer::Unavailable(e.to_string()),
+            Ok(mut response) => {
+                let status = response.status().as_u16();
+                // A page is read whole, but never more than this: a statement result is
+                // bounded by the LRS's page size, and anything bigger is not one.
+                let body = response
+                    .body_mut()
+                    .with_config()
+                    .limit(PAGE_LIMIT_BYTES)
+                    .read_to_string();
+                match (status, body) {
+                    (200..=299, Ok(text)) => PageAnswer::Page(text),
+                    (200..=299, Err(e)) => {
+                        PageAnswer::Unavailable(format!("the page was cut short: {e}"))
+                    }
+                    (_, body) => {
+                        let text = body.unwrap_or_default();
+                        let reason = format!(
+                            "HTTP {status}: {}",
+                            text.chars().take(2000).collect::<String>()
+                        );
+                        if (400..500).contains(&status) && status != 408 && status != 429 {
+                            PageAnswer::Refused(reason)
+                        } else {
+                            PageAnswer::Unavailable(reason)
+                        }
+                    }
                 }
             }
         }

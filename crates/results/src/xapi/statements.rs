@@ -4,13 +4,23 @@
 //! cmi5's verbs, categories and result rules (cmi5 section 9.3) so an LRS report built for
 //! cmi5 reads them. Statement ids are UUID v5 of the attempt id and the statement's place
 //! in it: the same attempt always yields the same ids, so re-sending is idempotent.
+//!
+//! The statements carry everything the reports and exports read from a store, so that
+//! they can be rebuilt from the LRS alone (docs/exports.md, "Reading from an LRS"): the
+//! trainee's name (the actor's `name`, left out when pseudonymised) and unit
+//! (`context.team`), how they were identified, and on the `passed` or `failed` statement the
+//! whole score, the pass rule, the ending and every input with its events (result
+//! extensions). The scenario version itself travels once, in a statement of its own
+//! ([`version_statement`]).
 
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-use crate::attempt::{AttemptRecord, AttemptStatus, StoredInput};
+use crate::attempt::{AttemptRecord, AttemptStatus, StoredInput, Trainee};
+use crate::store::timestamp as stored_time;
+use silent_slavery_scenario::load::loaded::LoadedScenario;
 use silent_slavery_scenario::model::scenario::{Scenario, Step};
 
 /// cmi5's category marking a statement as cmi5-defined (cmi5 section 9.6.2.1).
@@ -21,6 +31,13 @@ pub const MOVEON_CATEGORY: &str = "https://w3id.org/xapi/cmi5/context/categories
 pub const SESSION_EXTENSION: &str = "https://w3id.org/xapi/cmi5/context/extensions/sessionid";
 /// The language tag of every language map.
 pub const LANGUAGE: &str = "en-GB";
+/// The account name of the product itself, the actor of [`version_statement`]s.
+pub const PRODUCT_ACCOUNT: &str = "silent-slavery-trainer";
+/// The timestamp of every [`version_statement`]: the Unix epoch, as a version has no time
+/// of its own and every workstation must make the same statement.
+pub const VERSION_TIMESTAMP: &str = "1970-01-01T00:00:00Z";
+/// The platform every statement names (`context.platform`).
+pub const PLATFORM: &str = "Silent Slavery Trainer";
 
 /// Where statements point and who they are about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,6 +207,95 @@ impl XapiConfig {
     fn iri(&self, path: &str) -> String {
         format!("{}/{path}", self.activity_base.trim_end_matches('/'))
     }
+
+    /// The IRI of one of this product's extensions, `ACTIVITY_BASE/xapi/extensions/NAME`.
+    pub fn extension(&self, name: &str) -> String {
+        self.iri(&format!("xapi/extensions/{name}"))
+    }
+
+    /// The activity id of a scenario, `ACTIVITY_BASE/scenarios/ID`.
+    pub fn scenario_activity(&self, scenario_id: &str) -> String {
+        self.iri(&format!("scenarios/{scenario_id}"))
+    }
+
+    /// The activity id of one version of a scenario,
+    /// `ACTIVITY_BASE/scenarios/ID/versions/CONTENT_HASH`.
+    pub fn version_activity(&self, scenario_id: &str, content_hash: &str) -> String {
+        self.iri(&format!("scenarios/{scenario_id}/versions/{content_hash}"))
+    }
+
+    /// The verb of [`version_statement`]s, `ACTIVITY_BASE/xapi/verbs/defined`.
+    pub fn defined_verb(&self) -> String {
+        self.iri("xapi/verbs/defined")
+    }
+
+    /// Whether statements name trainees by a keyed hash instead of their staff number.
+    pub fn pseudonymised(&self) -> bool {
+        self.pseudonymise_key.is_some()
+    }
+}
+
+/// The id of the statement that carries a scenario version ([`version_statement`]): UUID v5
+/// (URL namespace) of the version's activity id, so every workstation makes the same one and
+/// a reader can ask the LRS for it directly.
+pub fn version_statement_id(config: &XapiConfig, scenario_id: &str, content_hash: &str) -> String {
+    Uuid::new_v5(
+        &Uuid::NAMESPACE_URL,
+        config
+            .version_activity(scenario_id, content_hash)
+            .as_bytes(),
+    )
+    .to_string()
+}
+
+/// The statement that carries one scenario version exactly as attempts were played on it:
+/// the product (an account named [`PRODUCT_ACCOUNT`]) `defined` the activity
+/// `ACTIVITY_BASE/scenarios/ID/versions/CONTENT_HASH`, whose definition's extensions hold
+/// the scenario (`…/xapi/extensions/scenario`) and its best and worst scores per ruleset
+/// (`…/xapi/extensions/score-bounds`), as the store pins them.
+///
+/// Every workstation that played the version makes the same statement under the same id
+/// ([`version_statement_id`]), so the copies after the first are the same statement and an
+/// LRS keeps one. Its timestamp is therefore fixed, [`VERSION_TIMESTAMP`]: left out, the LRS
+/// would set it to the time of each copy (xAPI 1.0.3 Data 2.4.7), and an LRS that compares
+/// timestamps (Ralph does) would take every re-send for a different statement (409).
+pub fn version_statement(config: &XapiConfig, scenario: &LoadedScenario) -> Value {
+    let s = &scenario.scenario;
+    let hash = scenario.content_hash();
+    json!({
+        "id": version_statement_id(config, &s.id, hash),
+        "actor": {
+            "objectType": "Agent",
+            "name": PLATFORM,
+            "account": { "homePage": config.home_page, "name": PRODUCT_ACCOUNT },
+        },
+        "verb": {
+            "id": config.defined_verb(),
+            "display": { LANGUAGE: "defined" },
+        },
+        "object": {
+            "objectType": "Activity",
+            "id": config.version_activity(&s.id, hash),
+            "definition": {
+                "name": { LANGUAGE: format!("{}, version {}", s.title, s.version) },
+                "type": "http://adlnet.gov/expapi/activities/simulation",
+                "extensions": {
+                    config.extension("scenario"): s,
+                    config.extension("score-bounds"): scenario.bounds,
+                },
+            },
+        },
+        "timestamp": VERSION_TIMESTAMP,
+        "context": {
+            "language": LANGUAGE,
+            "platform": PLATFORM,
+            "contextActivities": { "parent": [{ "id": config.scenario_activity(&s.id) }] },
+            "extensions": {
+                config.extension("scenario-version"): s.version,
+                config.extension("content-hash"): hash,
+            },
+        },
+    })
 }
 
 /// An ISO 8601 duration with at most two decimals of seconds, e.g. `PT1H2M3.25S`
@@ -262,9 +368,12 @@ fn best_option<'a>(
 /// decision, completed, passed or failed, terminated. An unfinished attempt yields none
 /// (it has nothing to report yet).
 ///
+/// `trainee` gives the name (the actor's `name`, unless pseudonymised) and the unit
+/// (`context.team`, an identified Group whose account is the unit under the home page).
 /// `ruleset_of` maps a rule id to its ruleset id (from the catalogue).
 pub fn attempt_statements(
     config: &XapiConfig,
+    trainee: &Trainee,
     attempt: &AttemptRecord,
     scenario: &Scenario,
     inputs: &[StoredInput],
@@ -275,7 +384,7 @@ pub fn attempt_statements(
     else {
         return Vec::new();
     };
-    let b = Builder::new(config, attempt, scenario);
+    let b = Builder::new(config, trainee, attempt, scenario);
     let mut out = vec![b.initialized()];
     let mut previous = attempt.started_at;
     for input in inputs {
@@ -284,7 +393,7 @@ pub fn attempt_statements(
     }
     let duration = (finished_at - attempt.started_at).as_seconds_f64();
     out.push(b.completed(finished_at, duration));
-    out.extend(b.verdict(score, finished_at, duration));
+    out.extend(b.verdict(score, finished_at, duration, inputs));
     out.push(b.terminated(finished_at, duration));
     out
 }
@@ -297,35 +406,61 @@ struct Builder<'a> {
     actor: Value,
     activity: Value,
     extensions: Value,
+    team: Option<Value>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(config: &'a XapiConfig, attempt: &'a AttemptRecord, scenario: &'a Scenario) -> Self {
+    fn new(
+        config: &'a XapiConfig,
+        trainee: &Trainee,
+        attempt: &'a AttemptRecord,
+        scenario: &'a Scenario,
+    ) -> Self {
+        let mut actor = json!({
+            "objectType": "Agent",
+            "account": {
+                "homePage": config.home_page,
+                "name": config.account_name(&attempt.staff_number),
+            },
+        });
+        // A name beside a keyed hash would undo the pseudonymisation.
+        if !config.pseudonymised() && !trainee.name.is_empty() {
+            actor["name"] = Value::String(trainee.name.clone());
+        }
+        let mut extensions = json!({
+            config.extension("scenario-version"): attempt.scenario_version,
+            config.extension("content-hash"): attempt.content_hash,
+            config.extension("rulesets"): attempt.rulesets,
+            config.extension("pass-ruleset"): attempt.pass_ruleset,
+            config.extension("seed"): attempt.seed.to_string(),
+            SESSION_EXTENSION: attempt.id.to_string(),
+        });
+        if let Some(identified_by) = attempt.identified_by {
+            extensions[config.extension("identified-by")] = json!(identified_by.as_str());
+        }
+        if config.pseudonymised() {
+            extensions[config.extension("pseudonymised")] = json!(true);
+        }
+        let team = (!trainee.unit.is_empty()).then(|| {
+            json!({
+                "objectType": "Group",
+                "name": trainee.unit,
+                "account": { "homePage": config.home_page, "name": trainee.unit },
+            })
+        });
         Builder {
-            actor: json!({
-                "objectType": "Agent",
-                "account": {
-                    "homePage": config.home_page,
-                    "name": config.account_name(&attempt.staff_number),
-                },
-            }),
+            actor,
             activity: json!({
                 "objectType": "Activity",
-                "id": config.iri(&format!("scenarios/{}", scenario.id)),
+                "id": config.scenario_activity(&scenario.id),
                 "definition": {
                     "name": { LANGUAGE: scenario.title },
                     "description": { LANGUAGE: scenario.summary },
                     "type": "http://adlnet.gov/expapi/activities/simulation",
                 },
             }),
-            extensions: json!({
-                config.iri("xapi/extensions/scenario-version"): attempt.scenario_version,
-                config.iri("xapi/extensions/content-hash"): attempt.content_hash,
-                config.iri("xapi/extensions/rulesets"): attempt.rulesets,
-                config.iri("xapi/extensions/pass-ruleset"): attempt.pass_ruleset,
-                config.iri("xapi/extensions/seed"): attempt.seed.to_string(),
-                SESSION_EXTENSION: attempt.id.to_string(),
-            }),
+            extensions,
+            team,
             config,
             attempt,
             scenario,
@@ -354,9 +489,12 @@ impl<'a> Builder<'a> {
         let mut context = json!({
             "registration": self.attempt.id.to_string(),
             "language": LANGUAGE,
-            "platform": "Silent Slavery Trainer",
+            "platform": PLATFORM,
             "extensions": self.extensions,
         });
+        if let Some(team) = &self.team {
+            context["team"] = team.clone();
+        }
         if !activities.is_empty() {
             context["contextActivities"] = Value::Object(activities);
         }
@@ -436,12 +574,16 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// `passed` or `failed` with the score under the deciding ruleset.
+    /// `passed` or `failed` with the score under the deciding ruleset, and, as result
+    /// extensions, what the store keeps of the attempt: its start and finish as stored, the
+    /// ending, the whole score (every ruleset, critical breaches, identification), the pass
+    /// rule and every input with its events.
     fn verdict(
         &self,
         score: &silent_slavery_scenario::play::score::AttemptScore,
         finished_at: time::OffsetDateTime,
         duration: f64,
+        inputs: &[StoredInput],
     ) -> Option<Value> {
         let r = score.ruleset(&score.pass_ruleset)?;
         let raw = r.raw.clamp(r.min, r.max);
@@ -450,6 +592,25 @@ impl<'a> Builder<'a> {
         // keeps the signed points between `min` and `max`.
         let scaled = r.scaled_score();
         let passed = self.attempt.passed == Some(true);
+        let extension = |name: &str| self.config.extension(name);
+        let mut detail = json!({
+            extension("started"): stored_time(self.attempt.started_at),
+            extension("finished"): stored_time(finished_at),
+            extension("score"): score,
+            extension("inputs"): inputs.iter().map(|i| json!({
+                "seq": i.seq,
+                "at": stored_time(i.at),
+                "step": i.step,
+                "input": i.input,
+                "events": i.events,
+            })).collect::<Vec<_>>(),
+        });
+        if let Some(ending) = &self.attempt.ending {
+            detail[extension("ending")] = json!(ending);
+        }
+        if let Some(pass_rule) = &self.attempt.pass_rule {
+            detail[extension("pass-rule")] = json!(pass_rule);
+        }
         Some(json!({
             "id": self.id(if passed { "passed" } else { "failed" }),
             "actor": self.actor,
@@ -465,6 +626,7 @@ impl<'a> Builder<'a> {
                 "success": passed,
                 "completion": true,
                 "duration": iso_duration(duration),
+                "extensions": detail,
             },
             "context": self.context(&[CMI5_CATEGORY, MOVEON_CATEGORY], false),
             "timestamp": timestamp(finished_at),
