@@ -6,7 +6,8 @@
 //! measured: one real attempt at a shipped scenario is recorded and its statements built;
 //! its `passed` statement is copied N times, each copy a different attempt (registration,
 //! statement id; 200 trainees in twenty units), and sent with the scenario version's
-//! statement to a fresh Ralph in batches of 500.
+//! statement to a fresh Ralph in batches of 500; that Ralph serves pages as large as the reader
+//! asks for (500; its default is 100).
 
 use std::path::Path;
 use std::process::Command;
@@ -132,7 +133,10 @@ fn main() {
         .build()
         .into();
     for n in sizes {
-        let ralph = Ralph::start(&work.path().join(format!("lrs-{n}")));
+        let ralph = Ralph::start_paged(
+            &work.path().join(format!("lrs-{n}")),
+            silent_slavery_results::xapi::read::PAGE_SIZE,
+        );
         let setup = Instant::now();
         post(&agent, &ralph, std::slice::from_ref(&version));
         let mut batch = Vec::with_capacity(BATCH);

@@ -60,6 +60,10 @@ export RALPH_RUNSERVER_PORT="$PORT"
 export RALPH_RUNSERVER_AUTH_BACKENDS=basic
 export RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH="$DIR"
 export RALPH_BACKENDS__DATA__FS__DEFAULT_DIRECTORY_PATH="$DIR"
+# Statements a page may hold (Ralph's default is 100): the scale bench asks for more.
+if [ -n "${SILENT_SLAVERY_RALPH_PAGE_LIMIT:-}" ]; then
+  export RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT="$SILENT_SLAVERY_RALPH_PAGE_LIMIT"
+fi
 # Ralph also reads ./.env: run from DIR so no stray .env is picked up.
 cd "$DIR"
 

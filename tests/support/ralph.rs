@@ -66,9 +66,28 @@ impl Ralph {
     }
 
     pub fn start_on(dir: &Path, port: u16) -> Ralph {
+        Ralph::start_with(dir, port, None)
+    }
+
+    /// A Ralph that sends up to `limit` statements a page (Ralph's default is 100), as an LRS
+    /// in service would: the scale bench's pages then match the reader's `limit`.
+    #[allow(dead_code)]
+    pub fn start_paged(dir: &Path, limit: usize) -> Ralph {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        Ralph::start_with(dir, port, Some(limit))
+    }
+
+    fn start_with(dir: &Path, port: u16, page_limit: Option<usize>) -> Ralph {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let log = std::fs::File::create(dir.with_extension("log")).expect("log file");
-        let child = Command::new("bash")
+        let mut server = Command::new("bash");
+        if let Some(limit) = page_limit {
+            server.env("SILENT_SLAVERY_RALPH_PAGE_LIMIT", limit.to_string());
+        }
+        let child = server
             .arg(root.join("tests/support/ralph-server.sh"))
             .arg(dir)
             .arg(port.to_string())
