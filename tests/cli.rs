@@ -461,6 +461,64 @@ fn the_app_without_a_display_says_so_plainly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn the_app_says_where_it_looked_for_scenarios_and_which_lrs_settings_are_missing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = || {
+        let mut app = cli();
+        app.current_dir(dir.path())
+            .env("DISPLAY", ":4242")
+            .env("SILENT_SLAVERY_DB", dir.path().join("r.sqlite3"))
+            .env_remove("SILENT_SLAVERY_SCENARIOS")
+            .env_remove("SILENT_SLAVERY_LRS");
+        app
+    };
+    // Installed without its scenarios, run from a folder without them: not an empty screen.
+    let out = app().output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "no scenarios folder: looked in {}",
+            dir.path().join("scenarios").display()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--scenarios DIR"), "{stderr}");
+
+    let out = app()
+        .args(["--scenarios", "nowhere"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the scenarios folder nowhere does not exist"),
+        "{stderr}"
+    );
+
+    // Half the LRS settings: the message names the ones missing, and only those.
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let out = app()
+        .env("SILENT_SLAVERY_SCENARIOS", &shipped)
+        .env("SILENT_SLAVERY_LRS", "http://127.0.0.1:9/xAPI/")
+        .env("SILENT_SLAVERY_LRS_USER", "sync")
+        .env_remove("SILENT_SLAVERY_LRS_PASSWORD_FILE")
+        .env_remove("SILENT_SLAVERY_XAPI_HOME_PAGE")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "SILENT_SLAVERY_LRS_PASSWORD_FILE and SILENT_SLAVERY_XAPI_HOME_PAGE are not set"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SILENT_SLAVERY_LRS_USER"), "{stderr}");
+}
+
 #[test]
 fn reading_commands_refuse_a_store_that_does_not_exist() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -473,6 +531,60 @@ fn reading_commands_refuse_a_store_that_does_not_exist() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("there is no results store at"));
     assert!(!missing.exists(), "nothing was created");
+}
+
+#[test]
+fn store_check_counts_finished_attempts_no_sync_has_queued_yet() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("results.sqlite3");
+    record_attempt(
+        &db,
+        "roadside_minibus_dawn",
+        Path::new("tests/scripts/roadside_minibus_dawn_best.txt"),
+        0,
+        "North",
+    );
+    let check = || {
+        let out = cli()
+            .args(["store", "check", "--db"])
+            .arg(&db)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(
+        check().contains(
+            "xAPI statements: 0 waiting, 0 rejected; 1 finished attempt(s) not yet queued"
+        ),
+        "{}",
+        check()
+    );
+    // A sync with the LRS down queues them: they are then counted as waiting instead.
+    let password = dir.path().join("password");
+    std::fs::write(&password, "secret\n").expect("written");
+    let out = cli()
+        .args(["sync", "--lrs", "http://127.0.0.1:9/xAPI/", "--user", "u"])
+        .arg("--password-file")
+        .arg(&password)
+        .arg("--db")
+        .arg(&db)
+        .args(["--home-page", "https://learning.example.org"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let queued: i64 = rusqlite::Connection::open(&db)
+        .expect("store")
+        .query_row("SELECT COUNT(*) FROM xapi_outbox", [], |r| r.get(0))
+        .expect("count");
+    assert!(queued > 0);
+    assert!(
+        check().contains(&format!(
+            "xAPI statements: {queued} waiting, 0 rejected; 0 finished attempt(s) not yet queued"
+        )),
+        "{}",
+        check()
+    );
 }
 
 #[test]

@@ -567,6 +567,33 @@ fn a_new_staff_number_gives_name_unit_and_a_pin_twice() {
 }
 
 #[test]
+fn typing_into_the_unit_this_workstation_remembered_replaces_it() {
+    let form = std::cell::RefCell::new(sign_in::SignInForm {
+        unit: "North Response".into(),
+        ..Default::default()
+    });
+    let view = sign_in_view(
+        sign_in::SignInMode::Pin { min_digits: 4 },
+        SignInStage::Register {
+            staff_number: "7002".into(),
+        },
+    );
+    let mut h = harness(|ui| sign_in::widget(ui, &view, &mut form.borrow_mut()));
+    h.run();
+    h.get_all_by_value("North Response")
+        .next()
+        .expect("the unit field")
+        .focus();
+    h.run();
+    h.get_all_by_value("North Response")
+        .next()
+        .expect("the unit field")
+        .type_text("East Response");
+    h.run();
+    assert_eq!(form.borrow().unit, "East Response");
+}
+
+#[test]
 fn a_recorded_number_typed_with_another_name_asks_before_changing_the_record() {
     let form = std::cell::RefCell::new(sign_in::SignInForm::default());
     let view = sign_in_view(
@@ -1157,6 +1184,42 @@ fn the_home_screen_says_which_results_came_from_another_workstation_and_when_off
     h.get_by_label("Offline: the learning record store could not be reached, so only this workstation's results are shown. (io: Connection refused)");
     h.get_by_label("Passed, best 75.0%");
     assert_eq!(home::history_line(&HistoryState::NoLrs), None);
+}
+
+#[test]
+fn a_home_screen_with_nothing_to_play_says_so() {
+    use silent_slavery::ui::screens::home::{self, HomeView, ScenarioCard, ScenarioStatus};
+    let mut view = HomeView {
+        trainee: "C. Example (55), North".into(),
+        course: None,
+        progress: Vec::new(),
+        start_again: None,
+        left_off: None,
+        scroll_to_left_off: false,
+        scenarios: Vec::new(),
+        broken: Vec::new(),
+        audit: Vec::new(),
+        notice: None,
+        history: None,
+        author: false,
+    };
+    let mut h = harness(|ui| home::widget(ui, &view));
+    h.run();
+    h.get_by_label(home::NO_SCENARIOS);
+    drop(h);
+    view.scenarios.push(ScenarioCard {
+        id: "a".into(),
+        title: "Scenario a".into(),
+        subtitle: "Police response officer · a roadside".into(),
+        summary: "A summary.".into(),
+        minutes: 10,
+        status: ScenarioStatus::NotStarted,
+        finished: Vec::new(),
+        elsewhere: false,
+    });
+    let mut h = harness(|ui| home::widget(ui, &view));
+    h.run();
+    assert!(h.query_by_label(home::NO_SCENARIOS).is_none());
 }
 
 #[test]

@@ -37,6 +37,15 @@ pub struct Cli {
     /// data directory).
     #[arg(long, value_name = "PATH", id = "app_db")]
     db: Option<PathBuf>,
+    /// The scenarios folder the app plays, course definitions in its `courses/` (default:
+    /// `scenarios/` in the current folder, else beside the program).
+    #[arg(
+        long,
+        value_name = "DIR",
+        id = "app_scenarios",
+        env = "SILENT_SLAVERY_SCENARIOS"
+    )]
+    scenarios: Option<PathBuf>,
     /// Start the app with trainers' tools: the author preview (every step, every path's
     /// score). Not for trainees: it shows the answers.
     #[arg(long)]
@@ -103,7 +112,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
     .context("loading the catalogue")?;
     let Some(command) = cli.command else {
-        return crate::launch::run_app(Arc::new(catalog), cli.db.as_deref(), cli.author);
+        return crate::launch::run_app(
+            Arc::new(catalog),
+            cli.db.as_deref(),
+            cli.scenarios.as_deref(),
+            cli.author,
+        );
     };
     match command {
         Command::Validate(args) => validate::run(&args, &catalog),

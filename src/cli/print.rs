@@ -239,5 +239,45 @@ pub fn lrs_read_summary(
             report.pseudonymised
         );
     }
+    // An empty report looks like a course nobody took; say why it may be empty instead.
+    if report.statements == 0 {
+        out.push_str(
+            "warning: the LRS gave this user no statements at all: if the workstations have synced, check that this user may read the statements the workstations' user wrote (some LRSs let a user read only its own)\n",
+        );
+    } else if report.attempts == 0 && report.versions == 0 && report.foreign == report.statements {
+        out.push_str(
+            "warning: every statement read belongs to another product: check that --home-page and --activity-base are the ones the workstations send with\n",
+        );
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use silent_slavery_results::xapi::read::ReadReport;
+
+    use super::lrs_read_summary;
+
+    #[test]
+    fn a_read_that_found_nothing_of_ours_says_what_to_check() {
+        let nothing = lrs_read_summary("http://lrs/", &ReadReport::default());
+        assert!(nothing.contains("warning: the LRS gave this user no statements at all"));
+        let foreign = ReadReport {
+            pages: 1,
+            statements: 85,
+            foreign: 85,
+            ..ReadReport::default()
+        };
+        let foreign = lrs_read_summary("http://lrs/", &foreign);
+        assert!(foreign.contains("85 statement(s) of other tools left out"));
+        assert!(foreign.contains("check that --home-page and --activity-base"));
+        let ours = ReadReport {
+            pages: 1,
+            statements: 86,
+            foreign: 85,
+            versions: 1,
+            ..ReadReport::default()
+        };
+        assert!(!lrs_read_summary("http://lrs/", &ours).contains("warning"));
+    }
 }

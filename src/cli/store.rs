@@ -71,7 +71,7 @@ fn check(db: Option<&std::path::Path>) -> Result<ExitCode> {
     let (journal, synchronous) = store.durability()?;
     let c = store.contents()?;
     emit(&format!(
-        "{}: sound (integrity check ok)\n  journal mode {journal}, synchronous {}\n  {} trainee(s), {} attempt(s) ({} finished)\n  xAPI statements: {} waiting, {} rejected\n",
+        "{}: sound (integrity check ok)\n  journal mode {journal}, synchronous {}\n  {} trainee(s), {} attempt(s) ({} finished)\n  xAPI statements: {} waiting, {} rejected; {} finished attempt(s) not yet queued (the next sync queues and sends them)\n",
         path.display(),
         match synchronous {
             0 => "OFF",
@@ -83,7 +83,8 @@ fn check(db: Option<&std::path::Path>) -> Result<ExitCode> {
         c.attempts,
         c.finished,
         c.statements_waiting,
-        c.statements_rejected
+        c.statements_rejected,
+        c.finished_not_queued
     ))?;
     Ok(ExitCode::SUCCESS)
 }

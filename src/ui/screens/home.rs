@@ -213,6 +213,10 @@ pub struct HomeView {
     pub author: bool,
 }
 
+/// What the home screen says when there is nothing to play: the folder holds no scenario
+/// that loads (a trainer sees why in the author panel).
+pub const NO_SCENARIOS: &str = "There are no scenarios to play on this workstation: the scenarios folder holds none that load. Tell your trainer or IT desk.";
+
 /// What the home screen says about the trainee's results from other workstations.
 pub fn history_line(state: &HistoryState) -> Option<String> {
     match state {
@@ -475,6 +479,9 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
         intent = Some(answer);
     }
     ui.separator();
+    if view.scenarios.is_empty() {
+        ui.colored_label(ui.visuals().warn_fg_color, NO_SCENARIOS);
+    }
     if !view.broken.is_empty() {
         let heading = format!(
             "Author panel: {} problem(s) in scenario files; those scenarios are not listed until fixed",

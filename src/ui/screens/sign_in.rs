@@ -114,13 +114,22 @@ fn field(
     secret: bool,
 ) -> egui::Response {
     ui.label(label);
-    let response = ui.add(
-        egui::TextEdit::singleline(value)
-            .hint_text(hint)
-            .password(secret),
-    );
+    let mut output = egui::TextEdit::singleline(value)
+        .hint_text(hint)
+        .password(secret)
+        .show(ui);
+    // A field filled in advance (the unit this workstation last saw, what was typed a step
+    // ago) is selected on arrival, so typing replaces it rather than running on after it.
+    if output.response.response.gained_focus() && !value.is_empty() {
+        let all = egui::text::CCursorRange::two(
+            egui::text::CCursor::new(0),
+            egui::text::CCursor::new(value.chars().count()),
+        );
+        output.state.cursor.set_char_range(Some(all));
+        output.state.store(ui.ctx(), output.response.response.id);
+    }
     ui.end_row();
-    response
+    output.response.response
 }
 
 fn staff_number_field(ui: &mut egui::Ui, value: &mut String) -> egui::Response {

@@ -468,7 +468,9 @@ impl Store {
                     (SELECT COUNT(*) FROM attempts),
                     (SELECT COUNT(*) FROM attempts WHERE status = 'finished'),
                     (SELECT COUNT(*) FROM xapi_outbox WHERE status = 'pending'),
-                    (SELECT COUNT(*) FROM xapi_outbox WHERE status = 'rejected')",
+                    (SELECT COUNT(*) FROM xapi_outbox WHERE status = 'rejected'),
+                    (SELECT COUNT(*) FROM attempts a WHERE a.status = 'finished'
+                       AND NOT EXISTS (SELECT 1 FROM xapi_outbox o WHERE o.attempt_id = a.id))",
             [],
             |r| {
                 Ok(StoreContents {
@@ -477,6 +479,7 @@ impl Store {
                     finished: r.get(2)?,
                     statements_waiting: r.get(3)?,
                     statements_rejected: r.get(4)?,
+                    finished_not_queued: r.get(5)?,
                 })
             },
         )?)
@@ -507,6 +510,9 @@ pub struct StoreContents {
     pub statements_waiting: i64,
     /// xAPI statements the LRS rejected.
     pub statements_rejected: i64,
+    /// Finished attempts whose statements no sync has queued yet (the next `sync`, or the
+    /// app's background sync, queues and sends them).
+    pub finished_not_queued: i64,
 }
 
 /// How the `outcome` column holds a score's outcome.
