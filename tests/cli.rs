@@ -588,6 +588,86 @@ fn store_check_counts_finished_attempts_no_sync_has_queued_yet() {
 }
 
 #[test]
+fn an_export_never_overwrites_the_store_and_writes_through_a_link() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("results.sqlite3");
+    record_attempt(
+        &db,
+        "roadside_minibus_dawn",
+        Path::new("tests/scripts/roadside_minibus_dawn_best.txt"),
+        0,
+        "North",
+    );
+    let export = |out: &Path, extra: &[&str]| {
+        cli()
+            .args(["export", "--format", "attempts", "--db"])
+            .arg(&db)
+            .arg("--out")
+            .arg(out)
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let stored = std::fs::read(&db).expect("store");
+    let out = export(&db, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("is the results store: the export would overwrite it"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&db).expect("store"),
+        stored,
+        "the store is untouched"
+    );
+
+    let key = dir.path().join("key");
+    std::fs::write(&key, "0123456789abcdef0123456789abcdef").expect("key");
+    let out = export(
+        &dir.path().join("p.csv"),
+        &["--pseudonymise", key.to_str().expect("utf-8")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--pseudonymise applies to --format xapi only")
+    );
+    assert!(!dir.path().join("p.csv").exists());
+
+    let out = export(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a folder"));
+
+    #[cfg(unix)]
+    {
+        let real = dir.path().join("real.csv");
+        std::fs::write(&real, "old\n").expect("written");
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&real, &link).expect("link");
+        let out = export(&link, &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+        assert!(
+            std::fs::read_to_string(&real)
+                .expect("real")
+                .starts_with("attempt_id,")
+        );
+    }
+}
+
+#[test]
 fn bad_learning_system_settings_are_refused_before_anything_is_queued_or_written() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("results.sqlite3");

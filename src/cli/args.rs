@@ -250,6 +250,10 @@ pub struct ActivityArgs {
 pub struct Source {
     /// The store to read.
     pub store: Store,
+    /// Read from an LRS: attempts whose trainee's name differs from an earlier attempt's
+    /// with the same staff number
+    /// ([`silent_slavery_results::xapi::read::ReadReport::names_differ`]); 0 from a results store.
+    pub names_differ: u64,
     // Dropped after the store: the scratch store's folder.
     _scratch: Option<tempfile::TempDir>,
 }
@@ -268,6 +272,7 @@ pub fn open_source(
     let Some(endpoint) = &lrs.lrs else {
         return Ok(Source {
             store: open_existing_store(store.db.as_deref(), StoreUse::Read)?,
+            names_differ: 0,
             _scratch: None,
         });
     };
@@ -317,6 +322,7 @@ pub fn open_source(
     eprint!("{}", super::print::lrs_read_summary(endpoint, &report));
     Ok(Source {
         store: rebuilt,
+        names_differ: report.names_differ,
         _scratch: Some(scratch),
     })
 }

@@ -64,6 +64,12 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
         ExportFormat::Xapi => Some(args.xapi.config()?),
         _ => None,
     };
+    if args.xapi.pseudonymise.is_some() && format != ExportFormat::Xapi {
+        bail!(
+            "--pseudonymise applies to --format xapi only: the CSV formats name trainees by staff number so a learning system can match them (docs/exports.md)"
+        );
+    }
+    let target = output_target(args)?;
     let courses = load_courses(&args.store.courses, course)?;
     let since = args.selection.since()?;
     // Read whole before the output file is created: an LRS that fails leaves no file.
@@ -78,19 +84,19 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
         && !args.allow_possible_duplicates
     {
         refuse_possible_duplicates(store, unit)?;
+        if source.names_differ > 0 {
+            bail!(
+                "not written: {} attempt(s) read from the LRS carry another name than an earlier one with the same staff number (listed above), so the upload could give one person's completion to another; check them with `silent-slavery trainee list` on the workstations, or write it anyway with --allow-possible-duplicates",
+                source.names_differ
+            );
+        }
     }
     let selection = export::Selection {
         since,
         course: course.and_then(|id| courses.iter().find(|c| c.id == id)),
         unit,
     };
-    // Write beside the target and rename at the end, so a failed export leaves no half file.
-    let dir = out
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("creating a file in {}", dir.display()))?;
+    let mut file = target.create()?;
     let bar = indicatif::ProgressBar::new_spinner().with_message("rows written");
     let progress = |n: u64| bar.set_position(n);
     let rows = {
@@ -116,8 +122,7 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
         }
     };
     bar.finish_and_clear();
-    file.persist(out)
-        .with_context(|| format!("writing {}", out.display()))?;
+    target.finish(file)?;
     let unit = if format == ExportFormat::Xapi {
         "statement(s)"
     } else {
@@ -125,6 +130,155 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
     };
     eprintln!("{rows} {unit} written to {}", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where an export goes, worked out before anything is read.
+enum OutputTarget {
+    /// A regular file (or none yet): written beside it and renamed over it at the end, so a
+    /// failed export leaves no half file. The path is the link's target when `--out` is one.
+    Replace {
+        path: PathBuf,
+        /// The permissions of the file replaced, kept.
+        permissions: Option<std::fs::Permissions>,
+    },
+    /// Something that is not a regular file (a pipe, a terminal, /dev/stdout): written to
+    /// directly, never replaced.
+    Stream(PathBuf),
+}
+
+/// The file being written ([`OutputTarget::create`]).
+enum Output {
+    Temporary(tempfile::NamedTempFile),
+    Stream(std::fs::File),
+}
+
+impl Output {
+    fn as_file_mut(&mut self) -> &mut std::fs::File {
+        match self {
+            Output::Temporary(file) => file.as_file_mut(),
+            Output::Stream(file) => file,
+        }
+    }
+}
+
+impl OutputTarget {
+    fn create(&self) -> Result<Output> {
+        match self {
+            OutputTarget::Replace { path, .. } => {
+                let dir = path
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                Ok(Output::Temporary(
+                    tempfile::NamedTempFile::new_in(dir)
+                        .with_context(|| format!("creating a file in {}", dir.display()))?,
+                ))
+            }
+            OutputTarget::Stream(path) => Ok(Output::Stream(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .with_context(|| format!("opening {} to write", path.display()))?,
+            )),
+        }
+    }
+
+    fn finish(&self, output: Output) -> Result<()> {
+        match (self, output) {
+            (OutputTarget::Replace { path, permissions }, Output::Temporary(file)) => {
+                if let Some(permissions) = permissions {
+                    file.as_file()
+                        .set_permissions(permissions.clone())
+                        .with_context(|| format!("writing {}", path.display()))?;
+                }
+                file.persist(path)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
+            (_, Output::Stream(mut file)) => file.flush()?,
+            (OutputTarget::Stream(_), Output::Temporary(_)) => {}
+        }
+        Ok(())
+    }
+}
+
+/// Checks `--out` before anything is read: it must not be a folder, a read-only file, or a
+/// file the product keeps (the results store and its journal, the pseudonymisation key, the
+/// LRS password file), which an export would destroy.
+///
+/// # Errors
+/// Any of those, or a folder for it that does not exist.
+fn output_target(args: &Args) -> Result<OutputTarget> {
+    let out = args.out.as_path();
+    let resolved = match std::fs::canonicalize(out) {
+        Ok(path) => path,
+        Err(_) => {
+            let parent = out
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let Some(name) = out.file_name() else {
+                bail!("--out {} names no file", out.display());
+            };
+            let parent = std::fs::canonicalize(parent).with_context(|| {
+                format!(
+                    "--out {}: the folder {} does not exist",
+                    out.display(),
+                    parent.display()
+                )
+            })?;
+            parent.join(name)
+        }
+    };
+    let mut kept: Vec<(PathBuf, &str)> = Vec::new();
+    if args.lrs.lrs.is_none()
+        && let Ok(db) = Store::resolve_path(args.store.db.as_deref())
+    {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = db.clone().into_os_string();
+            name.push(suffix);
+            kept.push((PathBuf::from(name), "the results store"));
+        }
+    }
+    if let Some(key) = &args.xapi.pseudonymise {
+        kept.push((key.clone(), "the pseudonymisation key"));
+    }
+    if let Some(password) = &args.lrs.password_file {
+        kept.push((password.clone(), "the LRS password file"));
+    }
+    for (path, what) in &kept {
+        let same = std::fs::canonicalize(path).is_ok_and(|p| p == resolved)
+            || (!path.exists() && std::path::absolute(path).is_ok_and(|p| p == resolved));
+        if same {
+            bail!(
+                "--out {} is {what}: the export would overwrite it; choose another file",
+                out.display()
+            );
+        }
+    }
+    match std::fs::metadata(&resolved) {
+        Ok(meta) if meta.is_dir() => bail!(
+            "--out {} is a folder: give a file name, e.g. {}",
+            out.display(),
+            out.join("export.csv").display()
+        ),
+        Ok(meta) if meta.is_file() => {
+            if meta.permissions().readonly() {
+                bail!(
+                    "--out {} is read-only: the export will not replace it",
+                    out.display()
+                );
+            }
+            Ok(OutputTarget::Replace {
+                path: resolved,
+                permissions: Some(meta.permissions()),
+            })
+        }
+        Ok(_) => Ok(OutputTarget::Stream(resolved)),
+        Err(_) => Ok(OutputTarget::Replace {
+            path: resolved,
+            permissions: None,
+        }),
+    }
 }
 
 /// Stops a learning-system export when trainees in it may be one person recorded twice: the

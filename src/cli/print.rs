@@ -239,6 +239,20 @@ pub fn lrs_read_summary(
             report.pseudonymised
         );
     }
+    if report.names_differ > 0 {
+        let _ = writeln!(
+            out,
+            "warning: {} attempt(s) carry another name than an earlier attempt with the same staff number; the reports use the latest name and unit, but these may be two people:",
+            report.names_differ
+        );
+        for (staff, one, other) in &report.names_differ_examples {
+            let _ = writeln!(out, "    {staff}: {one:?} and {other:?}");
+        }
+        let _ = writeln!(
+            out,
+            "  check with `silent-slavery trainee list` on the workstations; the totara and moodle exports stop until then (--allow-possible-duplicates writes them anyway)"
+        );
+    }
     // An empty report looks like a course nobody took; say why it may be empty instead.
     if report.statements == 0 {
         out.push_str(

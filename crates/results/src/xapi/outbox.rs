@@ -190,6 +190,9 @@ pub enum SyncError {
         "the LRS address must not contain a user or password; give them with --user and --password-file"
     )]
     CredentialsInUrl,
+    /// The user or password cannot be sent as they are.
+    #[error("{0}")]
+    BadCredentials(String),
 }
 
 /// What one sync did.
@@ -274,11 +277,26 @@ impl Lrs {
         {
             return Err(SyncError::BadEndpoint(trimmed.to_owned()));
         }
+        // HTTP basic authentication cannot carry a user with a colon, and an empty user or
+        // password is a setting left out, not one to send.
+        if user.trim().is_empty() || user.contains(':') {
+            return Err(SyncError::BadCredentials(format!(
+                "the LRS user {user:?} is empty or holds a colon, which HTTP basic authentication cannot send"
+            )));
+        }
+        if password.is_empty() {
+            return Err(SyncError::BadCredentials(
+                "the LRS password is empty: check the password file".into(),
+            ));
+        }
         let credentials =
             base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_global(Some(backoff.timeout))
             .http_status_as_error(false)
+            // A redirected POST arrives as a GET (whose 200 would pass for a delivery), and a
+            // redirect elsewhere would take the credentials along: the address must be the LRS's.
+            .max_redirects(0)
             .build()
             .into();
         Ok(Lrs {
@@ -319,13 +337,29 @@ impl Lrs {
             Err(e) => Answer::Unavailable(e.to_string()),
             Ok(mut response) => {
                 let status = response.status().as_u16();
+                let moved_to = redirect_target(&response);
                 let text = response.body_mut().read_to_string().unwrap_or_default();
                 let reason = format!(
                     "HTTP {status}: {}",
                     text.chars().take(2000).collect::<String>()
                 );
                 match status {
-                    200..=299 => Answer::Ok,
+                    // xAPI 1.0.3 (Communication 2.1.2): a POST is answered with the ids of
+                    // the statements stored (some LRSs, Ralph among them, answer 204 when it
+                    // held them all already), a PUT with 204 and no body. Any other 2xx is
+                    // not an LRS storing them (a web page, a proxy's login page).
+                    200..=299 if method == "POST" => {
+                        if status == 204 && text.trim().is_empty()
+                            || serde_json::from_str::<Vec<String>>(&text).is_ok()
+                        {
+                            Answer::Ok
+                        } else {
+                            Answer::Unavailable(not_an_lrs(&self.endpoint, &reason))
+                        }
+                    }
+                    200..=299 if status == 204 || text.trim().is_empty() => Answer::Ok,
+                    200..=299 => Answer::Unavailable(not_an_lrs(&self.endpoint, &reason)),
+                    300..=399 => Answer::Unavailable(redirected(status, moved_to)),
                     409 => Answer::Conflict(reason),
                     // About the statements themselves: malformed, unprocessable, too large.
                     400 | 413 | 422 => Answer::Rejected(reason),
@@ -358,6 +392,7 @@ impl Lrs {
             Err(e) => PageAnswer::Unavailable(e.to_string()),
             Ok(mut response) => {
                 let status = response.status().as_u16();
+                let moved_to = redirect_target(&response);
                 // A page is read whole, but never more than this: a statement result is
                 // bounded by the LRS's page size, and anything bigger is not one.
                 let body = response
@@ -370,6 +405,7 @@ impl Lrs {
                     (200..=299, Err(e)) => {
                         PageAnswer::Unavailable(format!("the page was cut short: {e}"))
                     }
+                    (300..=399, _) => PageAnswer::Refused(redirected(status, moved_to)),
                     (_, body) => {
                         let text = body.unwrap_or_default();
                         let reason = format!(
@@ -633,6 +669,30 @@ pub fn spawn_background_sync(
             }
         }
     })
+}
+
+/// Where a 3xx answer points, for the message.
+fn redirect_target(response: &ureq::http::Response<ureq::Body>) -> Option<String> {
+    response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Why a redirect is not followed, and what to do.
+fn redirected(status: u16, to: Option<String>) -> String {
+    format!(
+        "HTTP {status}: the LRS address redirects{}; give the address it redirects to (redirects are not followed: the statements and credentials go only to the address given)",
+        to.map(|t| format!(" to {t}")).unwrap_or_default()
+    )
+}
+
+/// Why a 2xx answer that is not an LRS's does not count as delivered.
+fn not_an_lrs(endpoint: &str, reason: &str) -> String {
+    format!(
+        "{endpoint} answered, but not as an xAPI LRS storing statements does (with their ids), so nothing counts as delivered; check the LRS address ({reason})"
+    )
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ use crate::xapi::statements::{SESSION_EXTENSION, XapiConfig};
 
 /// How many statements each page asks for (`limit`); an LRS may send fewer.
 pub const PAGE_SIZE: usize = 500;
+/// Empty pages in a row, each with a `more` link, after which a read stops with an error.
+pub const MAX_EMPTY_PAGES_IN_A_ROW: u32 = 20;
 /// How many malformed statements a [`ReadReport`] names (all are counted).
 pub const EXAMPLES: usize = 10;
 
@@ -103,6 +105,12 @@ pub struct ReadReport {
     pub malformed_examples: Vec<(String, String)>,
     /// Rebuilt attempts whose trainee is a pseudonym (no staff number, no name).
     pub pseudonymised: u64,
+    /// Attempts whose trainee's name differs from one already read for the same staff
+    /// number: perhaps two people on two workstations typed one number.
+    pub names_differ: u64,
+    /// The first [`EXAMPLES`] staff numbers of [`ReadReport::names_differ`]: (staff number,
+    /// one name, another).
+    pub names_differ_examples: Vec<(String, String, String)>,
 }
 
 impl ReadReport {
@@ -233,6 +241,16 @@ fn attempt_of(
     let staff_number: String = read(&statement["actor"]["account"]["name"], "account name")?;
     let name: Option<String> = read(&statement["actor"]["name"], "name").ok();
     let unit: Option<String> = read(&statement["context"]["team"]["name"], "team").ok();
+    // Reports print these and CSV cells hold them: a control character could forge a line.
+    for (what, text) in [
+        ("account name", Some(&staff_number)),
+        ("name", name.as_ref()),
+        ("team", unit.as_ref()),
+    ] {
+        if text.is_some_and(|t| t.chars().any(char::is_control)) {
+            return Err(format!("its {what} holds a control character"));
+        }
+    }
     let ext = |name: &str| &context[config.extension(name)];
     let out = |name: &str| &detail[config.extension(name)];
     let seed: String = read(ext("seed"), "seed")?;
@@ -326,6 +344,10 @@ fn each_page(
     }
     let mut url = endpoint.clone();
     let mut pages = 0;
+    // Pages already asked for, and empty pages in a row: a `more` chain that goes round in a
+    // circle, or runs on with nothing in it, would otherwise never end.
+    let mut seen = std::collections::HashSet::new();
+    let mut empty_in_a_row = 0;
     loop {
         let asked: &[(&str, &str)] = if pages == 0 { &query } else { &[] };
         let text = fetch(lrs, &url, asked, backoff, &endpoint)?;
@@ -336,6 +358,11 @@ fn each_page(
             })?;
         drop(text);
         pages += 1;
+        empty_in_a_row = if page.statements.is_empty() {
+            empty_in_a_row + 1
+        } else {
+            0
+        };
         each(page.statements)?;
         let Some(more) = page.more.filter(|m| !m.trim().is_empty()) else {
             return Ok(pages);
@@ -350,7 +377,21 @@ fn each_page(
                 reason: "its `more` link points at the same page again".into(),
             });
         }
-        url = next;
+        if empty_in_a_row >= MAX_EMPTY_PAGES_IN_A_ROW {
+            return Err(ReadError::BadPage {
+                endpoint,
+                reason: format!(
+                    "it sent {empty_in_a_row} empty pages in a row, each with a `more` link"
+                ),
+            });
+        }
+        seen.insert(std::mem::replace(&mut url, next));
+        if seen.contains(&url) {
+            return Err(ReadError::BadPage {
+                endpoint,
+                reason: format!("its `more` links go round in a circle, back to {url}"),
+            });
+        }
     }
 }
 
@@ -394,7 +435,22 @@ fn resolve(endpoint: &str, more: &str) -> Result<String, String> {
     let base = UriAbsoluteStr::new(endpoint).map_err(|e| format!("{endpoint}: {e}"))?;
     let reference =
         UriReferenceStr::new(more).map_err(|e| format!("its `more` link {more:?}: {e}"))?;
-    Ok(reference.resolve_against(base).to_string())
+    let next = reference.resolve_against(base).to_string();
+    let origin = |iri: &str| {
+        UriAbsoluteStr::new(iri).ok().map(|u| {
+            (
+                u.scheme_str().to_ascii_lowercase(),
+                u.authority_str().map(str::to_ascii_lowercase),
+            )
+        })
+    };
+    // The credentials go with every page: only ever to the LRS the operator named.
+    if origin(&next) != origin(endpoint) {
+        return Err(format!(
+            "its `more` link {more:?} leads to another server than the LRS; it is not followed, so the credentials go only to the address given"
+        ));
+    }
+    Ok(next)
 }
 
 /// Rebuilds attempts in a store from statements given one at a time, in any order: an
@@ -484,6 +540,27 @@ impl<'a> Importer<'a> {
     }
 
     fn import(&mut self, statement: &Value, attempt: &ImportedAttempt) -> Result<(), ReadError> {
+        let staff = &attempt.trainee.staff_number;
+        let known = self.store.trainee(staff)?;
+        if let Some(known) = known
+            && !known.name.is_empty()
+            && !attempt.trainee.name.is_empty()
+            && known.name != attempt.trainee.name
+        {
+            let repeat = self
+                .report
+                .names_differ_examples
+                .iter()
+                .any(|(s, _, _)| s == staff);
+            self.report.names_differ += 1;
+            if !repeat && self.report.names_differ_examples.len() < EXAMPLES {
+                self.report.names_differ_examples.push((
+                    staff.clone(),
+                    known.name,
+                    attempt.trainee.name.clone(),
+                ));
+            }
+        }
         if self.store.import_attempt(attempt)? {
             self.report.attempts += 1;
             let flag = &statement["context"]["extensions"][self.config.extension("pseudonymised")];

@@ -1,0 +1,358 @@
+//! Servers that are not quite an LRS: a web page or a redirect answering `sync` delivers nothing, and a `more` link to another server or round in a circle stops a read with an error and sends no credentials elsewhere.
+
+#[path = "support/cli.rs"]
+mod support;
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use support::{cli, record_attempt};
+
+/// A request as the fake server saw it: method, path with query, whether it carried
+/// credentials.
+type Seen = Arc<Mutex<Vec<(String, String, bool)>>>;
+
+/// Serves on 127.0.0.1 until the test ends, answering each request with what `answer` gives
+/// for (method, path): (status line, extra headers, body).
+fn serve(
+    answer: impl Fn(&str, &str) -> (&'static str, String, String) + Send + 'static,
+) -> (u16, Seen) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("address").port();
+    let seen: Seen = Arc::default();
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            let (mut length, mut credentials) = (0usize, false);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() || line.trim().is_empty() {
+                    break;
+                }
+                let lower = line.to_ascii_lowercase();
+                if let Some(n) = lower.strip_prefix("content-length:") {
+                    length = n.trim().parse().unwrap_or(0);
+                }
+                credentials |= lower.starts_with("authorization:");
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let mut parts = request_line.split_whitespace();
+            let method = parts.next().unwrap_or("").to_owned();
+            let path = parts.next().unwrap_or("").to_owned();
+            log.lock()
+                .expect("log")
+                .push((method.clone(), path.clone(), credentials));
+            let (status, headers, body) = answer(&method, &path);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (port, seen)
+}
+
+fn store_with_an_attempt(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("results.sqlite3");
+    record_attempt(
+        &db,
+        "roadside_minibus_dawn",
+        Path::new("tests/scripts/roadside_minibus_dawn_best.txt"),
+        0,
+        "North",
+    );
+    db
+}
+
+fn pending(db: &Path) -> (i64, i64) {
+    rusqlite::Connection::open(db)
+        .expect("store")
+        .query_row(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'pending') FROM xapi_outbox",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("counts")
+}
+
+fn sync(db: &Path, dir: &Path, port: u16) -> std::process::Output {
+    let password = dir.join("password");
+    std::fs::write(&password, "secret\n").expect("written");
+    cli()
+        .args(["sync", "--lrs", &format!("http://127.0.0.1:{port}/xAPI/")])
+        .args(["--user", "sync", "--password-file"])
+        .arg(&password)
+        .arg("--db")
+        .arg(db)
+        .args(["--home-page", "https://learning.example.org"])
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn a_web_page_answering_200_is_not_a_delivery() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = store_with_an_attempt(dir.path());
+    let (port, seen) = serve(|_, _| {
+        (
+            "200 OK",
+            "Content-Type: text/html\r\n".into(),
+            "<html><body>Please sign in to the proxy</body></html>".into(),
+        )
+    });
+    let out = sync(&db, dir.path(), port);
+    assert_eq!(out.status.code(), Some(1), "statements still wait");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("answered, but not as an xAPI LRS storing statements does"),
+        "{said}"
+    );
+    let (queued, waiting) = pending(&db);
+    assert!(queued > 0);
+    assert_eq!(waiting, queued, "nothing was marked delivered");
+    assert!(
+        seen.lock()
+            .expect("log")
+            .iter()
+            .all(|(m, _, _)| m == "POST")
+    );
+}
+
+#[test]
+fn a_redirect_is_not_followed_and_delivers_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = store_with_an_attempt(dir.path());
+    let (elsewhere, seen_elsewhere) = serve(|_, _| ("200 OK", String::new(), "[\"an id\"]".into()));
+    let (port, _) = serve(move |_, _| {
+        (
+            "302 Found",
+            format!("Location: http://127.0.0.1:{elsewhere}/xAPI/statements\r\n"),
+            String::new(),
+        )
+    });
+    let out = sync(&db, dir.path(), port);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(&format!(
+            "the LRS address redirects to http://127.0.0.1:{elsewhere}/xAPI/statements"
+        )),
+        "{said}"
+    );
+    let (queued, waiting) = pending(&db);
+    assert_eq!(waiting, queued);
+    assert!(seen_elsewhere.lock().expect("log").is_empty());
+}
+
+fn report_from(port: u16, dir: &Path) -> std::process::Output {
+    let password = dir.join("password");
+    std::fs::write(&password, "secret\n").expect("written");
+    cli()
+        .args(["report", "--lrs", &format!("http://127.0.0.1:{port}/xAPI/")])
+        .args(["--user", "lead", "--password-file"])
+        .arg(&password)
+        .args(["--home-page", "https://learning.example.org"])
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn a_more_link_to_another_server_is_not_followed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (thief, seen_by_thief) =
+        serve(|_, _| ("200 OK", String::new(), "{\"statements\":[]}".into()));
+    let (port, _) = serve(move |_, _| {
+        (
+            "200 OK",
+            "Content-Type: application/json\r\n".into(),
+            format!("{{\"statements\":[],\"more\":\"http://127.0.0.1:{thief}/steal\"}}"),
+        )
+    });
+    let out = report_from(port, dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("leads to another server than the LRS"),
+        "{stderr}"
+    );
+    assert!(
+        seen_by_thief.lock().expect("log").is_empty(),
+        "no request, so no credentials, went elsewhere"
+    );
+}
+
+#[test]
+fn more_links_that_go_round_in_a_circle_stop_the_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (port, seen) = serve(|_, path| {
+        let next = if path.ends_with("page=a") { "b" } else { "a" };
+        (
+            "200 OK",
+            "Content-Type: application/json\r\n".into(),
+            format!("{{\"statements\":[],\"more\":\"/xAPI/statements?page={next}\"}}"),
+        )
+    });
+    let out = report_from(port, dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("go round in a circle"), "{stderr}");
+    assert!(seen.lock().expect("log").len() <= 4);
+}
+
+#[test]
+fn an_empty_password_is_refused_before_anything_is_sent() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (port, seen) = serve(|_, _| ("200 OK", String::new(), "{\"statements\":[]}".into()));
+    let password = dir.path().join("password");
+    std::fs::write(&password, "\n").expect("written");
+    let out = cli()
+        .args(["report", "--lrs", &format!("http://127.0.0.1:{port}/xAPI/")])
+        .args(["--user", "lead", "--password-file"])
+        .arg(&password)
+        .args(["--home-page", "https://learning.example.org"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("the LRS password is empty"), "{stderr}");
+    assert!(seen.lock().expect("log").is_empty());
+}
+
+#[test]
+fn a_name_with_control_characters_from_the_lrs_is_left_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = store_with_an_attempt(dir.path());
+    let exported = dir.path().join("statements.json");
+    let out = cli()
+        .args(["export", "--format", "xapi", "--db"])
+        .arg(&db)
+        .arg("--out")
+        .arg(&exported)
+        .args(["--home-page", "https://learning.example.org"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut statements: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&exported).expect("read")).expect("JSON");
+    for statement in &mut statements {
+        if statement["actor"]["name"].is_string() {
+            statement["actor"]["name"] = "A. Example\n  Completed: 99\u{1b}[2J".into();
+        }
+    }
+    let page = serde_json::json!({ "statements": statements }).to_string();
+    let (port, _) = serve(move |_, _| {
+        (
+            "200 OK",
+            "Content-Type: application/json\r\n".into(),
+            page.clone(),
+        )
+    });
+    let out = report_from(port, dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("its name holds a control character"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("0 finished attempt(s)"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Completed: 99"));
+}
+
+#[test]
+fn one_staff_number_with_two_names_on_two_workstations_is_named_and_stops_the_upload() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = store_with_an_attempt(dir.path());
+    let second = dir.path().join("second.sqlite3");
+    let out = cli()
+        .args(["run", "--scenario", "roadside_minibus_dawn", "--seed", "0"])
+        .args([
+            "--choices",
+            "tests/scripts/roadside_minibus_dawn_best.txt",
+            "--db",
+        ])
+        .arg(&second)
+        .args([
+            "--trainee",
+            "4521",
+            "--name",
+            "Z. Other Person",
+            "--unit",
+            "Airport",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut statements = Vec::new();
+    for db in [&first, &second] {
+        let exported = dir.path().join("statements.json");
+        let out = cli()
+            .args(["export", "--format", "xapi", "--db"])
+            .arg(db)
+            .arg("--out")
+            .arg(&exported)
+            .args(["--home-page", "https://learning.example.org"])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0));
+        let mut these: Vec<serde_json::Value> =
+            serde_json::from_slice(&std::fs::read(&exported).expect("read")).expect("JSON");
+        statements.append(&mut these);
+    }
+    let page = serde_json::json!({ "statements": statements }).to_string();
+    let (port, _) = serve(move |_, _| {
+        (
+            "200 OK",
+            "Content-Type: application/json\r\n".into(),
+            page.clone(),
+        )
+    });
+    let out = report_from(port, dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: 1 attempt(s) carry another name than an earlier attempt with the same staff number"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("4521: \"A. Example\" and \"Z. Other Person\""),
+        "{stderr}"
+    );
+
+    let password = dir.path().join("password");
+    let upload = dir.path().join("moodle.csv");
+    let out = cli()
+        .args(["export", "--format", "moodle", "--out"])
+        .arg(&upload)
+        .args(["--lrs", &format!("http://127.0.0.1:{port}/xAPI/")])
+        .args(["--user", "lead", "--password-file"])
+        .arg(&password)
+        .args(["--home-page", "https://learning.example.org"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("not written: 1 attempt(s) read from the LRS")
+    );
+    assert!(!upload.exists());
+}
