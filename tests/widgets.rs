@@ -1298,3 +1298,364 @@ fn a_changed_scenario_says_which_versions_and_offers_both_ways_on() {
     h.run();
     h.get_by_label("You started it on 2026-12-01 and a trainer has edited it since (it is still numbered version 3).");
 }
+
+// ---- Input that records what the trainee meant (issue 15) ----
+
+fn scene(text: &str) -> PlayView {
+    PlayView {
+        title: "Dawn stop".into(),
+        steps_done: 1,
+        steps_total: 12,
+        step: StepView::Scene {
+            speaker: "Narrator".into(),
+            text: text.into(),
+        },
+        notice: None,
+        saving: None,
+    }
+}
+
+fn feedback() -> PlayView {
+    PlayView {
+        steps_done: 3,
+        step: StepView::Feedback {
+            chosen: "Separate the driver".into(),
+            feedback: "Right: speak to each person alone.".into(),
+        },
+        ..decision()
+    }
+}
+
+fn many_options(count: usize) -> PlayView {
+    PlayView {
+        steps_done: 2,
+        step: StepView::Decision {
+            speaker: None,
+            prompt: "What do you do?".into(),
+            options: (1..=count)
+                .map(|n| OptionItem {
+                    id: format!("o{n}"),
+                    text: format!("Option {n}"),
+                    locked: None,
+                })
+                .collect(),
+        },
+        ..decision()
+    }
+}
+
+fn many_cues(count: usize, flagged: &[usize]) -> PlayView {
+    PlayView {
+        steps_done: 2,
+        step: StepView::Identify {
+            prompt: "Which details concern you?".into(),
+            cues: (1..=count)
+                .map(|n| CueItem {
+                    id: format!("c{n}"),
+                    text: format!("Detail {n}"),
+                    flagged: flagged.contains(&n),
+                })
+                .collect(),
+        },
+        ..decision()
+    }
+}
+
+/// The app's screens in order, through the shared frame: an intent moves to the next
+/// screen, as the session does; every intent is kept.
+struct Screens {
+    views: Vec<PlayView>,
+    at: usize,
+    got: Vec<Intent>,
+    settings: silent_slavery::ui::DisplaySettings,
+}
+
+fn screens<'a>(views: Vec<PlayView>, step_dt: f32) -> Harness<'a, Screens> {
+    Harness::builder()
+        .with_step_dt(step_dt)
+        .with_size(egui::vec2(800.0, 600.0))
+        .build_ui_state(
+            |ui, s: &mut Screens| {
+                let view = s.views[s.at.min(s.views.len() - 1)].clone();
+                if let Some(intent) = silent_slavery::ui::frame::frame(
+                    ui.ctx(),
+                    &mut s.settings,
+                    view.on_screen(),
+                    |ui| playing::widget(ui, &view),
+                ) {
+                    s.got.push(intent);
+                    s.at += 1;
+                }
+            },
+            Screens {
+                views,
+                at: 0,
+                got: Vec::new(),
+                settings: silent_slavery::ui::DisplaySettings::default(),
+            },
+        )
+}
+
+fn pointer(h: &Harness<'_, Screens>, pos: egui::Pos2, pressed: bool) {
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    });
+}
+
+#[test]
+fn a_click_counts_however_long_the_pointer_rested_and_the_button_was_held() {
+    let mut h = screens(vec![decision()], 0.25);
+    h.run();
+    let at = h.get_by_label("3. Wave them on").rect().center();
+    h.event(egui::Event::PointerMoved(at));
+    h.run_steps(6); // 1.5 s at rest on the option
+    pointer(&h, at, true);
+    h.step();
+    h.run_steps(5); // held 1.25 s, longer than egui's 0.8 s click
+    pointer(&h, at, false);
+    h.step();
+    h.run_steps(2);
+    assert_eq!(h.state().got, vec![Intent::Choose("wave_on".into())]);
+}
+
+#[test]
+fn a_double_click_on_continue_acts_once_and_never_on_the_next_screen() {
+    let mut h = screens(vec![scene("A minibus stops."), many_options(8)], 0.05);
+    h.run_steps(3);
+    let at = h.get_by_label("Continue (Enter)").rect().center();
+    h.event(egui::Event::PointerMoved(at));
+    h.step();
+    pointer(&h, at, true);
+    pointer(&h, at, false);
+    h.step();
+    // The next screen is drawn before the second click of the double click arrives.
+    h.step();
+    h.step();
+    let under = (1..=8)
+        .map(|n| format!("{n}. Option {n}"))
+        .find(|label| h.get_by_label(label).rect().contains(at))
+        .expect("an option lies where Continue was (the issue's case)");
+    pointer(&h, at, true);
+    pointer(&h, at, false);
+    h.step();
+    h.run_steps(4);
+    assert_eq!(
+        h.state().got,
+        vec![Intent::Continue],
+        "the second click chose {under} on a screen the trainee had not seen"
+    );
+    // A deliberate click on the new screen, later, chooses.
+    h.run_steps(10);
+    pointer(&h, at, true);
+    pointer(&h, at, false);
+    h.step();
+    h.run_steps(2);
+    assert_eq!(h.state().got.len(), 2, "{:?}", h.state().got);
+    assert!(matches!(&h.state().got[1], Intent::Choose(_)));
+}
+
+#[test]
+fn a_held_key_acts_once() {
+    let mut h = screens(vec![feedback(), scene("Next."), decision()], 0.05);
+    h.run_steps(3);
+    let key = |pressed, repeat| egui::Event::Key {
+        key: egui::Key::Enter,
+        physical_key: None,
+        pressed,
+        repeat,
+        modifiers: egui::Modifiers::NONE,
+    };
+    h.event(key(true, false));
+    for _ in 0..20 {
+        h.event(key(true, true));
+    }
+    h.step();
+    h.run_steps(3);
+    assert_eq!(
+        h.state().got,
+        vec![Intent::Continue],
+        "one press, one action"
+    );
+    assert_eq!(h.state().at, 1, "the scene after the feedback is on screen");
+    // The key released and pressed again acts again (egui takes a press of a key it still
+    // holds down for a repeat, so the release must come first).
+    h.event(key(false, false));
+    h.step();
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    assert_eq!(h.state().got, vec![Intent::Continue, Intent::Continue]);
+}
+
+#[test]
+fn enter_on_a_focused_button_does_that_and_nothing_else() {
+    let mut h = screens(vec![scene("A minibus stops."), decision()], 0.05);
+    h.run_steps(3);
+    let before = h.state().settings.scale;
+    // The display settings come first in the Tab order: A− has the focus.
+    h.key_press(egui::Key::Tab);
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    assert!(
+        (h.state().settings.scale - (before - 0.1)).abs() < 1e-4,
+        "A− made the text smaller: {} -> {}",
+        before,
+        h.state().settings.scale
+    );
+    assert!(
+        h.state().got.is_empty(),
+        "Enter also went on: {:?}",
+        h.state().got
+    );
+    // Escape gives up the focus (and only that); with nothing focused, Enter goes on.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(
+        h.state().got.is_empty(),
+        "Escape also acted: {:?}",
+        h.state().got
+    );
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().got, vec![Intent::Continue]);
+}
+
+#[test]
+fn done_flagging_with_nothing_flagged_asks_first() {
+    let view = many_cues(3, &[]);
+    let mut h = harness(|ui| playing::widget(ui, &view));
+    h.run();
+    h.get_by_label("Done flagging (Enter)").click();
+    h.run();
+    assert_eq!(h.state(), &None, "nothing flagged: it asks before going on");
+    h.get_by_label(playing::NOTHING_FLAGGED);
+    h.get_by_label("Look again (Esc)").click();
+    h.run();
+    assert!(h.query_by_label(playing::NOTHING_FLAGGED).is_none());
+    assert_eq!(h.state(), &None, "looking again stays on the step");
+    // By keyboard: Enter asks, Enter again goes on.
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label(playing::NOTHING_FLAGGED);
+    assert_eq!(h.state(), &None);
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Continue));
+
+    // With a flag, Done flagging goes straight on.
+    let flagged = many_cues(3, &[2]);
+    let mut h = harness(|ui| playing::widget(ui, &flagged));
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Continue));
+}
+
+#[test]
+fn items_beyond_nine_are_reached_by_two_digits_shown_on_screen() {
+    let view = many_cues(12, &[]);
+    let mut h = harness(|ui| playing::widget(ui, &view));
+    h.run();
+    h.get_by_label("01. Detail 1");
+    h.get_by_label("12. Detail 12");
+    h.key_press(egui::Key::Num1);
+    h.run();
+    assert_eq!(h.state(), &None, "1 could begin 10, 11 or 12");
+    h.get_by_label_contains("Typed 1_");
+    h.key_press(egui::Key::Num2);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Flag("c12".into())));
+    h.key_press(egui::Key::Num0);
+    h.key_press(egui::Key::Num3);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Flag("c3".into())));
+    // Escape clears a half-typed number and does not leave.
+    *h.state_mut() = None;
+    h.key_press(egui::Key::Num1);
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state(), &None);
+    assert!(h.query_by_label_contains("Typed 1_").is_none());
+
+    // Options too, in a decision of eleven.
+    let view = many_options(11);
+    let mut h = harness(|ui| playing::widget(ui, &view));
+    h.run();
+    h.key_press(egui::Key::Num1);
+    h.key_press(egui::Key::Num1);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Choose("o11".into())));
+}
+
+#[test]
+fn the_focused_item_is_scrolled_into_view() {
+    let view = many_options(20);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(600.0, 320.0))
+        .build_ui_state(
+            |ui, got: &mut Option<Intent>| {
+                if let Some(i) = playing::widget(ui, &view) {
+                    *got = Some(i);
+                }
+            },
+            None,
+        );
+    h.run();
+    assert!(h.get_by_label("18. Option 18").rect().min.y > 320.0);
+    // "Save and leave", then options 1 to 18.
+    for _ in 0..19 {
+        h.key_press(egui::Key::Tab);
+        h.run();
+    }
+    let rect = h.get_by_label("18. Option 18").rect();
+    assert!(
+        rect.min.y >= 0.0 && rect.max.y <= 320.0,
+        "the focused option is off screen at {rect:?}"
+    );
+    h.key_press(egui::Key::Space);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Choose("o18".into())));
+}
+
+#[test]
+fn the_debrief_scrolls_by_keyboard() {
+    let view = front_counter_debrief(&[
+        Input::Continue,
+        Input::Continue,
+        Input::Choose("private_room".into()),
+        Input::Continue,
+        Input::Choose("refer".into()),
+        Input::Continue,
+    ]);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(800.0, 400.0))
+        .build_ui_state(
+            |ui, got: &mut Option<Intent>| {
+                if let Some(i) = debrief::widget(ui, &view) {
+                    *got = Some(i);
+                }
+            },
+            None,
+        );
+    h.run();
+    let top = h.get_by_label("Points per rule").rect().min.y;
+    assert!(top > 400.0, "the last section starts on screen ({top})");
+    h.key_press(egui::Key::PageDown);
+    h.run();
+    let after_page = h.get_by_label("Points per rule").rect().min.y;
+    assert!(after_page < top - 100.0, "Page Down: {top} -> {after_page}");
+    h.key_press(egui::Key::End);
+    h.run();
+    let bottom = h.get_by_label("Points per rule").rect().min.y;
+    assert!(
+        bottom < 400.0,
+        "End brings the last section into view ({bottom})"
+    );
+    h.key_press(egui::Key::Home);
+    h.run();
+    assert!(h.get_by_label("Points per rule").rect().min.y > 400.0);
+    assert_eq!(h.state(), &None, "scrolling did not leave the debrief");
+}

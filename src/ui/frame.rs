@@ -4,6 +4,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use silent_slavery_scenario::play::runner::Input;
 
+use super::input;
 use super::intent::Intent;
 use super::settings::DisplaySettings;
 use crate::sim::{ScenarioLibrary, Screen, Session, SignInAction, TraineeAction};
@@ -140,19 +141,28 @@ pub(super) fn show(
     ctx: &egui::Context,
     settings: &mut DisplaySettings,
     actions: &mut MessageWriter<TraineeAction>,
+    on_screen: egui::Id,
     screen: impl FnOnce(&mut egui::Ui) -> Option<Intent>,
 ) {
-    if let Some(intent) = frame(ctx, settings, screen) {
+    if let Some(intent) = frame(ctx, settings, on_screen, screen) {
         send(intent, actions, settings);
     }
 }
 
 /// Draws a screen: the display settings along the bottom, the screen's widget in the rest.
-pub(super) fn frame<R>(
+///
+/// `on_screen` names what is shown (each step of a scenario its own): the screen's widgets
+/// live under it, so no focus or press carries from one screen to the next, and what the
+/// screen returns is dropped when it came from a click or key begun before the trainee
+/// could see it ([`input::Guard`]).
+pub fn frame<R>(
     ctx: &egui::Context,
     settings: &mut DisplaySettings,
+    on_screen: egui::Id,
     screen: impl FnOnce(&mut egui::Ui) -> Option<R>,
 ) -> Option<R> {
+    input::begin_frame(ctx);
+    let guard = input::Guard::begin(ctx, on_screen);
     let mut root = egui::Ui::new(
         ctx.clone(),
         "root".into(),
@@ -180,25 +190,10 @@ pub(super) fn frame<R>(
     });
     let mut out = None;
     egui::CentralPanel::default().show(&mut root, |ui| {
-        egui::Frame::new()
-            .inner_margin(8.0)
-            .show(ui, |ui| out = screen(ui));
+        egui::Frame::new().inner_margin(8.0).show(ui, |ui| {
+            out = ui.push_id(on_screen, screen).inner;
+        });
     });
-    out
-}
-
-pub(crate) fn number_key(ui: &egui::Ui, n: usize) -> bool {
-    const KEYS: [egui::Key; 9] = [
-        egui::Key::Num1,
-        egui::Key::Num2,
-        egui::Key::Num3,
-        egui::Key::Num4,
-        egui::Key::Num5,
-        egui::Key::Num6,
-        egui::Key::Num7,
-        egui::Key::Num8,
-        egui::Key::Num9,
-    ];
-    KEYS.get(n)
-        .is_some_and(|k| ui.input(|i| i.key_pressed(*k) && !i.modifiers.any()))
+    input::Guard::end(ctx);
+    guard.admit(out)
 }

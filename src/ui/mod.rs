@@ -1,7 +1,8 @@
 //! The window and its egui screens: one module per screen (view model, builder, pure widget, system), what they share, the display settings and the idle fix.
 
-mod frame;
+pub mod frame;
 mod idle;
+pub mod input;
 pub mod intent;
 pub mod screens;
 mod settings;
@@ -18,6 +19,7 @@ impl Plugin for UiPlugin {
         app.add_plugins((
             settings::plugin,
             idle::plugin,
+            input::plugin,
             frame::plugin,
             screens::plugin,
         ));

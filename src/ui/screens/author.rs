@@ -223,7 +223,7 @@ pub fn widget(ui: &mut egui::Ui, view: &AuthorView) -> Option<Intent> {
             });
     });
     ui.separator();
-    egui::ScrollArea::vertical().show(ui, |ui| {
+    crate::ui::input::scroll_area(ui, "author", |ui| {
         for line in &view.preview {
             ui.label(line);
         }
@@ -284,7 +284,9 @@ fn system(
         paths,
         summary,
     };
-    match frame(ctx, &mut settings, |ui| widget(ui, &view)) {
+    match frame(ctx, &mut settings, egui::Id::new("author"), |ui| {
+        widget(ui, &view)
+    }) {
         Some(Intent::PreviewScenario(n)) => *selection = (n, 0),
         Some(Intent::PreviewStep(n)) => selection.1 = n,
         Some(intent) => send(intent, &mut actions, &mut settings),

@@ -266,7 +266,9 @@ fn system(
     };
     // Readable text at first; the slider goes smaller for an overview.
     let zoom = zoom.get_or_insert(0.8);
-    match frame(ctx, &mut settings, |ui| widget(ui, &view, zoom)) {
+    match frame(ctx, &mut settings, egui::Id::new("graph"), |ui| {
+        widget(ui, &view, zoom)
+    }) {
         Some(Intent::PreviewScenario(n)) => *selection = n,
         Some(intent) => send(intent, &mut actions, &mut settings),
         None => {}

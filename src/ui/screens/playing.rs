@@ -7,7 +7,8 @@ use silent_slavery_scenario::model::scenario::{Cue, Step};
 use silent_slavery_scenario::play::runner::{Input, View};
 
 use crate::sim::{Screen, Session, TraineeAction};
-use crate::ui::frame::{Chrome, number_key, show};
+use crate::ui::frame::{Chrome, show};
+use crate::ui::input;
 use crate::ui::intent::Intent;
 use crate::ui::settings::DisplaySettings;
 
@@ -184,6 +185,28 @@ pub fn view(attempt: &RecordedAttempt, notice: Option<String>, saving: Option<In
     }
 }
 
+impl PlayView {
+    /// What is on screen, for [`crate::ui::frame::frame`]: each step (and the feedback after
+    /// a decision) is its own screen, so nothing pressed on one acts on the next; flagging a
+    /// cue stays on the same screen.
+    pub fn on_screen(&self) -> egui::Id {
+        let kind = match &self.step {
+            StepView::Scene { .. } => "scene",
+            StepView::Identify { .. } => "identify",
+            StepView::Decision { .. } => "decision",
+            StepView::Feedback { .. } => "feedback",
+        };
+        let chosen = match &self.step {
+            StepView::Feedback { chosen, .. } => chosen.as_str(),
+            _ => "",
+        };
+        egui::Id::new(("playing", &self.title, self.steps_done, kind, chosen))
+    }
+}
+
+/// What the trainee reads after "Done flagging" with nothing flagged.
+pub const NOTHING_FLAGGED: &str = "You have not flagged anything. If nothing in this scene concerns you, go on; otherwise flag the details that do.";
+
 /// The playing screen: scene text, cues to flag, options (number keys), feedback.
 pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
     let mut intent = None;
@@ -215,8 +238,7 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
     ui.separator();
     let waiting = view.saving.is_some();
     // While an input waits for the store, keys and clicks on the step are held back.
-    let pressed = |ui: &egui::Ui, key| !waiting && ui.input(|i| i.key_pressed(key));
-    let number_key = |ui: &egui::Ui, n| !waiting && number_key(ui, n);
+    let pressed = |ui: &egui::Ui, key| !waiting && input::shortcut(ui, key);
     let waiting_for = |input: Input| view.saving.as_ref() == Some(&input);
     // The answer waiting for the store says so on its own button.
     let label = |text: String, waiting_here: bool| {
@@ -226,7 +248,19 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
             text
         }
     };
-    egui::ScrollArea::vertical().show(ui, |ui| match &view.step {
+    // "Done flagging" with nothing flagged asks first (remembered for this step only).
+    let asking_id = ui.id().with("nothing flagged?");
+    let nothing_flagged =
+        matches!(&view.step, StepView::Identify { cues, .. } if !cues.iter().any(|c| c.flagged));
+    let asking = nothing_flagged && ui.data(|d| d.get_temp::<bool>(asking_id).unwrap_or(false));
+    let items = match &view.step {
+        StepView::Identify { cues, .. } => cues.len(),
+        StepView::Decision { options, .. } => options.len(),
+        _ => 0,
+    };
+    let keys = input::ItemKeys::read(ui, items, !waiting && !asking);
+    let mut ask = None;
+    input::scroll_area(ui, "playing", |ui| match &view.step {
         StepView::Scene { speaker, text } => {
             ui.label(egui::RichText::new(speaker).italics());
             ui.label(text);
@@ -242,9 +276,10 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
         StepView::Identify { prompt, cues } => {
             ui.strong(prompt);
             ui.label(
-                egui::RichText::new(
-                    "Number keys 1–9 flag and unflag; Tab and Space reach any item.",
-                )
+                egui::RichText::new(format!(
+                    "{} to flag or unflag it; Tab reaches any item, Space ticks it.",
+                    keys.hint()
+                ))
                 .weak(),
             );
             ui.add_space(8.0);
@@ -257,12 +292,11 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
                 } else {
                     cue.flagged
                 };
-                let label = format!("{}. {}", n + 1, cue.text);
-                let key_hit = number_key(ui, n);
+                let label = format!("{}. {}", keys.label(n), cue.text);
                 let changed = ui
                     .add_enabled(!waiting, egui::Checkbox::new(&mut flagged, label))
                     .changed();
-                if changed || key_hit {
+                if changed || keys.chosen == Some(n) {
                     intent = Some(if cue.flagged {
                         Intent::Unflag(cue.id.clone())
                     } else {
@@ -271,12 +305,33 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
                 }
             }
             ui.add_space(12.0);
-            let button = egui::Button::new(label(
-                "Done flagging (Enter)".into(),
-                waiting_for(Input::Continue),
-            ));
-            if ui.add_enabled(!waiting, button).clicked() || pressed(ui, egui::Key::Enter) {
-                intent = Some(Intent::Continue);
+            if asking {
+                ui.colored_label(ui.visuals().warn_fg_color, NOTHING_FLAGGED);
+                ui.horizontal_wrapped(|ui| {
+                    if ui.button("Go on without flagging (Enter)").clicked()
+                        || pressed(ui, egui::Key::Enter)
+                    {
+                        intent = Some(Intent::Continue);
+                        ask = Some(false);
+                    }
+                    if ui.button("Look again (Esc)").clicked()
+                        || ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+                    {
+                        ask = Some(false);
+                    }
+                });
+            } else {
+                let button = egui::Button::new(label(
+                    "Done flagging (Enter)".into(),
+                    waiting_for(Input::Continue),
+                ));
+                if ui.add_enabled(!waiting, button).clicked() || pressed(ui, egui::Key::Enter) {
+                    if nothing_flagged {
+                        ask = Some(true);
+                    } else {
+                        intent = Some(Intent::Continue);
+                    }
+                }
             }
         }
         StepView::Decision {
@@ -288,9 +343,12 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
                 ui.label(egui::RichText::new(speaker).italics());
             }
             ui.strong(prompt);
+            if options.len() > 9 {
+                ui.label(egui::RichText::new(keys.hint()).strong());
+            }
             ui.add_space(8.0);
             for (n, option) in options.iter().enumerate() {
-                let text = format!("{}. {}", n + 1, option.text);
+                let text = format!("{}. {}", keys.label(n), option.text);
                 let waiting_here = waiting_for(Input::Choose(option.id.clone()));
                 let button = egui::Button::new(label(text, waiting_here))
                     .wrap()
@@ -307,7 +365,7 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
                             .small(),
                     );
                 }
-                if option.locked.is_none() && (response.clicked() || number_key(ui, n)) {
+                if option.locked.is_none() && (response.clicked() || keys.chosen == Some(n)) {
                     intent = Some(Intent::Choose(option.id.clone()));
                 }
             }
@@ -326,7 +384,10 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
             }
         }
     });
-    if intent.is_none() && pressed(ui, egui::Key::Escape) {
+    if let Some(ask) = ask {
+        ui.data_mut(|d| d.insert_temp(asking_id, ask));
+    }
+    if intent.is_none() && !waiting && input::key(ui, egui::Key::Escape) {
         intent = Some(Intent::Back);
     }
     intent
@@ -347,6 +408,8 @@ fn system(
         session.notice.clone(),
         session.saving.as_ref().map(|s| s.input.clone()),
     );
-    show(ctx, &mut settings, &mut actions, |ui| widget(ui, &view));
+    show(ctx, &mut settings, &mut actions, view.on_screen(), |ui| {
+        widget(ui, &view)
+    });
     Ok(())
 }
