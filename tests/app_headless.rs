@@ -738,3 +738,72 @@ fn after_a_restart_the_home_screen_knows_where_the_trainee_left_off() {
     assert_eq!(screen(&app), Screen::Playing);
     assert_eq!(attempt(&app).inputs_recorded(), 2);
 }
+
+#[test]
+fn display_settings_follow_the_trainee_and_never_carry_over_to_the_next() {
+    use silent_slavery::ui::DisplaySettings;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("results.sqlite3");
+    let mut app = app(root, &db);
+    app.add_plugins(silent_slavery::ui::settings::plugin);
+    app.update();
+    let workstation = app.world().resource::<DisplaySettings>().clone();
+    let scale = |app: &App| app.world().resource::<DisplaySettings>().scale;
+    let contrast = |app: &App| app.world().resource::<DisplaySettings>().high_contrast;
+    let stored = |staff: &str| {
+        let raw = rusqlite::Connection::open(&db).expect("raw");
+        raw.query_row(
+            "SELECT text_scale, high_contrast FROM trainee_display WHERE staff_number = ?1",
+            [staff],
+            |r| Ok((r.get::<_, f64>(0)?, r.get::<_, bool>(1)?)),
+        )
+        .ok()
+    };
+
+    // The trainer signs in and makes the text small with high contrast.
+    sign_in(&mut app, "TR-1", "Trainer One", "Training");
+    {
+        let mut settings = app.world_mut().resource_mut::<DisplaySettings>();
+        settings.scale = 0.8;
+        settings.high_contrast = true;
+    }
+    app.update();
+    assert_eq!(stored("TR-1"), Some((f64::from(0.8_f32), true)));
+    send(&mut app, TraineeAction::SignOut);
+    assert_eq!(
+        scale(&app),
+        workstation.scale,
+        "the workstation's size is back"
+    );
+    assert_eq!(contrast(&app), workstation.high_contrast);
+
+    // The next trainee starts from the workstation's settings, not the trainer's.
+    sign_in(&mut app, "PC-2", "Trainee Two", "North");
+    assert_eq!(scale(&app), workstation.scale);
+    assert!(!contrast(&app));
+    assert_eq!(
+        stored("PC-2"),
+        Some((f64::from(workstation.scale), workstation.high_contrast)),
+        "a first sign-in keeps what the sign-in screen showed"
+    );
+    app.world_mut().resource_mut::<DisplaySettings>().scale = 1.6;
+    app.update();
+    assert_eq!(stored("PC-2"), Some((f64::from(1.6_f32), false)));
+    send(&mut app, TraineeAction::SignOut);
+
+    // The trainer again: their own settings are applied at sign-in.
+    sign_in(&mut app, "TR-1", "Trainer One", "Training");
+    assert_eq!(scale(&app), 0.8);
+    assert!(contrast(&app));
+    send(&mut app, TraineeAction::SignOut);
+    assert_eq!(scale(&app), workstation.scale);
+
+    // And after a restart of the app, from the store.
+    drop(app);
+    let mut app = headless::app(root, &db);
+    app.add_plugins(silent_slavery::ui::settings::plugin);
+    app.update();
+    sign_in(&mut app, "PC-2", "Trainee Two", "North");
+    assert_eq!(scale(&app), 1.6);
+}

@@ -77,12 +77,10 @@ pub(super) fn send(
         Intent::Continue => TraineeAction::Input(Input::Continue),
         Intent::TextSize(step) => {
             settings.step(step);
-            settings.save();
             return;
         }
         Intent::ToggleContrast => {
             settings.high_contrast = !settings.high_contrast;
-            settings.save();
             return;
         }
         Intent::AuthorPreview => TraineeAction::AuthorPreview,
@@ -111,7 +109,6 @@ fn chrome(mut contexts: EguiContexts, mut settings: ResMut<DisplaySettings>) -> 
     });
     if bigger || smaller {
         settings.step(if bigger { 1 } else { -1 });
-        settings.save();
     }
     if (ctx.zoom_factor() - settings.scale).abs() > f32::EPSILON {
         ctx.set_zoom_factor(settings.scale);
@@ -175,16 +172,13 @@ pub fn frame<R>(
             ui.label("Text size");
             if ui.small_button("A−").on_hover_text("Ctrl −").clicked() {
                 settings.step(-1);
-                settings.save();
             }
             if ui.small_button("A+").on_hover_text("Ctrl +").clicked() {
                 settings.step(1);
-                settings.save();
             }
             let mut contrast = settings.high_contrast;
             if ui.checkbox(&mut contrast, "High contrast").changed() {
                 settings.high_contrast = contrast;
-                settings.save();
             }
         });
     });

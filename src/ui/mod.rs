@@ -5,7 +5,7 @@ mod idle;
 pub mod input;
 pub mod intent;
 pub mod screens;
-mod settings;
+pub mod settings;
 
 use bevy::prelude::*;
 
