@@ -117,10 +117,10 @@ pub fn run(
                     }),
                     ..default()
                 })
-                .set(AssetPlugin {
-                    file_path: options.asset_root.to_string_lossy().into_owned(),
-                    ..default()
-                })
+                .set(crate::sim::asset_plugin(
+                    &options.asset_root,
+                    options.author,
+                ))
                 .set(bevy::render::RenderPlugin {
                     render_creation: renderer.creation,
                     ..default()

@@ -30,7 +30,7 @@ pub fn run_app(catalog: Arc<Catalog>, db: Option<&Path>, author: bool) -> Result
             .map(Path::to_path_buf)
             .unwrap_or_default()
     };
-    // The scenarios folder is the asset root, so the file watcher (feature `dev`) watches
+    // The scenarios folder is the asset root, so the file watcher (on with `--author`) watches
     // it alone, not the whole repository.
     let asset_root = base.join("scenarios");
     let (workstation, from) = silent_slavery_results::identity::Workstation::load()?;

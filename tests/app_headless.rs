@@ -807,3 +807,67 @@ fn display_settings_follow_the_trainee_and_never_carry_over_to_the_next() {
     sign_in(&mut app, "PC-2", "Trainee Two", "North");
     assert_eq!(scale(&app), 1.6);
 }
+
+/// The title of the one scenario in the library, once it is loaded.
+fn only_title(app: &App) -> Option<String> {
+    app.world()
+        .resource::<ScenarioLibrary>()
+        .entries
+        .values()
+        .find_map(|e| match e {
+            LibraryEntry::Ready(s) => Some(s.scenario.title.clone()),
+            _ => None,
+        })
+}
+
+/// Edits the scenario file under `root` while an app runs with `author` on or off, and
+/// says whether the library showed the new title within a few seconds.
+fn reloads_an_edited_file(author: bool) -> bool {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("scenarios")).expect("folder");
+    let file = root.join("scenarios/front_counter.ron");
+    let text = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
+    std::fs::write(&file, text).expect("written");
+    let mut app = headless::app_from(
+        root,
+        headless::Setup {
+            db: None,
+            author,
+            identity: silent_slavery_results::identity::IdentityMode::Open,
+            os_account: None,
+        },
+    );
+    let before = only_title(&app).expect("loaded");
+    // Let the watcher settle before the edit, as a trainer's editor would.
+    for _ in 0..20 {
+        app.update();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let edited = text.replacen(&format!("\"{before}\""), "\"Edited while running\"", 1);
+    assert_ne!(edited, text, "the title is in the file");
+    std::fs::write(&file, edited).expect("edited");
+    // The watcher debounces for a moment; five seconds is ample.
+    for _ in 0..500 {
+        app.update();
+        if only_title(&app).as_deref() == Some("Edited while running") {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    false
+}
+
+#[test]
+fn an_edited_scenario_reloads_while_the_app_runs_with_author_tools() {
+    // The binary trainers are given: no cargo feature, `--author` (SimConfig.author) on.
+    assert!(
+        reloads_an_edited_file(true),
+        "the edit did not reload with --author"
+    );
+    // Trainees' runs do not watch the files.
+    assert!(
+        !reloads_an_edited_file(false),
+        "the edit reloaded without --author"
+    );
+}

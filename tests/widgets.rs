@@ -658,7 +658,7 @@ fn the_author_preview_shows_any_step_with_its_effects_and_every_path() {
         silent_slavery_scenario::library::load_bytes("f.ron", fixture.as_bytes(), &catalog)
             .expect("valid");
     let second = loaded.scenario.step_index("second").expect("step");
-    let lines = author::step_preview(&loaded, second);
+    let lines = author::step_preview(&loaded, second, None);
     assert_eq!(
         lines[0],
         "He says he owes money and cannot leave. What next?"
@@ -680,11 +680,13 @@ fn the_author_preview_shows_any_step_with_its_effects_and_every_path() {
         scenario: 0,
         steps: vec!["arrives (Scene)".into(), "second (Decision)".into()],
         step: 1,
+        step_ids: vec!["arrives".into(), "second".into()],
         preview: lines,
         paths,
         summary,
     };
-    let mut h = harness(|ui| author::widget(ui, &view));
+    let controls = std::cell::RefCell::new(author::PreviewControls::default());
+    let mut h = harness(|ui| author::widget(ui, &view, &mut controls.borrow_mut()));
     h.run();
     h.get_by_label("12 path(s), 2 pass; passing with a critical breach: 0; passing without upholding the critical rules at stake: 2 (identification assumed perfect)");
     h.get_by_label("Back to scenarios").click();
@@ -1119,11 +1121,13 @@ fn the_author_preview_opens_the_catalogue_and_the_step_graph() {
         scenario: 0,
         steps: vec!["arrives (Scene)".into()],
         step: 0,
+        step_ids: vec!["arrives".into()],
         preview: Vec::new(),
         paths: Vec::new(),
         summary: String::new(),
     };
-    let mut h = harness(|ui| author::widget(ui, &view));
+    let controls = std::cell::RefCell::new(author::PreviewControls::default());
+    let mut h = harness(|ui| author::widget(ui, &view, &mut controls.borrow_mut()));
     h.run();
     h.get_by_label("Catalogue").click();
     h.run();
@@ -1249,7 +1253,7 @@ fn the_author_preview_places_and_tags_a_decisions_cues() {
         silent_slavery_scenario::library::load_bytes("d.ron", fixture.as_bytes(), &catalog)
             .expect("valid");
     let talk = loaded.scenario.step_index("talk").expect("step");
-    let lines = author::step_preview(&loaded, talk);
+    let lines = author::step_preview(&loaded, talk, None);
     assert_eq!(
         lines[..2],
         [
@@ -1658,4 +1662,175 @@ fn the_debrief_scrolls_by_keyboard() {
     h.run();
     assert!(h.get_by_label("Points per rule").rect().min.y > 400.0);
     assert_eq!(h.state(), &None, "scrolling did not leave the debrief");
+}
+
+// ---- Author preview: a seed's option order and the path filter (issue 15) ----
+
+/// The order a trainee with `seed` sees decision `step` of `loaded` in, played with the runner.
+fn runner_order(
+    loaded: &std::sync::Arc<silent_slavery_scenario::load::loaded::LoadedScenario>,
+    catalog: &std::sync::Arc<silent_slavery_scenario::model::catalog::Catalog>,
+    seed: u64,
+    step: &str,
+) -> Vec<String> {
+    use silent_slavery_scenario::play::runner::{Runner, View};
+    let (mut runner, _) = Runner::start(loaded.clone(), catalog.clone(), seed).expect("starts");
+    for _ in 0..20 {
+        if let View::Decision {
+            step: d, options, ..
+        } = runner.view()
+            && d.id == step
+        {
+            return options.iter().map(|o| o.option.id.clone()).collect();
+        }
+        runner.apply(&Input::Continue).expect("goes on");
+    }
+    panic!("{step} not reached");
+}
+
+#[test]
+fn the_author_preview_shows_a_seeds_option_order_and_filters_the_paths() {
+    use silent_slavery_scenario::model::scenario::Step;
+    use std::sync::Arc;
+    let catalog =
+        Arc::new(silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue"));
+    let fixture = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
+    let loaded = Arc::new(
+        silent_slavery_scenario::library::load_bytes("f.ron", fixture.as_bytes(), &catalog)
+            .expect("valid"),
+    );
+    let first = loaded.scenario.step_index("first").expect("step");
+    let Step::Decision(decision) = &loaded.scenario.steps[first] else {
+        panic!("first is a decision");
+    };
+    let line = |id: &str, n: usize| {
+        let o = decision
+            .options
+            .iter()
+            .find(|o| o.id == id)
+            .expect("option");
+        format!("{}. {} [{}] -> {}", n + 1, o.text, o.id, o.next)
+    };
+    // Two seeds that show the options in different orders.
+    let seed_a = 1;
+    let order_a = runner_order(&loaded, &catalog, seed_a, "first");
+    let seed_b = (2..200)
+        .find(|&s| runner_order(&loaded, &catalog, s, "first") != order_a)
+        .expect("another order");
+    let order_b = runner_order(&loaded, &catalog, seed_b, "first");
+
+    let (paths, summary) = author::paths(&loaded, &catalog);
+    let report = silent_slavery_scenario::analysis::paths::report(&loaded, &catalog);
+    let critical = report
+        .paths
+        .iter()
+        .filter(|p| {
+            p.score
+                .rulesets
+                .iter()
+                .any(|r| !r.critical_breaches.is_empty())
+        })
+        .count();
+    let through_second = report
+        .paths
+        .iter()
+        .filter(|p| p.transcript.visited.iter().any(|s| s == "second"))
+        .count();
+    assert!(critical > 0 && critical < 12 && through_second > 0 && through_second < 12);
+
+    struct Preview {
+        controls: author::PreviewControls,
+        got: Option<Intent>,
+    }
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1000.0, 2400.0))
+        .build_ui_state(
+            |ui, st: &mut Preview| {
+                let order = st
+                    .controls
+                    .seed
+                    .and_then(|seed| author::SeededOrder::of(&loaded, &catalog, first, seed));
+                let view = author::AuthorView {
+                    scenarios: vec![loaded.scenario.title.clone()],
+                    scenario: 0,
+                    steps: loaded
+                        .scenario
+                        .steps
+                        .iter()
+                        .map(|s| s.id().to_owned())
+                        .collect(),
+                    step: first,
+                    step_ids: loaded
+                        .scenario
+                        .steps
+                        .iter()
+                        .map(|s| s.id().to_owned())
+                        .collect(),
+                    preview: author::step_preview(&loaded, first, order.as_ref()),
+                    paths: paths.clone(),
+                    summary: summary.clone(),
+                };
+                if let Some(i) = author::widget(ui, &view, &mut st.controls) {
+                    st.got = Some(i);
+                }
+            },
+            Preview {
+                controls: author::PreviewControls::default(),
+                got: None,
+            },
+        );
+    h.run();
+    // File order until a seed is chosen.
+    h.get_by_label_contains("Options in file order; trainees see them shuffled");
+    for (n, o) in decision.options.iter().enumerate() {
+        h.get_by_label(&line(&o.id, n));
+    }
+    h.get_by_label("Options in the order of seed").click();
+    h.run();
+    assert_eq!(h.state().controls.seed, Some(1));
+    h.get_by_label_contains(&format!("Options as seed {seed_a} shows them"));
+    for (n, id) in order_a.iter().enumerate() {
+        h.get_by_label(&line(id, n));
+    }
+    h.state_mut().controls.seed = Some(seed_b);
+    h.run();
+    for (n, id) in order_b.iter().enumerate() {
+        h.get_by_label(&line(id, n));
+    }
+
+    // Every option's points are on screen, "no points" included.
+    assert_eq!(
+        h.query_all_by_label_contains("   effects: ").count(),
+        decision.options.len()
+    );
+
+    // The path filter.
+    h.get_by_label("12 of 12 paths match.");
+    h.get_by_label("Passing").click();
+    h.run();
+    h.get_by_label("2 of 12 paths match.");
+    assert_eq!(h.query_all_by_label("PASS").count(), 2);
+    assert_eq!(h.query_all_by_label("fail").count(), 0);
+    h.get_by_label("Failing").click();
+    h.run();
+    h.get_by_label("10 of 12 paths match.");
+    assert_eq!(h.query_all_by_label("PASS").count(), 0);
+    h.get_by_label("With a critical breach").click();
+    h.run();
+    h.get_by_label(&format!("{critical} of 12 paths match."));
+    assert_eq!(h.query_all_by_label("fail").count(), critical);
+    h.get_by_label("All paths").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "going through")
+        .click();
+    h.run();
+    h.get_by_label("second").click();
+    h.run();
+    assert_eq!(h.state().controls.filter.through.as_deref(), Some("second"));
+    h.get_by_label(&format!("{through_second} of 12 paths match."));
+    assert_eq!(
+        h.state().got,
+        None,
+        "filtering and seeds stay on the preview"
+    );
 }

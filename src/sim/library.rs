@@ -113,6 +113,17 @@ impl ScenarioLibrary {
     }
 }
 
+/// Bevy's asset plugin as the app sets it: scenario files read from `asset_root`, and, when
+/// trainers' tools are on (`--author`), watched so a saved file reloads while the app runs, in
+/// any build (bevy's `file_watcher` is compiled in; trainees' runs do not watch).
+pub fn asset_plugin(asset_root: &std::path::Path, author: bool) -> AssetPlugin {
+    AssetPlugin {
+        file_path: asset_root.to_string_lossy().into_owned(),
+        watch_for_changes_override: Some(author),
+        ..default()
+    }
+}
+
 pub(super) fn plugin(app: &mut App) {
     let catalog = match app.world().get_resource::<CatalogResource>() {
         Some(c) => Arc::clone(&c.0),
@@ -150,7 +161,7 @@ fn load_scenarios(
 }
 
 /// Keeps the library in step with the assets: a file that is edited and saved is reloaded
-/// (with the `dev` feature's file watcher), fixed or broken.
+/// (the file watcher runs with `--author`: [`asset_plugin`]), fixed or broken.
 fn track_loaded(
     mut events: MessageReader<AssetEvent<ScenarioAsset>>,
     assets: Res<Assets<ScenarioAsset>>,
