@@ -1834,3 +1834,31 @@ fn the_author_preview_shows_a_seeds_option_order_and_filters_the_paths() {
         "filtering and seeds stay on the preview"
     );
 }
+
+#[test]
+fn what_each_screen_keeps_is_forgotten_when_the_next_comes() {
+    // Forty steps, each its own screen, gone through by Enter as a trainee would.
+    let views: Vec<PlayView> = (0..40)
+        .map(|n| PlayView {
+            steps_done: n,
+            ..scene(&format!("Step {n}."))
+        })
+        .collect();
+    let mut h = screens(views, 0.05);
+    h.run_steps(3);
+    let kept = |h: &Harness<'_, Screens>| h.ctx.memory(|m| m.data.len());
+    let mut after_three = 0;
+    for n in 0..39 {
+        h.key_press(egui::Key::Enter);
+        h.run_steps(3);
+        if n == 2 {
+            after_three = kept(&h);
+        }
+    }
+    assert_eq!(h.state().at, 39, "every Enter went on one step");
+    assert!(
+        kept(&h) <= after_three,
+        "egui kept {} entries after 39 screens, {after_three} after 3",
+        kept(&h)
+    );
+}

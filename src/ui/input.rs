@@ -63,6 +63,24 @@ pub fn begin_frame(ctx: &egui::Context) {
     });
 }
 
+/// Something a screen remembers between frames (in egui's memory, under an id inside the
+/// screen), forgotten when another screen comes: every step of a scenario is a screen of its
+/// own, so memory kept per screen would pile up over a session.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OnScreen<T>(pub T);
+
+/// Forgets what earlier screens kept: their scroll positions and [`OnScreen`] values. Each
+/// screen then starts at its top, and a session's memory does not grow with the steps played
+/// (docs/performance.md, "Memory while playing").
+fn forget_earlier_screens(ctx: &egui::Context) {
+    ctx.data_mut(|d| {
+        d.remove_by_type::<egui::containers::scroll_area::State>();
+        d.remove_by_type::<OnScreen<usize>>();
+        d.remove_by_type::<OnScreen<bool>>();
+        d.remove_by_type::<OnScreen<Option<egui::Id>>>();
+    });
+}
+
 /// What the guard remembers between frames (egui's temporary memory).
 #[derive(Clone, Copy, Debug)]
 struct GuardState {
@@ -113,6 +131,7 @@ impl Guard {
                     m.surrender_focus(focused);
                 }
             });
+            forget_earlier_screens(ctx);
         }
         // egui answers Escape by taking the focus from the focused widget; that is all the
         // key does then, so the screen must not also take it for "leave".
@@ -241,7 +260,7 @@ impl ItemKeys {
     /// has the keyboard) ignores them. Escape clears a half-typed number (and is used up).
     pub fn read(ui: &egui::Ui, count: usize, listening: bool) -> ItemKeys {
         let id = ui.id().with("item keys");
-        let mut pending = ui.data(|d| d.get_temp::<usize>(id));
+        let mut pending = ui.data(|d| d.get_temp::<OnScreen<usize>>(id)).map(|p| p.0);
         let mut chosen = None;
         if listening && let Some(d) = digit(ui) {
             if count <= 9 {
@@ -260,10 +279,10 @@ impl ItemKeys {
         }
         ui.data_mut(|d| match pending {
             Some(p) => {
-                d.insert_temp(id, p);
+                d.insert_temp(id, OnScreen(p));
             }
             None => {
-                d.remove_temp::<usize>(id);
+                d.remove::<OnScreen<usize>>(id);
             }
         });
         ItemKeys {
@@ -349,8 +368,8 @@ pub fn scroll_by_keyboard(ui: &mut egui::Ui) {
     // A widget that has just taken the focus (Tab) is brought into view.
     let seen = ui.id().with("focus seen");
     let focused = ui.memory(|m| m.focused());
-    if ui.data(|d| d.get_temp::<Option<egui::Id>>(seen)) != Some(focused) {
-        ui.data_mut(|d| d.insert_temp(seen, focused));
+    if ui.data(|d| d.get_temp::<OnScreen<Option<egui::Id>>>(seen)) != Some(OnScreen(focused)) {
+        ui.data_mut(|d| d.insert_temp(seen, OnScreen(focused)));
         if let Some(rect) = focused
             .and_then(|id| ui.ctx().read_response(id))
             .map(|r| r.rect)

@@ -252,7 +252,11 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
     let asking_id = ui.id().with("nothing flagged?");
     let nothing_flagged =
         matches!(&view.step, StepView::Identify { cues, .. } if !cues.iter().any(|c| c.flagged));
-    let asking = nothing_flagged && ui.data(|d| d.get_temp::<bool>(asking_id).unwrap_or(false));
+    let asking = nothing_flagged
+        && ui.data(|d| {
+            d.get_temp::<input::OnScreen<bool>>(asking_id)
+                .is_some_and(|a| a.0)
+        });
     let items = match &view.step {
         StepView::Identify { cues, .. } => cues.len(),
         StepView::Decision { options, .. } => options.len(),
@@ -385,7 +389,7 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
         }
     });
     if let Some(ask) = ask {
-        ui.data_mut(|d| d.insert_temp(asking_id, ask));
+        ui.data_mut(|d| d.insert_temp(asking_id, input::OnScreen(ask)));
     }
     if intent.is_none() && !waiting && input::key(ui, egui::Key::Escape) {
         intent = Some(Intent::Back);
