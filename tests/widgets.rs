@@ -1862,3 +1862,154 @@ fn what_each_screen_keeps_is_forgotten_when_the_next_comes() {
         kept(&h)
     );
 }
+
+// ---- A designed look: measure, and layouts that fit (issue 15) ----
+
+/// A long scenario title, as trainers write them.
+const LONG_TITLE: &str = "Five women in a van at a motorway service station before dawn";
+
+/// The playing screen through the shared frame at `pixels` with text at `scale`, as the
+/// window draws it (the type scale and zoom in force).
+fn playing_at<'a>(view: PlayView, pixels: egui::Vec2, scale: f32) -> Harness<'a, Option<Intent>> {
+    let mut settings = silent_slavery::ui::DisplaySettings {
+        scale,
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(pixels / scale)
+        .with_pixels_per_point(scale)
+        .build_ui_state(
+            move |ui, got: &mut Option<Intent>| {
+                silent_slavery::ui::frame::apply_type_scale(ui.ctx());
+                if let Some(i) = silent_slavery::ui::frame::frame(
+                    ui.ctx(),
+                    &mut settings,
+                    view.on_screen(),
+                    |ui| playing::widget(ui, &view),
+                ) {
+                    *got = Some(i);
+                }
+            },
+            None,
+        );
+    h.run();
+    h
+}
+
+#[test]
+fn the_playing_screen_fits_at_1024_by_600_with_text_at_200_percent_and_1366_by_768() {
+    for (pixels, scale) in [
+        (egui::vec2(1366.0, 768.0), 1.25),
+        (egui::vec2(1024.0, 600.0), 2.0),
+        (egui::vec2(1024.0, 600.0), 1.25),
+    ] {
+        let view = PlayView {
+            title: LONG_TITLE.into(),
+            ..decision()
+        };
+        let h = playing_at(view, pixels, scale);
+        let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, pixels / scale);
+        let title = h.get_by_label(LONG_TITLE).rect();
+        let leave = h.get_by_label("Save and leave").rect();
+        let bigger = h.get_by_label("A+").rect();
+        let contrast = h.get_by_label("High contrast").rect();
+        let at = format!("{pixels:?} at {scale}");
+        assert!(
+            !title.intersects(leave),
+            "{at}: title {title:?} over Save and leave {leave:?}"
+        );
+        for (what, rect) in [
+            ("title", title),
+            ("Save and leave", leave),
+            ("A+", bigger),
+            ("High contrast", contrast),
+        ] {
+            assert!(
+                screen.contains_rect(rect),
+                "{at}: {what} at {rect:?} is off the screen {screen:?}"
+            );
+        }
+        let option = h.get_by_label("1. Separate the driver").rect();
+        assert!(
+            screen.contains_rect(option),
+            "{at}: the first option at {option:?}"
+        );
+    }
+}
+
+#[test]
+fn body_text_keeps_a_readable_measure_on_a_wide_screen() {
+    let text = "The driver answers every question for the five women in the back of the van. None of them holds her own passport, and none can say the address of the house where they sleep. One has a bandaged hand she keeps out of sight; another looks at the driver before each answer. They say they work in a food factory, paid in cash, and owe the man who brought them here for the journey and the rent.";
+    let view = PlayView {
+        step: StepView::Scene {
+            speaker: "Narrator".into(),
+            text: text.into(),
+        },
+        ..decision()
+    };
+    let h = playing_at(view, egui::vec2(1920.0, 1080.0), 1.25);
+    let paragraph = h.get_by_label(text).rect();
+    let screen_width = 1920.0 / 1.25;
+    assert!(
+        paragraph.width() < screen_width * 0.6,
+        "the text runs {} of {screen_width} points wide",
+        paragraph.width()
+    );
+    // Characters per line at that width, laid out as the label lays them out.
+    let per_line = h.ctx.fonts_mut(|f| {
+        let font = egui::FontId::proportional(silent_slavery::ui::theme::BODY);
+        let galley = f.layout(
+            text.to_owned(),
+            font,
+            egui::Color32::BLACK,
+            paragraph.width(),
+        );
+        let rows: Vec<usize> = galley
+            .rows
+            .iter()
+            .map(|r| r.char_count_excluding_newline().0)
+            .collect();
+        rows[..rows.len() - 1].to_vec()
+    });
+    assert!(per_line.len() >= 3, "{per_line:?}");
+    for n in &per_line {
+        assert!(
+            (65..=90).contains(n),
+            "{n} characters in a line: {per_line:?}"
+        );
+    }
+}
+
+#[test]
+fn the_debrief_title_and_its_button_fit_at_1024_by_600_with_text_at_200_percent() {
+    let view = front_counter_debrief(&[
+        Input::Continue,
+        Input::Continue,
+        Input::Choose("private_room".into()),
+        Input::Continue,
+        Input::Choose("refer".into()),
+        Input::Continue,
+    ]);
+    let title = format!("Debrief: {}", view.title);
+    let (pixels, scale) = (egui::vec2(1024.0, 600.0), 2.0);
+    let mut settings = silent_slavery::ui::DisplaySettings {
+        scale,
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(pixels / scale)
+        .with_pixels_per_point(scale)
+        .build_ui(move |ui| {
+            silent_slavery::ui::frame::apply_type_scale(ui.ctx());
+            silent_slavery::ui::frame::frame(ui.ctx(), &mut settings, egui::Id::new("d"), |ui| {
+                debrief::widget(ui, &view)
+            });
+        });
+    h.run();
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, pixels / scale);
+    let heading = h.get_by_label(&title).rect();
+    let back = h.get_by_label("Back to scenarios (Enter)").rect();
+    assert!(!heading.intersects(back), "{heading:?} over {back:?}");
+    assert!(screen.contains_rect(heading) && screen.contains_rect(back));
+    assert!(screen.contains_rect(h.get_by_label("A+").rect()));
+}

@@ -1,4 +1,4 @@
-//! What every screen shares: the display settings applied and their shortcuts, the frame a screen is drawn in, number keys, and turning a trainee's intent into a message.
+//! What every screen shares: the theme and type scale applied with the text-size shortcuts, the frame a screen is drawn in (a centred reading column, the display settings bar, the input guard), the title bar, and turning a trainee's intent into a message.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -113,24 +113,29 @@ fn chrome(mut contexts: EguiContexts, mut settings: ResMut<DisplaySettings>) -> 
     if (ctx.zoom_factor() - settings.scale).abs() > f32::EPSILON {
         ctx.set_zoom_factor(settings.scale);
     }
-    let visuals = if settings.high_contrast {
-        let mut v = egui::Visuals::dark();
-        v.override_text_color = Some(egui::Color32::WHITE);
-        v.panel_fill = egui::Color32::BLACK;
-        v.window_fill = egui::Color32::BLACK;
-        v.widgets.inactive.bg_stroke = egui::Stroke::new(1.5, egui::Color32::YELLOW);
-        v.widgets.inactive.weak_bg_fill = egui::Color32::BLACK;
-        v.widgets.inactive.bg_fill = egui::Color32::BLACK;
-        v.widgets.hovered.bg_stroke = egui::Stroke::new(3.0, egui::Color32::WHITE);
-        v.selection.bg_fill = egui::Color32::from_rgb(0, 90, 200);
-        // The keyboard focus must be the most visible thing on screen.
-        v.selection.stroke = egui::Stroke::new(4.0, egui::Color32::from_rgb(0, 255, 255));
-        v
-    } else {
-        egui::Visuals::light()
-    };
+    let visuals = super::theme::visuals(settings.high_contrast);
     ctx.set_visuals(visuals);
+    apply_type_scale(ctx);
     Ok(())
+}
+
+/// A screen's title with its buttons on the right: the buttons keep their place and the
+/// title wraps in the room left, so a long title or large text never runs under them.
+pub fn title_bar(ui: &mut egui::Ui, title: &str, buttons: impl FnOnce(&mut egui::Ui)) {
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+        buttons(ui);
+        ui.with_layout(egui::Layout::left_to_right(egui::Align::Min), |ui| {
+            ui.add(egui::Label::new(egui::RichText::new(title).heading()).wrap());
+        });
+    });
+}
+
+/// Puts the type scale ([`super::theme::text_styles`]) in force, once.
+pub fn apply_type_scale(ctx: &egui::Context) {
+    let styles = super::theme::text_styles();
+    if ctx.global_style().text_styles != styles {
+        ctx.all_styles_mut(|s| s.text_styles = styles.clone());
+    }
 }
 
 /// Draws a screen with [`frame`] and sends what the trainee asked for.
@@ -152,10 +157,34 @@ pub(super) fn show(
 /// live under it, so no focus or press carries from one screen to the next, and what the
 /// screen returns is dropped when it came from a click or key begun before the trainee
 /// could see it ([`input::Guard`]).
+///
+/// The screen is drawn in a centred column no wider than the reading measure
+/// ([`super::theme::measure`], about 80 characters of body text), so lines stay readable on a
+/// wide screen; [`frame_wide`] gives tables and pictures the whole width.
 pub fn frame<R>(
     ctx: &egui::Context,
     settings: &mut DisplaySettings,
     on_screen: egui::Id,
+    screen: impl FnOnce(&mut egui::Ui) -> Option<R>,
+) -> Option<R> {
+    frame_with(ctx, settings, on_screen, true, screen)
+}
+
+/// [`frame`] using the whole width: for trainers' tables, charts and graphs.
+pub fn frame_wide<R>(
+    ctx: &egui::Context,
+    settings: &mut DisplaySettings,
+    on_screen: egui::Id,
+    screen: impl FnOnce(&mut egui::Ui) -> Option<R>,
+) -> Option<R> {
+    frame_with(ctx, settings, on_screen, false, screen)
+}
+
+fn frame_with<R>(
+    ctx: &egui::Context,
+    settings: &mut DisplaySettings,
+    on_screen: egui::Id,
+    reading: bool,
     screen: impl FnOnce(&mut egui::Ui) -> Option<R>,
 ) -> Option<R> {
     input::begin_frame(ctx);
@@ -185,7 +214,21 @@ pub fn frame<R>(
     let mut out = None;
     egui::CentralPanel::default().show(&mut root, |ui| {
         egui::Frame::new().inner_margin(8.0).show(ui, |ui| {
-            out = ui.push_id(on_screen, screen).inner;
+            let room = ui.available_rect_before_wrap();
+            let width = if reading {
+                super::theme::measure(ui).min(room.width())
+            } else {
+                room.width()
+            };
+            let column = egui::Rect::from_min_size(
+                egui::pos2(room.center().x - width / 2.0, room.top()),
+                egui::vec2(width, room.height()),
+            );
+            out = ui
+                .scope_builder(egui::UiBuilder::new().max_rect(column), |ui| {
+                    ui.push_id(on_screen, screen).inner
+                })
+                .inner;
         });
     });
     input::Guard::end(ctx);

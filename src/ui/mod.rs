@@ -1,4 +1,4 @@
-//! The window and its egui screens: one module per screen (view model, builder, pure widget, system), what they share, the display settings and the idle fix.
+//! The window and its egui screens: one module per screen (view model, builder, pure widget, system), what they share, input, the display settings, the theme, the window fitted to the screen, and the idle fix.
 
 pub mod frame;
 mod idle;
@@ -6,6 +6,8 @@ pub mod input;
 pub mod intent;
 pub mod screens;
 pub mod settings;
+pub mod theme;
+pub mod window;
 
 use bevy::prelude::*;
 
@@ -18,6 +20,7 @@ impl Plugin for UiPlugin {
     fn build(&self, app: &mut App) {
         app.add_plugins((
             settings::plugin,
+            window::plugin,
             idle::plugin,
             input::plugin,
             frame::plugin,

@@ -10,7 +10,7 @@ use silent_slavery_scenario::model::scenario::{Cue, Step};
 use super::playing::scene_text;
 
 use crate::sim::{CatalogResource, ScenarioLibrary, Screen, TraineeAction};
-use crate::ui::frame::{Chrome, frame, send};
+use crate::ui::frame::{Chrome, frame_wide, send};
 use crate::ui::intent::Intent;
 use crate::ui::settings::DisplaySettings;
 
@@ -459,7 +459,7 @@ fn system(
         paths,
         summary,
     };
-    match frame(ctx, &mut settings, egui::Id::new("author"), |ui| {
+    match frame_wide(ctx, &mut settings, egui::Id::new("author"), |ui| {
         widget(ui, &view, &mut controls)
     }) {
         Some(Intent::PreviewScenario(n)) => {

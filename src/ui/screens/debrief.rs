@@ -569,15 +569,11 @@ fn rule_note(catalog: &Catalog, effect: &Effect) -> RuleNote {
 /// per rule. Enter goes back.
 pub fn widget(ui: &mut egui::Ui, view: &DebriefView) -> Option<Intent> {
     let mut intent = None;
-    ui.horizontal(|ui| {
-        ui.heading(format!("Debrief: {}", view.title));
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Back to scenarios (Enter)").clicked()
-                || input::shortcut(ui, egui::Key::Enter)
-            {
-                intent = Some(Intent::Back);
-            }
-        });
+    crate::ui::frame::title_bar(ui, &format!("Debrief: {}", view.title), |ui| {
+        if ui.button("Back to scenarios (Enter)").clicked() || input::shortcut(ui, egui::Key::Enter)
+        {
+            intent = Some(Intent::Back);
+        }
     });
     if let Some(when) = &view.reviewed {
         ui.label(egui::RichText::new(when).italics());

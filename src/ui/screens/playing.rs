@@ -210,13 +210,10 @@ pub const NOTHING_FLAGGED: &str = "You have not flagged anything. If nothing in 
 /// The playing screen: scene text, cues to flag, options (number keys), feedback.
 pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
     let mut intent = None;
-    ui.horizontal(|ui| {
-        ui.heading(&view.title);
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Save and leave").clicked() {
-                intent = Some(Intent::Back);
-            }
-        });
+    crate::ui::frame::title_bar(ui, &view.title, |ui| {
+        if ui.button("Save and leave").clicked() {
+            intent = Some(Intent::Back);
+        }
     });
     let progress = (view.steps_done as f32 / view.steps_total.max(1) as f32).clamp(0.0, 1.0);
     ui.add(egui::ProgressBar::new(progress).text(format!(

@@ -8,7 +8,7 @@ use silent_slavery_scenario::analysis::audit;
 use silent_slavery_scenario::load::diagnostic::Diagnostic;
 
 use crate::sim::{CatalogResource, Results, ScenarioLibrary, Screen, SimConfig, TraineeAction};
-use crate::ui::frame::{Chrome, frame};
+use crate::ui::frame::{Chrome, frame_wide};
 use crate::ui::settings::DisplaySettings;
 
 pub(super) fn plugin(app: &mut App) {
@@ -488,7 +488,7 @@ fn system(
         },
         None => return Ok(()),
     };
-    match frame(ctx, &mut settings, egui::Id::new("statistics"), |ui| {
+    match frame_wide(ctx, &mut settings, egui::Id::new("statistics"), |ui| {
         widget(ui, &view)
     }) {
         Some(StatisticsIntent::Back) => {
