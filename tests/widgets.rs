@@ -118,6 +118,7 @@ fn flagging_a_cue_and_moving_on() {
         steps_done: 2,
         steps_total: 12,
         step: StepView::Identify {
+            passages: Vec::new(),
             prompt: "Which of these details concern you?".into(),
             cues: vec![
                 CueItem {
@@ -1352,6 +1353,7 @@ fn many_cues(count: usize, flagged: &[usize]) -> PlayView {
     PlayView {
         steps_done: 2,
         step: StepView::Identify {
+            passages: Vec::new(),
             prompt: "Which details concern you?".into(),
             cues: (1..=count)
                 .map(|n| CueItem {
@@ -2012,4 +2014,100 @@ fn the_debrief_title_and_its_button_fit_at_1024_by_600_with_text_at_200_percent(
     assert!(!heading.intersects(back), "{heading:?} over {back:?}");
     assert!(screen.contains_rect(heading) && screen.contains_rect(back));
     assert!(screen.contains_rect(h.get_by_label("A+").rect()));
+}
+
+// ---- Flagging in the text: "mark the words" (issue 15) ----
+
+#[test]
+fn an_identify_step_shows_the_scene_read_with_its_details_to_mark_in_place() {
+    use silent_slavery_scenario::play::runner::{Runner, View};
+    use std::sync::Arc;
+    let catalog =
+        Arc::new(silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue"));
+    let fixture = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
+    let loaded = Arc::new(
+        silent_slavery_scenario::library::load_bytes("f.ron", fixture.as_bytes(), &catalog)
+            .expect("valid"),
+    );
+    let (mut runner, _) = Runner::start(loaded, catalog, 7).expect("starts");
+    runner.apply(&Input::Continue).expect("past the scene");
+    let View::Identify { cues, .. } = runner.view() else {
+        panic!("at the identify step");
+    };
+    let cues: Vec<playing::CueItem> = cues
+        .iter()
+        .map(|c| playing::CueItem {
+            id: c.cue.id.clone(),
+            text: c.cue.text.clone(),
+            flagged: c.flagged,
+        })
+        .collect();
+    let at = |id: &str| cues.iter().position(|c| c.id == id).expect("offered");
+    let (variant_text, variant_cue) = match runner.transcript().variants[0].1.as_str() {
+        "injured" => ("His hand is bandaged with tape.", "hand"),
+        _ => ("He looks exhausted.", "tired_look"),
+    };
+    let passages = playing::passages(&runner, &cues);
+    assert_eq!(passages.len(), 1, "{passages:#?}");
+    assert_eq!(passages[0].speaker, "Narrator");
+    use playing::Span;
+    assert_eq!(
+        passages[0].spans,
+        vec![
+            Span::Text("A man comes to the counter. ".into()),
+            Span::Cue(at("no_papers")),
+            Span::Text(" He keeps looking at the door.".into()),
+            Span::Break,
+            Span::Text(variant_text.into()),
+            Span::Break,
+            Span::Cue(at("accent")),
+            Span::Break,
+            Span::Cue(at(variant_cue)),
+        ]
+    );
+}
+
+#[test]
+fn a_detail_is_flagged_by_clicking_it_in_the_text_and_the_list_stays_as_a_summary() {
+    use playing::{Passage, Span};
+    let mut view = many_cues(12, &[3]);
+    if let StepView::Identify { passages, .. } = &mut view.step {
+        *passages = vec![Passage {
+            speaker: "Narrator".into(),
+            spans: vec![
+                Span::Text("A man comes to the counter. ".into()),
+                Span::Cue(1),
+                Span::Text(" He keeps looking at the door.".into()),
+                Span::Break,
+                Span::Cue(2),
+            ],
+        }];
+    }
+    let mut h = harness(|ui| playing::widget(ui, &view));
+    h.run();
+    h.get_by_label("A man comes to the counter. ");
+    h.get_by_label("Detail 2").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Flag("c2".into())));
+    // Detail 3 is flagged already: clicking it in the text unflags it.
+    h.get_by_label("Detail 3").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Unflag("c3".into())));
+    // The list is the summary, with the same two-digit keys.
+    h.get_by_label("Your flags");
+    h.get_by_label("02. Detail 2");
+    *h.state_mut() = None;
+    h.key_press(egui::Key::Num1);
+    h.key_press(egui::Key::Num1);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Flag("c11".into())));
+    // By keyboard in the text: Tab past "Save and leave" to the first marked passage, Space.
+    *h.state_mut() = None;
+    h.key_press(egui::Key::Tab);
+    h.run();
+    h.key_press(egui::Key::Tab);
+    h.run();
+    h.key_press(egui::Key::Space);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Flag("c2".into())));
 }

@@ -1,10 +1,10 @@
-//! The playing screen: a scene with its details, an identify step, a decision with its options (locked ones with the reason), feedback, and the keys that reach them.
+//! The playing screen: a scene with its details, an identify step (the details marked in the text as read, with the list of cues as a summary), a decision with its options (locked ones with the reason), feedback, and the keys that reach them.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use silent_slavery_results::record::RecordedAttempt;
 use silent_slavery_scenario::model::scenario::{Cue, Step};
-use silent_slavery_scenario::play::runner::{Input, View};
+use silent_slavery_scenario::play::runner::{Input, Runner, View};
 
 use crate::sim::{Screen, Session, TraineeAction};
 use crate::ui::frame::{Chrome, show};
@@ -41,6 +41,27 @@ pub struct OptionItem {
     pub locked: Option<String>,
 }
 
+/// A piece of a passage of text on an identify step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Span {
+    /// Words to read.
+    Text(String),
+    /// A cue's words, marked by clicking: the index into the step's cues.
+    Cue(usize),
+    /// A paragraph break.
+    Break,
+}
+
+/// A scene (or decision) the trainee has read, as an identify step shows it again so the
+/// details can be marked in the text ("mark the words").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passage {
+    /// Who speaks.
+    pub speaker: String,
+    /// The text, with each cue the step offers as its own span.
+    pub spans: Vec<Span>,
+}
+
 /// What the playing screen shows now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StepView {
@@ -55,7 +76,9 @@ pub enum StepView {
     Identify {
         /// The question.
         prompt: String,
-        /// Cues seen so far.
+        /// The scenes read so far that hold the cues, to mark them in the text.
+        passages: Vec<Passage>,
+        /// Cues seen so far: the summary list (and the number keys).
         cues: Vec<CueItem>,
     },
     /// Choose an option.
@@ -117,6 +140,113 @@ pub fn scene_text(text: &str, extra: &str, cues: &[&Cue]) -> String {
     out
 }
 
+/// `text` split into words and the cues of `cues` placed in it by their `{id}` markers
+/// (indices into `cues`); cues of `own` that have no marker follow as paragraphs of their own,
+/// as [`scene_text`] places them.
+pub fn spans(text: &str, own: &[&Cue], cues: &[CueItem]) -> Vec<Span> {
+    let index = |id: &str| cues.iter().position(|c| c.id == id);
+    let mut out = Vec::new();
+    let words = |out: &mut Vec<Span>, text: &str| {
+        for (n, paragraph) in text.split("\n\n").enumerate() {
+            if n > 0 {
+                out.push(Span::Break);
+            }
+            if !paragraph.is_empty() {
+                out.push(Span::Text(paragraph.to_owned()));
+            }
+        }
+    };
+    let mut rest = text;
+    let mut placed = Vec::new();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        let id = &rest[open + 1..close];
+        let Some(cue) = own.iter().find(|c| c.id == id) else {
+            // Not one of this text's cues: kept as written, as `scene_text` keeps it.
+            words(&mut out, &rest[..=close]);
+            rest = &rest[close + 1..];
+            continue;
+        };
+        words(&mut out, &rest[..open]);
+        match index(id) {
+            Some(i) => out.push(Span::Cue(i)),
+            None => words(&mut out, &cue.text),
+        }
+        placed.push(id);
+        rest = &rest[close + 1..];
+    }
+    words(&mut out, rest);
+    for cue in own.iter().filter(|c| !placed.contains(&c.id.as_str())) {
+        out.push(Span::Break);
+        match index(&cue.id) {
+            Some(i) => out.push(Span::Cue(i)),
+            None => words(&mut out, &cue.text),
+        }
+    }
+    // Neighbouring words were split at markers only; join them for fewer labels.
+    let mut joined: Vec<Span> = Vec::new();
+    for span in out {
+        match (joined.last_mut(), span) {
+            (Some(Span::Text(a)), Span::Text(b)) => a.push_str(&b),
+            (_, span) => joined.push(span),
+        }
+    }
+    joined
+}
+
+/// The scenes and decisions the trainee has read in this attempt that hold a cue of `cues`,
+/// in the order read, each once (with the scene variant drawn).
+pub fn passages(runner: &Runner, cues: &[CueItem]) -> Vec<Passage> {
+    let scenario = &runner.scenario().scenario;
+    let transcript = runner.transcript();
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for step_id in &transcript.visited {
+        if seen.contains(&step_id.as_str()) {
+            continue;
+        }
+        seen.push(step_id);
+        let Some(step) = scenario.step_index(step_id).map(|i| &scenario.steps[i]) else {
+            continue;
+        };
+        let (speaker, text, own): (String, String, Vec<&Cue>) = match step {
+            Step::Scene(scene) => {
+                let variant = transcript
+                    .variants
+                    .iter()
+                    .rev()
+                    .find(|(s, _)| s == &scene.id)
+                    .and_then(|(_, v)| scene.variants.iter().find(|sv| &sv.id == v));
+                let mut text = scene.text.clone();
+                let mut own: Vec<&Cue> = scene.cues.iter().collect();
+                if let Some(v) = variant {
+                    text.push_str("\n\n");
+                    text.push_str(&v.text);
+                    own.extend(v.cues.iter());
+                }
+                (
+                    scene.speaker.clone().unwrap_or_else(|| "Narrator".into()),
+                    text,
+                    own,
+                )
+            }
+            Step::Decision(d) if !d.cues.is_empty() => (
+                d.speaker.clone().unwrap_or_else(|| "Narrator".into()),
+                d.prompt.clone(),
+                d.cues.iter().collect(),
+            ),
+            _ => continue,
+        };
+        let spans = spans(&text, &own, cues);
+        if spans.iter().any(|s| matches!(s, Span::Cue(_))) {
+            out.push(Passage { speaker, spans });
+        }
+    }
+    out
+}
+
 /// The playing screen for the attempt under way.
 pub fn view(attempt: &RecordedAttempt, notice: Option<String>, saving: Option<Input>) -> PlayView {
     let runner = attempt.runner();
@@ -130,17 +260,21 @@ pub fn view(attempt: &RecordedAttempt, notice: Option<String>, saving: Option<In
             speaker: scene.speaker.clone().unwrap_or_else(|| "Narrator".into()),
             text: scene_text(&scene.text, variant.map_or("", |v| v.text.as_str()), &cues),
         },
-        View::Identify { step, cues } => StepView::Identify {
-            prompt: step.prompt.clone(),
-            cues: cues
+        View::Identify { step, cues } => {
+            let cues: Vec<CueItem> = cues
                 .iter()
                 .map(|c| CueItem {
                     id: c.cue.id.clone(),
                     text: c.cue.text.clone(),
                     flagged: c.flagged,
                 })
-                .collect(),
-        },
+                .collect();
+            StepView::Identify {
+                prompt: step.prompt.clone(),
+                passages: passages(runner, &cues),
+                cues,
+            }
+        }
         View::Decision {
             step,
             cues,
@@ -202,6 +336,25 @@ impl PlayView {
         };
         egui::Id::new(("playing", &self.title, self.steps_done, kind, chosen))
     }
+}
+
+/// A cue's words in a passage, underlined, highlighted when flagged, clicked (or Space or
+/// Enter with the keyboard focus on it) to mark or unmark; true when clicked.
+fn marked_words(ui: &mut egui::Ui, text: &str, flagged: bool, enabled: bool) -> bool {
+    let mut words = egui::RichText::new(text).underline();
+    if flagged {
+        words = words
+            .strong()
+            .background_color(ui.visuals().selection.bg_fill);
+    }
+    let response = ui
+        .add_enabled(enabled, egui::Label::new(words).sense(egui::Sense::click()))
+        .on_hover_text(if flagged {
+            "Flagged: click to unflag"
+        } else {
+            "Click to flag this detail"
+        });
+    response.clicked()
 }
 
 /// What the trainee reads after "Done flagging" with nothing flagged.
@@ -274,8 +427,60 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
                 intent = Some(Intent::Continue);
             }
         }
-        StepView::Identify { prompt, cues } => {
+        StepView::Identify {
+            prompt,
+            passages,
+            cues,
+        } => {
+            // A flag waiting to be saved shows as the trainee set it.
+            let shown_flagged = |cue: &CueItem| {
+                if waiting_for(Input::Flag(cue.id.clone())) {
+                    true
+                } else if waiting_for(Input::Unflag(cue.id.clone())) {
+                    false
+                } else {
+                    cue.flagged
+                }
+            };
+            let toggle = |cue: &CueItem| {
+                if cue.flagged {
+                    Intent::Unflag(cue.id.clone())
+                } else {
+                    Intent::Flag(cue.id.clone())
+                }
+            };
             ui.strong(prompt);
+            if !passages.is_empty() {
+                ui.label(
+                    egui::RichText::new(
+                        "Mark the details that concern you as you read: click an underlined passage (again to unmark it).",
+                    )
+                    .weak(),
+                );
+                for passage in passages {
+                    ui.add_space(6.0);
+                    ui.label(egui::RichText::new(&passage.speaker).italics());
+                    ui.horizontal_wrapped(|ui| {
+                        ui.spacing_mut().item_spacing.x = 0.0;
+                        for span in &passage.spans {
+                            match span {
+                                Span::Text(text) => {
+                                    ui.label(text);
+                                }
+                                Span::Break => ui.end_row(),
+                                Span::Cue(i) => {
+                                    let Some(cue) = cues.get(*i) else { continue };
+                                    if marked_words(ui, &cue.text, shown_flagged(cue), !waiting) {
+                                        intent = Some(toggle(cue));
+                                    }
+                                }
+                            }
+                        }
+                    });
+                }
+                ui.add_space(10.0);
+                ui.strong("Your flags");
+            }
             ui.label(
                 egui::RichText::new(format!(
                     "{} to flag or unflag it; Tab reaches any item, Space ticks it.",
@@ -285,24 +490,13 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
             );
             ui.add_space(8.0);
             for (n, cue) in cues.iter().enumerate() {
-                // A flag waiting to be saved shows as the trainee set it.
-                let mut flagged = if waiting_for(Input::Flag(cue.id.clone())) {
-                    true
-                } else if waiting_for(Input::Unflag(cue.id.clone())) {
-                    false
-                } else {
-                    cue.flagged
-                };
+                let mut flagged = shown_flagged(cue);
                 let label = format!("{}. {}", keys.label(n), cue.text);
                 let changed = ui
                     .add_enabled(!waiting, egui::Checkbox::new(&mut flagged, label))
                     .changed();
                 if changed || keys.chosen == Some(n) {
-                    intent = Some(if cue.flagged {
-                        Intent::Unflag(cue.id.clone())
-                    } else {
-                        Intent::Flag(cue.id.clone())
-                    });
+                    intent = Some(toggle(cue));
                 }
             }
             ui.add_space(12.0);
