@@ -871,3 +871,80 @@ fn an_edited_scenario_reloads_while_the_app_runs_with_author_tools() {
         "the edit reloaded without --author"
     );
 }
+
+#[test]
+fn a_scene_picture_is_found_beside_its_scenario_and_a_missing_one_is_reported_at_its_place() {
+    use silent_slavery::ui::screens::playing::{self, StepView};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("scenarios/images")).expect("folders");
+    std::fs::write(root.join("scenarios/images/counter.png"), b"png").expect("image");
+    let fixture = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
+    let anchor = "            next: \"concerns\",\n";
+    let with_image = |file: &str| {
+        fixture.replacen(
+            anchor,
+            &format!(
+                "{anchor}            image: (file: \"{file}\", alt: \"The front counter behind glass\"),\n"
+            ),
+            1,
+        )
+    };
+    std::fs::write(
+        root.join("scenarios/pictured.ron"),
+        with_image("images/counter.png"),
+    )
+    .expect("written");
+    let missing = with_image("images/yard.png").replacen(
+        "id: \"fixture_front_counter\"",
+        "id: \"fixture_front_counter_two\"",
+        1,
+    );
+    std::fs::write(root.join("scenarios/missing.ron"), &missing).expect("written");
+    let mut app = headless::app_from(
+        root,
+        headless::Setup {
+            db: None,
+            author: false,
+            identity: silent_slavery_results::identity::IdentityMode::Open,
+            os_account: None,
+        },
+    );
+    let library = app.world().resource::<ScenarioLibrary>();
+    assert!(matches!(
+        library.entries.get("scenarios/pictured.ron"),
+        Some(LibraryEntry::Ready(_))
+    ));
+    let Some(LibraryEntry::Broken(diagnostics)) = library.entries.get("scenarios/missing.ron")
+    else {
+        panic!("the scenario with a missing picture is not playable");
+    };
+    let found: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.problem.code() == "image-not-found")
+        .collect();
+    assert_eq!(found.len(), 1, "{diagnostics:#?}");
+    let offset = missing.find("\"images/yard.png\"").expect("written");
+    let line = missing[..offset].matches('\n').count() + 1;
+    assert_eq!(found[0].position.line, line);
+    assert_eq!(found[0].file, "scenarios/missing.ron");
+
+    // Played, the scene names its picture by its asset path beside the scenario.
+    sign_in(&mut app, "4521", "A. Example", "North");
+    send(
+        &mut app,
+        TraineeAction::Open("fixture_front_counter".into()),
+    );
+    send(&mut app, TraineeAction::AcceptWarning);
+    assert_eq!(screen(&app), Screen::Playing);
+    let view = playing::view(attempt(&app), None, None);
+    let StepView::Scene {
+        image: Some(image), ..
+    } = view.step
+    else {
+        panic!("the first scene with its picture: {:?}", view.step);
+    };
+    assert_eq!(image.asset, "scenarios/images/counter.png");
+    assert_eq!(image.alt, "The front counter behind glass");
+    assert_eq!(image.texture, None, "no window, no texture");
+}

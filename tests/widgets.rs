@@ -1314,6 +1314,7 @@ fn scene(text: &str) -> PlayView {
         step: StepView::Scene {
             speaker: "Narrator".into(),
             text: text.into(),
+            image: None,
         },
         notice: None,
         saving: None,
@@ -1946,6 +1947,7 @@ fn body_text_keeps_a_readable_measure_on_a_wide_screen() {
         step: StepView::Scene {
             speaker: "Narrator".into(),
             text: text.into(),
+            image: None,
         },
         ..decision()
     };
@@ -2110,4 +2112,57 @@ fn a_detail_is_flagged_by_clicking_it_in_the_text_and_the_list_stays_as_a_summar
     h.key_press(egui::Key::Space);
     h.run();
     assert_eq!(h.state(), &Some(Intent::Flag("c2".into())));
+}
+
+// ---- Scene images (issue 15) ----
+
+#[test]
+fn a_scene_picture_shows_with_its_alt_text_and_the_alt_text_alone_until_it_loads() {
+    let alt = "A restaurant kitchen with mattresses stacked behind the freezers";
+    let with = |texture| PlayView {
+        step: StepView::Scene {
+            speaker: "Narrator".into(),
+            text: "You go through to the kitchen.".into(),
+            image: Some(playing::SceneImageView {
+                asset: "scenarios/images/kitchen.jpg".into(),
+                alt: alt.into(),
+                texture,
+            }),
+        },
+        ..decision()
+    };
+    let loading = with(None);
+    let mut h = harness(|ui| playing::widget(ui, &loading));
+    h.run();
+    h.get_by_label(&format!("Picture: {alt}"));
+    h.get_by_label("You go through to the kitchen.");
+
+    // Loaded: the picture itself, named by its alt text (the font atlas stands in for it).
+    let shown = with(Some((egui::TextureId::Managed(0), [640, 480])));
+    let mut h = harness(|ui| playing::widget(ui, &shown));
+    h.run();
+    let picture = h.get_by_label(alt);
+    assert!(picture.rect().width() > 100.0, "{:?}", picture.rect());
+    assert!(h.query_by_label(&format!("Picture: {alt}")).is_none());
+
+    // No picture in the scenario: nothing in its place.
+    let plain = PlayView {
+        step: StepView::Scene {
+            speaker: "Narrator".into(),
+            text: "You go through to the kitchen.".into(),
+            image: None,
+        },
+        ..decision()
+    };
+    let mut h = harness(|ui| playing::widget(ui, &plain));
+    h.run();
+    assert!(h.query_by_label_contains("Picture:").is_none());
+    assert_eq!(
+        playing::image_asset("scenarios/kitchen_visit.ron", "images/kitchen.jpg"),
+        "scenarios/images/kitchen.jpg"
+    );
+    assert_eq!(
+        playing::image_asset("kitchen_visit.ron", "kitchen.jpg"),
+        "kitchen.jpg"
+    );
 }

@@ -41,6 +41,18 @@ pub struct OptionItem {
     pub locked: Option<String>,
 }
 
+/// A scene's picture as the playing screen shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SceneImageView {
+    /// The image's asset path (relative to the asset root: beside the scenario file).
+    pub asset: String,
+    /// What it shows, for a trainee who cannot see it; shown in its place until it loads or
+    /// if it cannot be drawn.
+    pub alt: String,
+    /// The egui texture once Bevy has loaded the image, with its size in pixels.
+    pub texture: Option<(egui::TextureId, [u32; 2])>,
+}
+
 /// A piece of a passage of text on an identify step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Span {
@@ -71,6 +83,8 @@ pub enum StepView {
         speaker: String,
         /// The narrative with cue texts in place.
         text: String,
+        /// The picture of the setting, when the scenario gives one.
+        image: Option<SceneImageView>,
     },
     /// Flag the cues that concern you.
     Identify {
@@ -247,6 +261,15 @@ pub fn passages(runner: &Runner, cues: &[CueItem]) -> Vec<Passage> {
     out
 }
 
+/// The asset path of an image written `image` in the scenario whose asset path is `scenario`:
+/// relative to the scenario file's folder, with `/` separators as Bevy's asset paths use.
+pub fn image_asset(scenario: &str, image: &str) -> String {
+    match scenario.rfind('/') {
+        Some(slash) => format!("{}/{}", &scenario[..slash], image),
+        None => image.to_owned(),
+    }
+}
+
 /// The playing screen for the attempt under way.
 pub fn view(attempt: &RecordedAttempt, notice: Option<String>, saving: Option<Input>) -> PlayView {
     let runner = attempt.runner();
@@ -259,6 +282,11 @@ pub fn view(attempt: &RecordedAttempt, notice: Option<String>, saving: Option<In
         } => StepView::Scene {
             speaker: scene.speaker.clone().unwrap_or_else(|| "Narrator".into()),
             text: scene_text(&scene.text, variant.map_or("", |v| v.text.as_str()), &cues),
+            image: scene.image.as_ref().map(|image| SceneImageView {
+                asset: image_asset(&runner.scenario().file, &image.file),
+                alt: image.alt.clone(),
+                texture: None,
+            }),
         },
         View::Identify { step, cues } => {
             let cues: Vec<CueItem> = cues
@@ -338,6 +366,26 @@ impl PlayView {
     }
 }
 
+/// A scene's picture, as wide as the text column and at most two fifths of the screen's
+/// height, with its alt text; the alt text alone until it has loaded.
+fn scene_image(ui: &mut egui::Ui, image: &SceneImageView) {
+    match image.texture {
+        Some((texture, [w, h])) => {
+            let most = egui::vec2(ui.available_width(), ui.ctx().content_rect().height() * 0.4);
+            ui.add(
+                egui::Image::new((texture, egui::vec2(w as f32, h as f32)))
+                    .max_size(most)
+                    .alt_text(&image.alt),
+            )
+            .on_hover_text(&image.alt);
+        }
+        None => {
+            ui.label(egui::RichText::new(format!("Picture: {}", image.alt)).italics());
+        }
+    }
+    ui.add_space(6.0);
+}
+
 /// A cue's words in a passage, underlined, highlighted when flagged, clicked (or Space or
 /// Enter with the keyboard focus on it) to mark or unmark; true when clicked.
 fn marked_words(ui: &mut egui::Ui, text: &str, flagged: bool, enabled: bool) -> bool {
@@ -415,7 +463,14 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
     let keys = input::ItemKeys::read(ui, items, !waiting && !asking);
     let mut ask = None;
     input::scroll_area(ui, "playing", |ui| match &view.step {
-        StepView::Scene { speaker, text } => {
+        StepView::Scene {
+            speaker,
+            text,
+            image,
+        } => {
+            if let Some(image) = image {
+                scene_image(ui, image);
+            }
             ui.label(egui::RichText::new(speaker).italics());
             ui.label(text);
             ui.add_space(12.0);
@@ -588,21 +643,49 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
     intent
 }
 
+/// Scene pictures loaded so far, by asset path: kept for the session, so going back and forth
+/// does not load a picture again.
+#[derive(Default)]
+struct SceneImages(std::collections::HashMap<String, Handle<Image>>);
+
+#[allow(clippy::too_many_arguments)]
 fn system(
     mut contexts: EguiContexts,
     session: Res<Session>,
+    server: Res<AssetServer>,
+    images: Res<Assets<Image>>,
+    mut loaded: Local<SceneImages>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
     mut settings: ResMut<DisplaySettings>,
     mut actions: MessageWriter<TraineeAction>,
 ) -> Result {
-    let ctx = contexts.ctx_mut()?;
     let Some(attempt) = &session.attempt else {
         return Ok(());
     };
-    let view = view(
+    let mut view = view(
         attempt,
         session.notice.clone(),
         session.saving.as_ref().map(|s| s.input.clone()),
     );
+    if let StepView::Scene {
+        image: Some(image), ..
+    } = &mut view.step
+    {
+        let handle = loaded
+            .0
+            .entry(image.asset.clone())
+            .or_insert_with(|| server.load(image.asset.clone()))
+            .clone();
+        if let Some(picture) = images.get(&handle) {
+            let size = picture.size();
+            let texture = contexts.add_image(bevy_egui::EguiTextureHandle::Strong(handle));
+            image.texture = Some((texture, [size.x, size.y]));
+        } else if server.load_state(&handle).is_loading() {
+            // The window draws only on input: draw again when the picture arrives.
+            redraw.write(bevy::window::RequestRedraw);
+        }
+    }
+    let ctx = contexts.ctx_mut()?;
     show(ctx, &mut settings, &mut actions, view.on_screen(), |ui| {
         widget(ui, &view)
     });
