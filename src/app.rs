@@ -115,20 +115,28 @@ pub fn run(
                 .set(WindowPlugin {
                     primary_window: Some(Window {
                         title: "Silent Slavery Trainer".into(),
-                        resolution: WindowResolution::new(1280, 800),
+                        // A size every screen can show; resized to the monitor once it
+                        // is known (src/ui/window.rs).
+                        resolution: WindowResolution::new(
+                            crate::ui::window::SMALLEST.x as u32,
+                            crate::ui::window::SMALLEST.y as u32,
+                        ),
+                        position: bevy::window::WindowPosition::Centered(
+                            bevy::window::MonitorSelection::Primary,
+                        ),
                         resize_constraints: bevy::window::WindowResizeConstraints {
-                            min_width: 1024.0,
-                            min_height: 768.0,
+                            min_width: crate::ui::window::SMALLEST.x,
+                            min_height: crate::ui::window::SMALLEST.y,
                             ..default()
                         },
                         ..default()
                     }),
                     ..default()
                 })
-                .set(AssetPlugin {
-                    file_path: options.asset_root.to_string_lossy().into_owned(),
-                    ..default()
-                })
+                .set(crate::sim::asset_plugin(
+                    &options.asset_root,
+                    options.author,
+                ))
                 .set(bevy::render::RenderPlugin {
                     render_creation: renderer.creation,
                     ..default()

@@ -30,8 +30,8 @@ pub fn run_app(
     }
     plain_graphics_failures();
     let db = Store::resolve_path(db)?;
-    // The scenarios folder is the asset root, so the file watcher watches it alone, not the
-    // whole repository.
+    // The scenarios folder is the asset root, so the file watcher (on with `--author`) watches
+    // it alone, not the whole repository.
     let asset_root = scenarios_folder(scenarios)?;
     let (workstation, from) = silent_slavery_results::identity::Workstation::load()?;
     match &from {

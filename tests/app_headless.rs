@@ -739,3 +739,213 @@ fn after_a_restart_the_home_screen_knows_where_the_trainee_left_off() {
     assert_eq!(screen(&app), Screen::Playing);
     assert_eq!(attempt(&app).inputs_recorded(), 2);
 }
+
+#[test]
+fn display_settings_follow_the_trainee_and_never_carry_over_to_the_next() {
+    use silent_slavery::ui::DisplaySettings;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("results.sqlite3");
+    let mut app = app(root, &db);
+    app.add_plugins(silent_slavery::ui::settings::plugin);
+    app.update();
+    let workstation = app.world().resource::<DisplaySettings>().clone();
+    let scale = |app: &App| app.world().resource::<DisplaySettings>().scale;
+    let contrast = |app: &App| app.world().resource::<DisplaySettings>().high_contrast;
+    let stored = |staff: &str| {
+        let raw = rusqlite::Connection::open(&db).expect("raw");
+        raw.query_row(
+            "SELECT text_scale, high_contrast FROM trainee_display WHERE staff_number = ?1",
+            [staff],
+            |r| Ok((r.get::<_, f64>(0)?, r.get::<_, bool>(1)?)),
+        )
+        .ok()
+    };
+
+    // The trainer signs in and makes the text small with high contrast.
+    sign_in(&mut app, "TR-1", "Trainer One", "Training");
+    {
+        let mut settings = app.world_mut().resource_mut::<DisplaySettings>();
+        settings.scale = 0.8;
+        settings.high_contrast = true;
+    }
+    app.update();
+    assert_eq!(stored("TR-1"), Some((f64::from(0.8_f32), true)));
+    send(&mut app, TraineeAction::SignOut);
+    assert_eq!(
+        scale(&app),
+        workstation.scale,
+        "the workstation's size is back"
+    );
+    assert_eq!(contrast(&app), workstation.high_contrast);
+
+    // The next trainee starts from the workstation's settings, not the trainer's.
+    sign_in(&mut app, "PC-2", "Trainee Two", "North");
+    assert_eq!(scale(&app), workstation.scale);
+    assert!(!contrast(&app));
+    assert_eq!(
+        stored("PC-2"),
+        Some((f64::from(workstation.scale), workstation.high_contrast)),
+        "a first sign-in keeps what the sign-in screen showed"
+    );
+    app.world_mut().resource_mut::<DisplaySettings>().scale = 1.6;
+    app.update();
+    assert_eq!(stored("PC-2"), Some((f64::from(1.6_f32), false)));
+    send(&mut app, TraineeAction::SignOut);
+
+    // The trainer again: their own settings are applied at sign-in.
+    sign_in(&mut app, "TR-1", "Trainer One", "Training");
+    assert_eq!(scale(&app), 0.8);
+    assert!(contrast(&app));
+    send(&mut app, TraineeAction::SignOut);
+    assert_eq!(scale(&app), workstation.scale);
+
+    // And after a restart of the app, from the store.
+    drop(app);
+    let mut app = headless::app(root, &db);
+    app.add_plugins(silent_slavery::ui::settings::plugin);
+    app.update();
+    sign_in(&mut app, "PC-2", "Trainee Two", "North");
+    assert_eq!(scale(&app), 1.6);
+}
+
+/// The title of the one scenario in the library, once it is loaded.
+fn only_title(app: &App) -> Option<String> {
+    app.world()
+        .resource::<ScenarioLibrary>()
+        .entries
+        .values()
+        .find_map(|e| match e {
+            LibraryEntry::Ready(s) => Some(s.scenario.title.clone()),
+            _ => None,
+        })
+}
+
+/// Edits the scenario file under `root` while an app runs with `author` on or off, and
+/// says whether the library showed the new title within a few seconds.
+fn reloads_an_edited_file(author: bool) -> bool {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("scenarios")).expect("folder");
+    let file = root.join("scenarios/front_counter.ron");
+    let text = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
+    std::fs::write(&file, text).expect("written");
+    let mut app = headless::app_from(
+        root,
+        headless::Setup {
+            db: None,
+            author,
+            identity: silent_slavery_results::identity::IdentityMode::Open,
+            os_account: None,
+        },
+    );
+    let before = only_title(&app).expect("loaded");
+    // Let the watcher settle before the edit, as a trainer's editor would.
+    for _ in 0..20 {
+        app.update();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let edited = text.replacen(&format!("\"{before}\""), "\"Edited while running\"", 1);
+    assert_ne!(edited, text, "the title is in the file");
+    std::fs::write(&file, edited).expect("edited");
+    // The watcher debounces for a moment; five seconds is ample.
+    for _ in 0..500 {
+        app.update();
+        if only_title(&app).as_deref() == Some("Edited while running") {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    false
+}
+
+#[test]
+fn an_edited_scenario_reloads_while_the_app_runs_with_author_tools() {
+    // The binary trainers are given: no cargo feature, `--author` (SimConfig.author) on.
+    assert!(
+        reloads_an_edited_file(true),
+        "the edit did not reload with --author"
+    );
+    // Trainees' runs do not watch the files.
+    assert!(
+        !reloads_an_edited_file(false),
+        "the edit reloaded without --author"
+    );
+}
+
+#[test]
+fn a_scene_picture_is_found_beside_its_scenario_and_a_missing_one_is_reported_at_its_place() {
+    use silent_slavery::ui::screens::playing::{self, StepView};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("scenarios/images")).expect("folders");
+    std::fs::write(root.join("scenarios/images/counter.png"), b"png").expect("image");
+    let fixture = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
+    let anchor = "            next: \"concerns\",\n";
+    let with_image = |file: &str| {
+        fixture.replacen(
+            anchor,
+            &format!(
+                "{anchor}            image: (file: \"{file}\", alt: \"The front counter behind glass\"),\n"
+            ),
+            1,
+        )
+    };
+    std::fs::write(
+        root.join("scenarios/pictured.ron"),
+        with_image("images/counter.png"),
+    )
+    .expect("written");
+    let missing = with_image("images/yard.png").replacen(
+        "id: \"fixture_front_counter\"",
+        "id: \"fixture_front_counter_two\"",
+        1,
+    );
+    std::fs::write(root.join("scenarios/missing.ron"), &missing).expect("written");
+    let mut app = headless::app_from(
+        root,
+        headless::Setup {
+            db: None,
+            author: false,
+            identity: silent_slavery_results::identity::IdentityMode::Open,
+            os_account: None,
+        },
+    );
+    let library = app.world().resource::<ScenarioLibrary>();
+    assert!(matches!(
+        library.entries.get("scenarios/pictured.ron"),
+        Some(LibraryEntry::Ready(_))
+    ));
+    let Some(LibraryEntry::Broken(diagnostics)) = library.entries.get("scenarios/missing.ron")
+    else {
+        panic!("the scenario with a missing picture is not playable");
+    };
+    let found: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d.problem.code() == "image-not-found")
+        .collect();
+    assert_eq!(found.len(), 1, "{diagnostics:#?}");
+    let offset = missing.find("\"images/yard.png\"").expect("written");
+    let line = missing[..offset].matches('\n').count() + 1;
+    assert_eq!(found[0].position.line, line);
+    assert_eq!(found[0].file, "scenarios/missing.ron");
+
+    // Played, the scene names its picture by its asset path beside the scenario.
+    sign_in(&mut app, "4521", "A. Example", "North");
+    send(
+        &mut app,
+        TraineeAction::Open("fixture_front_counter".into()),
+    );
+    send(&mut app, TraineeAction::AcceptWarning);
+    assert_eq!(screen(&app), Screen::Playing);
+    let view = playing::view(attempt(&app), None, None);
+    let StepView::Scene {
+        image: Some(image), ..
+    } = view.step
+    else {
+        panic!("the first scene with its picture: {:?}", view.step);
+    };
+    assert_eq!(image.asset, "scenarios/images/counter.png");
+    assert_eq!(image.alt, "The front counter behind glass");
+    assert_eq!(image.texture, None, "no window, no texture");
+}

@@ -42,7 +42,8 @@ fn a_trainee_plays_to_the_debrief_in_a_real_window() {
         display.key(then);
     }
     std::thread::sleep(Duration::from_secs(1));
-    // Scenario 1, past its content warning.
+    // Scenario 01 (two digits: the library lists more than nine), past its content warning.
+    display.key("0");
     display.key("1");
     std::thread::sleep(Duration::from_millis(500));
     display.key("Return");

@@ -9,10 +9,11 @@ use silent_slavery_results::store::Store;
 mod window;
 use window::{Display, RunningApp, wait_until};
 
-/// Opens scenario 1 from the home screen past its content warning, and waits for the
-/// attempt `staff_number` starts there.
+/// Opens scenario 01 from the home screen past its content warning (two digits: the library
+/// lists more than nine), and waits for the attempt `staff_number` starts there.
 fn start_scenario_one(display: &Display, db: &Path, staff_number: &str) -> Option<IdentifiedBy> {
     std::thread::sleep(std::time::Duration::from_secs(1));
+    display.key("0");
     display.key("1");
     std::thread::sleep(std::time::Duration::from_millis(500));
     display.key("Return");

@@ -118,6 +118,7 @@ fn flagging_a_cue_and_moving_on() {
         steps_done: 2,
         steps_total: 12,
         step: StepView::Identify {
+            passages: Vec::new(),
             prompt: "Which of these details concern you?".into(),
             cues: vec![
                 CueItem {
@@ -685,7 +686,7 @@ fn the_author_preview_shows_any_step_with_its_effects_and_every_path() {
         silent_slavery_scenario::library::load_bytes("f.ron", fixture.as_bytes(), &catalog)
             .expect("valid");
     let second = loaded.scenario.step_index("second").expect("step");
-    let lines = author::step_preview(&loaded, second);
+    let lines = author::step_preview(&loaded, second, None);
     assert_eq!(
         lines[0],
         "He says he owes money and cannot leave. What next?"
@@ -707,11 +708,13 @@ fn the_author_preview_shows_any_step_with_its_effects_and_every_path() {
         scenario: 0,
         steps: vec!["arrives (Scene)".into(), "second (Decision)".into()],
         step: 1,
+        step_ids: vec!["arrives".into(), "second".into()],
         preview: lines,
         paths,
         summary,
     };
-    let mut h = harness(|ui| author::widget(ui, &view));
+    let controls = std::cell::RefCell::new(author::PreviewControls::default());
+    let mut h = harness(|ui| author::widget(ui, &view, &mut controls.borrow_mut()));
     h.run();
     h.get_by_label("12 path(s), 2 pass; passing with a critical breach: 0; passing without upholding the critical rules at stake: 2 (identification assumed perfect)");
     h.get_by_label("Back to scenarios").click();
@@ -1250,11 +1253,13 @@ fn the_author_preview_opens_the_catalogue_and_the_step_graph() {
         scenario: 0,
         steps: vec!["arrives (Scene)".into()],
         step: 0,
+        step_ids: vec!["arrives".into()],
         preview: Vec::new(),
         paths: Vec::new(),
         summary: String::new(),
     };
-    let mut h = harness(|ui| author::widget(ui, &view));
+    let controls = std::cell::RefCell::new(author::PreviewControls::default());
+    let mut h = harness(|ui| author::widget(ui, &view, &mut controls.borrow_mut()));
     h.run();
     h.get_by_label("Catalogue").click();
     h.run();
@@ -1380,7 +1385,7 @@ fn the_author_preview_places_and_tags_a_decisions_cues() {
         silent_slavery_scenario::library::load_bytes("d.ron", fixture.as_bytes(), &catalog)
             .expect("valid");
     let talk = loaded.scenario.step_index("talk").expect("step");
-    let lines = author::step_preview(&loaded, talk);
+    let lines = author::step_preview(&loaded, talk, None);
     assert_eq!(
         lines[..2],
         [
@@ -1428,4 +1433,867 @@ fn a_changed_scenario_says_which_versions_and_offers_both_ways_on() {
     let mut h = harness(|ui| scenario_changed::widget(ui, &same));
     h.run();
     h.get_by_label("You started it on 2026-12-01 and a trainer has edited it since (it is still numbered version 3).");
+}
+
+// ---- Input that records what the trainee meant (issue 15) ----
+
+fn scene(text: &str) -> PlayView {
+    PlayView {
+        title: "Dawn stop".into(),
+        steps_done: 1,
+        steps_total: 12,
+        step: StepView::Scene {
+            speaker: "Narrator".into(),
+            text: text.into(),
+            image: None,
+        },
+        notice: None,
+        saving: None,
+    }
+}
+
+fn feedback() -> PlayView {
+    PlayView {
+        steps_done: 3,
+        step: StepView::Feedback {
+            chosen: "Separate the driver".into(),
+            feedback: "Right: speak to each person alone.".into(),
+        },
+        ..decision()
+    }
+}
+
+fn many_options(count: usize) -> PlayView {
+    PlayView {
+        steps_done: 2,
+        step: StepView::Decision {
+            speaker: None,
+            prompt: "What do you do?".into(),
+            options: (1..=count)
+                .map(|n| OptionItem {
+                    id: format!("o{n}"),
+                    text: format!("Option {n}"),
+                    locked: None,
+                })
+                .collect(),
+        },
+        ..decision()
+    }
+}
+
+fn many_cues(count: usize, flagged: &[usize]) -> PlayView {
+    PlayView {
+        steps_done: 2,
+        step: StepView::Identify {
+            passages: Vec::new(),
+            prompt: "Which details concern you?".into(),
+            cues: (1..=count)
+                .map(|n| CueItem {
+                    id: format!("c{n}"),
+                    text: format!("Detail {n}"),
+                    flagged: flagged.contains(&n),
+                })
+                .collect(),
+        },
+        ..decision()
+    }
+}
+
+/// The app's screens in order, through the shared frame: an intent moves to the next
+/// screen, as the session does; every intent is kept.
+struct Screens {
+    views: Vec<PlayView>,
+    at: usize,
+    got: Vec<Intent>,
+    settings: silent_slavery::ui::DisplaySettings,
+}
+
+fn screens<'a>(views: Vec<PlayView>, step_dt: f32) -> Harness<'a, Screens> {
+    Harness::builder()
+        .with_step_dt(step_dt)
+        .with_size(egui::vec2(800.0, 600.0))
+        .build_ui_state(
+            |ui, s: &mut Screens| {
+                let view = s.views[s.at.min(s.views.len() - 1)].clone();
+                if let Some(intent) = silent_slavery::ui::frame::frame(
+                    ui.ctx(),
+                    &mut s.settings,
+                    view.on_screen(),
+                    |ui| playing::widget(ui, &view),
+                ) {
+                    s.got.push(intent);
+                    s.at += 1;
+                }
+            },
+            Screens {
+                views,
+                at: 0,
+                got: Vec::new(),
+                settings: silent_slavery::ui::DisplaySettings::default(),
+            },
+        )
+}
+
+fn pointer(h: &Harness<'_, Screens>, pos: egui::Pos2, pressed: bool) {
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::NONE,
+    });
+}
+
+#[test]
+fn a_click_counts_however_long_the_pointer_rested_and_the_button_was_held() {
+    let mut h = screens(vec![decision()], 0.25);
+    h.run();
+    let at = h.get_by_label("3. Wave them on").rect().center();
+    h.event(egui::Event::PointerMoved(at));
+    h.run_steps(6); // 1.5 s at rest on the option
+    pointer(&h, at, true);
+    h.step();
+    h.run_steps(5); // held 1.25 s, longer than egui's 0.8 s click
+    pointer(&h, at, false);
+    h.step();
+    h.run_steps(2);
+    assert_eq!(h.state().got, vec![Intent::Choose("wave_on".into())]);
+}
+
+#[test]
+fn a_double_click_on_continue_acts_once_and_never_on_the_next_screen() {
+    let mut h = screens(vec![scene("A minibus stops."), many_options(8)], 0.05);
+    h.run_steps(3);
+    let at = h.get_by_label("Continue (Enter)").rect().center();
+    h.event(egui::Event::PointerMoved(at));
+    h.step();
+    pointer(&h, at, true);
+    pointer(&h, at, false);
+    h.step();
+    // The next screen is drawn before the second click of the double click arrives.
+    h.step();
+    h.step();
+    let under = (1..=8)
+        .map(|n| format!("{n}. Option {n}"))
+        .find(|label| h.get_by_label(label).rect().contains(at))
+        .expect("an option lies where Continue was (the issue's case)");
+    pointer(&h, at, true);
+    pointer(&h, at, false);
+    h.step();
+    h.run_steps(4);
+    assert_eq!(
+        h.state().got,
+        vec![Intent::Continue],
+        "the second click chose {under} on a screen the trainee had not seen"
+    );
+    // A deliberate click on the new screen, later, chooses.
+    h.run_steps(10);
+    pointer(&h, at, true);
+    pointer(&h, at, false);
+    h.step();
+    h.run_steps(2);
+    assert_eq!(h.state().got.len(), 2, "{:?}", h.state().got);
+    assert!(matches!(&h.state().got[1], Intent::Choose(_)));
+}
+
+#[test]
+fn a_held_key_acts_once() {
+    let mut h = screens(vec![feedback(), scene("Next."), decision()], 0.05);
+    h.run_steps(3);
+    let key = |pressed, repeat| egui::Event::Key {
+        key: egui::Key::Enter,
+        physical_key: None,
+        pressed,
+        repeat,
+        modifiers: egui::Modifiers::NONE,
+    };
+    h.event(key(true, false));
+    for _ in 0..20 {
+        h.event(key(true, true));
+    }
+    h.step();
+    h.run_steps(3);
+    assert_eq!(
+        h.state().got,
+        vec![Intent::Continue],
+        "one press, one action"
+    );
+    assert_eq!(h.state().at, 1, "the scene after the feedback is on screen");
+    // The key released and pressed again acts again (egui takes a press of a key it still
+    // holds down for a repeat, so the release must come first).
+    h.event(key(false, false));
+    h.step();
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    assert_eq!(h.state().got, vec![Intent::Continue, Intent::Continue]);
+}
+
+#[test]
+fn enter_on_a_focused_button_does_that_and_nothing_else() {
+    let mut h = screens(vec![scene("A minibus stops."), decision()], 0.05);
+    h.run_steps(3);
+    let before = h.state().settings.scale;
+    // The display settings come first in the Tab order: A− has the focus.
+    h.key_press(egui::Key::Tab);
+    h.run_steps(2);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(3);
+    assert!(
+        (h.state().settings.scale - (before - 0.1)).abs() < 1e-4,
+        "A− made the text smaller: {} -> {}",
+        before,
+        h.state().settings.scale
+    );
+    assert!(
+        h.state().got.is_empty(),
+        "Enter also went on: {:?}",
+        h.state().got
+    );
+    // Escape gives up the focus (and only that); with nothing focused, Enter goes on.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(
+        h.state().got.is_empty(),
+        "Escape also acted: {:?}",
+        h.state().got
+    );
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().got, vec![Intent::Continue]);
+}
+
+#[test]
+fn done_flagging_with_nothing_flagged_asks_first() {
+    let view = many_cues(3, &[]);
+    let mut h = harness(|ui| playing::widget(ui, &view));
+    h.run();
+    h.get_by_label("Done flagging (Enter)").click();
+    h.run();
+    assert_eq!(h.state(), &None, "nothing flagged: it asks before going on");
+    h.get_by_label(playing::NOTHING_FLAGGED);
+    h.get_by_label("Look again (Esc)").click();
+    h.run();
+    assert!(h.query_by_label(playing::NOTHING_FLAGGED).is_none());
+    assert_eq!(h.state(), &None, "looking again stays on the step");
+    // By keyboard: Enter asks, Enter again goes on.
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.get_by_label(playing::NOTHING_FLAGGED);
+    assert_eq!(h.state(), &None);
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Continue));
+
+    // With a flag, Done flagging goes straight on.
+    let flagged = many_cues(3, &[2]);
+    let mut h = harness(|ui| playing::widget(ui, &flagged));
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Continue));
+}
+
+#[test]
+fn items_beyond_nine_are_reached_by_two_digits_shown_on_screen() {
+    let view = many_cues(12, &[]);
+    let mut h = harness(|ui| playing::widget(ui, &view));
+    h.run();
+    h.get_by_label("01. Detail 1");
+    h.get_by_label("12. Detail 12");
+    h.key_press(egui::Key::Num1);
+    h.run();
+    assert_eq!(h.state(), &None, "1 could begin 10, 11 or 12");
+    h.get_by_label_contains("Typed 1_");
+    h.key_press(egui::Key::Num2);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Flag("c12".into())));
+    h.key_press(egui::Key::Num0);
+    h.key_press(egui::Key::Num3);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Flag("c3".into())));
+    // Escape clears a half-typed number and does not leave.
+    *h.state_mut() = None;
+    h.key_press(egui::Key::Num1);
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state(), &None);
+    assert!(h.query_by_label_contains("Typed 1_").is_none());
+
+    // Options too, in a decision of eleven.
+    let view = many_options(11);
+    let mut h = harness(|ui| playing::widget(ui, &view));
+    h.run();
+    h.key_press(egui::Key::Num1);
+    h.key_press(egui::Key::Num1);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Choose("o11".into())));
+}
+
+#[test]
+fn the_focused_item_is_scrolled_into_view() {
+    let view = many_options(20);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(600.0, 320.0))
+        .build_ui_state(
+            |ui, got: &mut Option<Intent>| {
+                if let Some(i) = playing::widget(ui, &view) {
+                    *got = Some(i);
+                }
+            },
+            None,
+        );
+    h.run();
+    assert!(h.get_by_label("18. Option 18").rect().min.y > 320.0);
+    // "Save and leave", then options 1 to 18.
+    for _ in 0..19 {
+        h.key_press(egui::Key::Tab);
+        h.run();
+    }
+    let rect = h.get_by_label("18. Option 18").rect();
+    assert!(
+        rect.min.y >= 0.0 && rect.max.y <= 320.0,
+        "the focused option is off screen at {rect:?}"
+    );
+    h.key_press(egui::Key::Space);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Choose("o18".into())));
+}
+
+#[test]
+fn the_debrief_scrolls_by_keyboard() {
+    let view = front_counter_debrief(&[
+        Input::Continue,
+        Input::Continue,
+        Input::Choose("private_room".into()),
+        Input::Continue,
+        Input::Choose("refer".into()),
+        Input::Continue,
+    ]);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(800.0, 400.0))
+        .build_ui_state(
+            |ui, got: &mut Option<Intent>| {
+                if let Some(i) = debrief::widget(ui, &view) {
+                    *got = Some(i);
+                }
+            },
+            None,
+        );
+    h.run();
+    let top = h.get_by_label("Points per rule").rect().min.y;
+    assert!(top > 400.0, "the last section starts on screen ({top})");
+    h.key_press(egui::Key::PageDown);
+    h.run();
+    let after_page = h.get_by_label("Points per rule").rect().min.y;
+    assert!(after_page < top - 100.0, "Page Down: {top} -> {after_page}");
+    h.key_press(egui::Key::End);
+    h.run();
+    let bottom = h.get_by_label("Points per rule").rect().min.y;
+    assert!(
+        bottom < 400.0,
+        "End brings the last section into view ({bottom})"
+    );
+    h.key_press(egui::Key::Home);
+    h.run();
+    assert!(h.get_by_label("Points per rule").rect().min.y > 400.0);
+    assert_eq!(h.state(), &None, "scrolling did not leave the debrief");
+}
+
+// ---- Author preview: a seed's option order and the path filter (issue 15) ----
+
+/// The order a trainee with `seed` sees decision `step` of `loaded` in, played with the runner.
+fn runner_order(
+    loaded: &std::sync::Arc<silent_slavery_scenario::load::loaded::LoadedScenario>,
+    catalog: &std::sync::Arc<silent_slavery_scenario::model::catalog::Catalog>,
+    seed: u64,
+    step: &str,
+) -> Vec<String> {
+    use silent_slavery_scenario::play::runner::{Runner, View};
+    let (mut runner, _) = Runner::start(loaded.clone(), catalog.clone(), seed).expect("starts");
+    for _ in 0..20 {
+        if let View::Decision {
+            step: d, options, ..
+        } = runner.view()
+            && d.id == step
+        {
+            return options.iter().map(|o| o.option.id.clone()).collect();
+        }
+        runner.apply(&Input::Continue).expect("goes on");
+    }
+    panic!("{step} not reached");
+}
+
+#[test]
+fn the_author_preview_shows_a_seeds_option_order_and_filters_the_paths() {
+    use silent_slavery_scenario::model::scenario::Step;
+    use std::sync::Arc;
+    let catalog =
+        Arc::new(silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue"));
+    let fixture = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
+    let loaded = Arc::new(
+        silent_slavery_scenario::library::load_bytes("f.ron", fixture.as_bytes(), &catalog)
+            .expect("valid"),
+    );
+    let first = loaded.scenario.step_index("first").expect("step");
+    let Step::Decision(decision) = &loaded.scenario.steps[first] else {
+        panic!("first is a decision");
+    };
+    let line = |id: &str, n: usize| {
+        let o = decision
+            .options
+            .iter()
+            .find(|o| o.id == id)
+            .expect("option");
+        format!("{}. {} [{}] -> {}", n + 1, o.text, o.id, o.next)
+    };
+    // Two seeds that show the options in different orders.
+    let seed_a = 1;
+    let order_a = runner_order(&loaded, &catalog, seed_a, "first");
+    let seed_b = (2..200)
+        .find(|&s| runner_order(&loaded, &catalog, s, "first") != order_a)
+        .expect("another order");
+    let order_b = runner_order(&loaded, &catalog, seed_b, "first");
+
+    let (paths, summary) = author::paths(&loaded, &catalog);
+    let report = silent_slavery_scenario::analysis::paths::report(&loaded, &catalog);
+    let critical = report
+        .paths
+        .iter()
+        .filter(|p| {
+            p.score
+                .rulesets
+                .iter()
+                .any(|r| !r.critical_breaches.is_empty())
+        })
+        .count();
+    let through_second = report
+        .paths
+        .iter()
+        .filter(|p| p.transcript.visited.iter().any(|s| s == "second"))
+        .count();
+    assert!(critical > 0 && critical < 12 && through_second > 0 && through_second < 12);
+
+    struct Preview {
+        controls: author::PreviewControls,
+        got: Option<Intent>,
+    }
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1000.0, 2400.0))
+        .build_ui_state(
+            |ui, st: &mut Preview| {
+                let order = st
+                    .controls
+                    .seed
+                    .and_then(|seed| author::SeededOrder::of(&loaded, &catalog, first, seed));
+                let view = author::AuthorView {
+                    scenarios: vec![loaded.scenario.title.clone()],
+                    scenario: 0,
+                    steps: loaded
+                        .scenario
+                        .steps
+                        .iter()
+                        .map(|s| s.id().to_owned())
+                        .collect(),
+                    step: first,
+                    step_ids: loaded
+                        .scenario
+                        .steps
+                        .iter()
+                        .map(|s| s.id().to_owned())
+                        .collect(),
+                    preview: author::step_preview(&loaded, first, order.as_ref()),
+                    paths: paths.clone(),
+                    summary: summary.clone(),
+                };
+                if let Some(i) = author::widget(ui, &view, &mut st.controls) {
+                    st.got = Some(i);
+                }
+            },
+            Preview {
+                controls: author::PreviewControls::default(),
+                got: None,
+            },
+        );
+    h.run();
+    // File order until a seed is chosen.
+    h.get_by_label_contains("Options in file order; trainees see them shuffled");
+    for (n, o) in decision.options.iter().enumerate() {
+        h.get_by_label(&line(&o.id, n));
+    }
+    h.get_by_label("Options in the order of seed").click();
+    h.run();
+    assert_eq!(h.state().controls.seed, Some(1));
+    h.get_by_label_contains(&format!("Options as seed {seed_a} shows them"));
+    for (n, id) in order_a.iter().enumerate() {
+        h.get_by_label(&line(id, n));
+    }
+    h.state_mut().controls.seed = Some(seed_b);
+    h.run();
+    for (n, id) in order_b.iter().enumerate() {
+        h.get_by_label(&line(id, n));
+    }
+
+    // Every option's points are on screen, "no points" included.
+    assert_eq!(
+        h.query_all_by_label_contains("   effects: ").count(),
+        decision.options.len()
+    );
+
+    // The path filter.
+    h.get_by_label("12 of 12 paths match.");
+    h.get_by_label("Passing").click();
+    h.run();
+    h.get_by_label("2 of 12 paths match.");
+    assert_eq!(h.query_all_by_label("PASS").count(), 2);
+    assert_eq!(h.query_all_by_label("fail").count(), 0);
+    h.get_by_label("Failing").click();
+    h.run();
+    h.get_by_label("10 of 12 paths match.");
+    assert_eq!(h.query_all_by_label("PASS").count(), 0);
+    h.get_by_label("With a critical breach").click();
+    h.run();
+    h.get_by_label(&format!("{critical} of 12 paths match."));
+    assert_eq!(h.query_all_by_label("fail").count(), critical);
+    h.get_by_label("All paths").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "going through")
+        .click();
+    h.run();
+    h.get_by_label("second").click();
+    h.run();
+    assert_eq!(h.state().controls.filter.through.as_deref(), Some("second"));
+    h.get_by_label(&format!("{through_second} of 12 paths match."));
+    assert_eq!(
+        h.state().got,
+        None,
+        "filtering and seeds stay on the preview"
+    );
+}
+
+#[test]
+fn what_each_screen_keeps_is_forgotten_when_the_next_comes() {
+    // Forty steps, each its own screen, gone through by Enter as a trainee would.
+    let views: Vec<PlayView> = (0..40)
+        .map(|n| PlayView {
+            steps_done: n,
+            ..scene(&format!("Step {n}."))
+        })
+        .collect();
+    let mut h = screens(views, 0.05);
+    h.run_steps(3);
+    let kept = |h: &Harness<'_, Screens>| h.ctx.memory(|m| m.data.len());
+    let mut after_three = 0;
+    for n in 0..39 {
+        h.key_press(egui::Key::Enter);
+        h.run_steps(3);
+        if n == 2 {
+            after_three = kept(&h);
+        }
+    }
+    assert_eq!(h.state().at, 39, "every Enter went on one step");
+    assert!(
+        kept(&h) <= after_three,
+        "egui kept {} entries after 39 screens, {after_three} after 3",
+        kept(&h)
+    );
+}
+
+// ---- A designed look: measure, and layouts that fit (issue 15) ----
+
+/// A long scenario title, as trainers write them.
+const LONG_TITLE: &str = "Five women in a van at a motorway service station before dawn";
+
+/// The playing screen through the shared frame at `pixels` with text at `scale`, as the
+/// window draws it (the type scale and zoom in force).
+fn playing_at<'a>(view: PlayView, pixels: egui::Vec2, scale: f32) -> Harness<'a, Option<Intent>> {
+    let mut settings = silent_slavery::ui::DisplaySettings {
+        scale,
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(pixels / scale)
+        .with_pixels_per_point(scale)
+        .build_ui_state(
+            move |ui, got: &mut Option<Intent>| {
+                silent_slavery::ui::frame::apply_type_scale(ui.ctx());
+                if let Some(i) = silent_slavery::ui::frame::frame(
+                    ui.ctx(),
+                    &mut settings,
+                    view.on_screen(),
+                    |ui| playing::widget(ui, &view),
+                ) {
+                    *got = Some(i);
+                }
+            },
+            None,
+        );
+    h.run();
+    h
+}
+
+#[test]
+fn the_playing_screen_fits_at_1024_by_600_with_text_at_200_percent_and_1366_by_768() {
+    for (pixels, scale) in [
+        (egui::vec2(1366.0, 768.0), 1.25),
+        (egui::vec2(1024.0, 600.0), 2.0),
+        (egui::vec2(1024.0, 600.0), 1.25),
+    ] {
+        let view = PlayView {
+            title: LONG_TITLE.into(),
+            ..decision()
+        };
+        let h = playing_at(view, pixels, scale);
+        let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, pixels / scale);
+        let title = h.get_by_label(LONG_TITLE).rect();
+        let leave = h.get_by_label("Save and leave").rect();
+        let bigger = h.get_by_label("A+").rect();
+        let contrast = h.get_by_label("High contrast").rect();
+        let at = format!("{pixels:?} at {scale}");
+        assert!(
+            !title.intersects(leave),
+            "{at}: title {title:?} over Save and leave {leave:?}"
+        );
+        for (what, rect) in [
+            ("title", title),
+            ("Save and leave", leave),
+            ("A+", bigger),
+            ("High contrast", contrast),
+        ] {
+            assert!(
+                screen.contains_rect(rect),
+                "{at}: {what} at {rect:?} is off the screen {screen:?}"
+            );
+        }
+        let option = h.get_by_label("1. Separate the driver").rect();
+        assert!(
+            screen.contains_rect(option),
+            "{at}: the first option at {option:?}"
+        );
+    }
+}
+
+#[test]
+fn body_text_keeps_a_readable_measure_on_a_wide_screen() {
+    let text = "The driver answers every question for the five women in the back of the van. None of them holds her own passport, and none can say the address of the house where they sleep. One has a bandaged hand she keeps out of sight; another looks at the driver before each answer. They say they work in a food factory, paid in cash, and owe the man who brought them here for the journey and the rent.";
+    let view = PlayView {
+        step: StepView::Scene {
+            speaker: "Narrator".into(),
+            text: text.into(),
+            image: None,
+        },
+        ..decision()
+    };
+    let h = playing_at(view, egui::vec2(1920.0, 1080.0), 1.25);
+    let paragraph = h.get_by_label(text).rect();
+    let screen_width = 1920.0 / 1.25;
+    assert!(
+        paragraph.width() < screen_width * 0.6,
+        "the text runs {} of {screen_width} points wide",
+        paragraph.width()
+    );
+    // Characters per line at that width, laid out as the label lays them out.
+    let per_line = h.ctx.fonts_mut(|f| {
+        let font = egui::FontId::proportional(silent_slavery::ui::theme::BODY);
+        let galley = f.layout(
+            text.to_owned(),
+            font,
+            egui::Color32::BLACK,
+            paragraph.width(),
+        );
+        let rows: Vec<usize> = galley
+            .rows
+            .iter()
+            .map(|r| r.char_count_excluding_newline().0)
+            .collect();
+        rows[..rows.len() - 1].to_vec()
+    });
+    assert!(per_line.len() >= 3, "{per_line:?}");
+    for n in &per_line {
+        assert!(
+            (65..=90).contains(n),
+            "{n} characters in a line: {per_line:?}"
+        );
+    }
+}
+
+#[test]
+fn the_debrief_title_and_its_button_fit_at_1024_by_600_with_text_at_200_percent() {
+    let view = front_counter_debrief(&[
+        Input::Continue,
+        Input::Continue,
+        Input::Choose("private_room".into()),
+        Input::Continue,
+        Input::Choose("refer".into()),
+        Input::Continue,
+    ]);
+    let title = format!("Debrief: {}", view.title);
+    let (pixels, scale) = (egui::vec2(1024.0, 600.0), 2.0);
+    let mut settings = silent_slavery::ui::DisplaySettings {
+        scale,
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(pixels / scale)
+        .with_pixels_per_point(scale)
+        .build_ui(move |ui| {
+            silent_slavery::ui::frame::apply_type_scale(ui.ctx());
+            silent_slavery::ui::frame::frame(ui.ctx(), &mut settings, egui::Id::new("d"), |ui| {
+                debrief::widget(ui, &view)
+            });
+        });
+    h.run();
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, pixels / scale);
+    let heading = h.get_by_label(&title).rect();
+    let back = h.get_by_label("Back to scenarios (Enter)").rect();
+    assert!(!heading.intersects(back), "{heading:?} over {back:?}");
+    assert!(screen.contains_rect(heading) && screen.contains_rect(back));
+    assert!(screen.contains_rect(h.get_by_label("A+").rect()));
+}
+
+// ---- Flagging in the text: "mark the words" (issue 15) ----
+
+#[test]
+fn an_identify_step_shows_the_scene_read_with_its_details_to_mark_in_place() {
+    use silent_slavery_scenario::play::runner::{Runner, View};
+    use std::sync::Arc;
+    let catalog =
+        Arc::new(silent_slavery_scenario::model::catalog::Catalog::embedded().expect("catalogue"));
+    let fixture = include_str!("../crates/scenario/tests/fixtures/front_counter.ron");
+    let loaded = Arc::new(
+        silent_slavery_scenario::library::load_bytes("f.ron", fixture.as_bytes(), &catalog)
+            .expect("valid"),
+    );
+    let (mut runner, _) = Runner::start(loaded, catalog, 7).expect("starts");
+    runner.apply(&Input::Continue).expect("past the scene");
+    let View::Identify { cues, .. } = runner.view() else {
+        panic!("at the identify step");
+    };
+    let cues: Vec<playing::CueItem> = cues
+        .iter()
+        .map(|c| playing::CueItem {
+            id: c.cue.id.clone(),
+            text: c.cue.text.clone(),
+            flagged: c.flagged,
+        })
+        .collect();
+    let at = |id: &str| cues.iter().position(|c| c.id == id).expect("offered");
+    let (variant_text, variant_cue) = match runner.transcript().variants[0].1.as_str() {
+        "injured" => ("His hand is bandaged with tape.", "hand"),
+        _ => ("He looks exhausted.", "tired_look"),
+    };
+    let passages = playing::passages(&runner, &cues);
+    assert_eq!(passages.len(), 1, "{passages:#?}");
+    assert_eq!(passages[0].speaker, "Narrator");
+    use playing::Span;
+    assert_eq!(
+        passages[0].spans,
+        vec![
+            Span::Text("A man comes to the counter. ".into()),
+            Span::Cue(at("no_papers")),
+            Span::Text(" He keeps looking at the door.".into()),
+            Span::Break,
+            Span::Text(variant_text.into()),
+            Span::Break,
+            Span::Cue(at("accent")),
+            Span::Break,
+            Span::Cue(at(variant_cue)),
+        ]
+    );
+}
+
+#[test]
+fn a_detail_is_flagged_by_clicking_it_in_the_text_and_the_list_stays_as_a_summary() {
+    use playing::{Passage, Span};
+    let mut view = many_cues(12, &[3]);
+    if let StepView::Identify { passages, .. } = &mut view.step {
+        *passages = vec![Passage {
+            speaker: "Narrator".into(),
+            spans: vec![
+                Span::Text("A man comes to the counter. ".into()),
+                Span::Cue(1),
+                Span::Text(" He keeps looking at the door.".into()),
+                Span::Break,
+                Span::Cue(2),
+            ],
+        }];
+    }
+    let mut h = harness(|ui| playing::widget(ui, &view));
+    h.run();
+    h.get_by_label("A man comes to the counter. ");
+    h.get_by_label("Detail 2").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Flag("c2".into())));
+    // Detail 3 is flagged already: clicking it in the text unflags it.
+    h.get_by_label("Detail 3").click();
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Unflag("c3".into())));
+    // The list is the summary, with the same two-digit keys.
+    h.get_by_label("Your flags");
+    h.get_by_label("02. Detail 2");
+    *h.state_mut() = None;
+    h.key_press(egui::Key::Num1);
+    h.key_press(egui::Key::Num1);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Flag("c11".into())));
+    // By keyboard in the text: Tab past "Save and leave" to the first marked passage, Space.
+    *h.state_mut() = None;
+    h.key_press(egui::Key::Tab);
+    h.run();
+    h.key_press(egui::Key::Tab);
+    h.run();
+    h.key_press(egui::Key::Space);
+    h.run();
+    assert_eq!(h.state(), &Some(Intent::Flag("c2".into())));
+}
+
+// ---- Scene images (issue 15) ----
+
+#[test]
+fn a_scene_picture_shows_with_its_alt_text_and_the_alt_text_alone_until_it_loads() {
+    let alt = "A restaurant kitchen with mattresses stacked behind the freezers";
+    let with = |texture| PlayView {
+        step: StepView::Scene {
+            speaker: "Narrator".into(),
+            text: "You go through to the kitchen.".into(),
+            image: Some(playing::SceneImageView {
+                asset: "scenarios/images/kitchen.jpg".into(),
+                alt: alt.into(),
+                texture,
+            }),
+        },
+        ..decision()
+    };
+    let loading = with(None);
+    let mut h = harness(|ui| playing::widget(ui, &loading));
+    h.run();
+    h.get_by_label(&format!("Picture: {alt}"));
+    h.get_by_label("You go through to the kitchen.");
+
+    // Loaded: the picture itself, named by its alt text (the font atlas stands in for it).
+    let shown = with(Some((egui::TextureId::Managed(0), [640, 480])));
+    let mut h = harness(|ui| playing::widget(ui, &shown));
+    h.run();
+    let picture = h.get_by_label(alt);
+    assert!(picture.rect().width() > 100.0, "{:?}", picture.rect());
+    assert!(h.query_by_label(&format!("Picture: {alt}")).is_none());
+
+    // No picture in the scenario: nothing in its place.
+    let plain = PlayView {
+        step: StepView::Scene {
+            speaker: "Narrator".into(),
+            text: "You go through to the kitchen.".into(),
+            image: None,
+        },
+        ..decision()
+    };
+    let mut h = harness(|ui| playing::widget(ui, &plain));
+    h.run();
+    assert!(h.query_by_label_contains("Picture:").is_none());
+    assert_eq!(
+        playing::image_asset("scenarios/kitchen_visit.ron", "images/kitchen.jpg"),
+        "scenarios/images/kitchen.jpg"
+    );
+    assert_eq!(
+        playing::image_asset("kitchen_visit.ron", "kitchen.jpg"),
+        "kitchen.jpg"
+    );
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bevy::asset::io::Reader;
 use bevy::asset::{AssetLoader, LoadContext};
 use bevy::prelude::*;
-use silent_slavery_scenario::library::{load_bytes, scenario_files};
+use silent_slavery_scenario::library::{load_bytes_beside, scenario_files};
 use silent_slavery_scenario::load::diagnostic::{Diagnostic, Problem};
 use silent_slavery_scenario::load::loaded::LoadedScenario;
 use silent_slavery_scenario::load::locate::Position;
@@ -24,10 +24,13 @@ pub struct ScenarioAsset {
     pub loaded: Result<Arc<LoadedScenario>, Vec<Diagnostic>>,
 }
 
-/// Loads `.ron` scenario files through `silent_slavery_scenario::library::load_bytes`.
+/// Loads `.ron` scenario files through `silent_slavery_scenario::library::load_bytes_beside`,
+/// looking for each scene image beside the file under the asset root.
 #[derive(TypePath)]
 pub struct ScenarioLoader {
     catalog: Arc<Catalog>,
+    /// The asset root on disk (`SimConfig::asset_root`).
+    root: std::path::PathBuf,
 }
 
 impl AssetLoader for ScenarioLoader {
@@ -44,7 +47,17 @@ impl AssetLoader for ScenarioLoader {
         let mut bytes = Vec::new();
         reader.read_to_end(&mut bytes).await?;
         let file = load_context.path().to_string();
-        let loaded = load_bytes(&file, &bytes, &self.catalog).map(Arc::new);
+        let folder = self.root.join(
+            load_context
+                .path()
+                .path()
+                .parent()
+                .unwrap_or(std::path::Path::new("")),
+        );
+        let loaded = load_bytes_beside(&file, &bytes, &self.catalog, &|image| {
+            folder.join(image).is_file()
+        })
+        .map(Arc::new);
         Ok(ScenarioAsset { file, loaded })
     }
 
@@ -113,6 +126,17 @@ impl ScenarioLibrary {
     }
 }
 
+/// Bevy's asset plugin as the app sets it: scenario files read from `asset_root`, and, when
+/// trainers' tools are on (`--author`), watched so a saved file reloads while the app runs, in
+/// any build (bevy's `file_watcher` is compiled in; trainees' runs do not watch).
+pub fn asset_plugin(asset_root: &std::path::Path, author: bool) -> AssetPlugin {
+    AssetPlugin {
+        file_path: asset_root.to_string_lossy().into_owned(),
+        watch_for_changes_override: Some(author),
+        ..default()
+    }
+}
+
 pub(super) fn plugin(app: &mut App) {
     let catalog = match app.world().get_resource::<CatalogResource>() {
         Some(c) => Arc::clone(&c.0),
@@ -124,8 +148,13 @@ pub(super) fn plugin(app: &mut App) {
             catalog
         }
     };
+    let root = app
+        .world()
+        .get_resource::<SimConfig>()
+        .map(|c| c.asset_root.clone())
+        .unwrap_or_default();
     app.init_asset::<ScenarioAsset>()
-        .register_asset_loader(ScenarioLoader { catalog })
+        .register_asset_loader(ScenarioLoader { catalog, root })
         .init_resource::<ScenarioLibrary>()
         .add_systems(Startup, load_scenarios)
         .add_systems(PreUpdate, (track_loaded, track_failed));
@@ -150,7 +179,7 @@ fn load_scenarios(
 }
 
 /// Keeps the library in step with the assets: a file that is edited and saved is reloaded
-/// (with the `dev` feature's file watcher), fixed or broken.
+/// (the file watcher runs with `--author`: [`asset_plugin`]), fixed or broken.
 fn track_loaded(
     mut events: MessageReader<AssetEvent<ScenarioAsset>>,
     assets: Res<Assets<ScenarioAsset>>,

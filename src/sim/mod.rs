@@ -18,7 +18,7 @@ use silent_slavery_scenario::model::catalog::Catalog;
 pub use courses::Courses;
 pub use damaged_store::{DamagedStore, OpenedResults, open_results};
 pub use history::{HistorySource, HistoryState, TraineeHistory};
-pub use library::{LibraryEntry, ScenarioAsset, ScenarioLibrary};
+pub use library::{LibraryEntry, ScenarioAsset, ScenarioLibrary, asset_plugin};
 pub use screen::Screen;
 pub use session::{
     APP_BUSY_TIMEOUT, BUSY_SAVING, BUSY_TRY_AGAIN, ChangedScenario, FinishedAttempt, PendingSave,

@@ -1,9 +1,10 @@
-//! What every screen shares: the display settings applied and their shortcuts, the frame a screen is drawn in, number keys, and turning a trainee's intent into a message.
+//! What every screen shares: the theme and type scale applied with the text-size shortcuts, the frame a screen is drawn in (a centred reading column, the display settings bar, the input guard), the title bar, and turning a trainee's intent into a message.
 
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use silent_slavery_scenario::play::runner::Input;
 
+use super::input;
 use super::intent::Intent;
 use super::settings::DisplaySettings;
 use crate::sim::{ScenarioLibrary, Screen, Session, SignInAction, TraineeAction};
@@ -76,12 +77,10 @@ pub(super) fn send(
         Intent::Continue => TraineeAction::Input(Input::Continue),
         Intent::TextSize(step) => {
             settings.step(step);
-            settings.save();
             return;
         }
         Intent::ToggleContrast => {
             settings.high_contrast = !settings.high_contrast;
-            settings.save();
             return;
         }
         Intent::AuthorPreview => TraineeAction::AuthorPreview,
@@ -110,29 +109,33 @@ fn chrome(mut contexts: EguiContexts, mut settings: ResMut<DisplaySettings>) -> 
     });
     if bigger || smaller {
         settings.step(if bigger { 1 } else { -1 });
-        settings.save();
     }
     if (ctx.zoom_factor() - settings.scale).abs() > f32::EPSILON {
         ctx.set_zoom_factor(settings.scale);
     }
-    let visuals = if settings.high_contrast {
-        let mut v = egui::Visuals::dark();
-        v.override_text_color = Some(egui::Color32::WHITE);
-        v.panel_fill = egui::Color32::BLACK;
-        v.window_fill = egui::Color32::BLACK;
-        v.widgets.inactive.bg_stroke = egui::Stroke::new(1.5, egui::Color32::YELLOW);
-        v.widgets.inactive.weak_bg_fill = egui::Color32::BLACK;
-        v.widgets.inactive.bg_fill = egui::Color32::BLACK;
-        v.widgets.hovered.bg_stroke = egui::Stroke::new(3.0, egui::Color32::WHITE);
-        v.selection.bg_fill = egui::Color32::from_rgb(0, 90, 200);
-        // The keyboard focus must be the most visible thing on screen.
-        v.selection.stroke = egui::Stroke::new(4.0, egui::Color32::from_rgb(0, 255, 255));
-        v
-    } else {
-        egui::Visuals::light()
-    };
+    let visuals = super::theme::visuals(settings.high_contrast);
     ctx.set_visuals(visuals);
+    apply_type_scale(ctx);
     Ok(())
+}
+
+/// A screen's title with its buttons on the right: the buttons keep their place and the
+/// title wraps in the room left, so a long title or large text never runs under them.
+pub fn title_bar(ui: &mut egui::Ui, title: &str, buttons: impl FnOnce(&mut egui::Ui)) {
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Min), |ui| {
+        buttons(ui);
+        ui.with_layout(egui::Layout::left_to_right(egui::Align::Min), |ui| {
+            ui.add(egui::Label::new(egui::RichText::new(title).heading()).wrap());
+        });
+    });
+}
+
+/// Puts the type scale ([`super::theme::text_styles`]) in force, once.
+pub fn apply_type_scale(ctx: &egui::Context) {
+    let styles = super::theme::text_styles();
+    if ctx.global_style().text_styles != styles {
+        ctx.all_styles_mut(|s| s.text_styles = styles.clone());
+    }
 }
 
 /// Draws a screen with [`frame`] and sends what the trainee asked for.
@@ -140,19 +143,52 @@ pub(super) fn show(
     ctx: &egui::Context,
     settings: &mut DisplaySettings,
     actions: &mut MessageWriter<TraineeAction>,
+    on_screen: egui::Id,
     screen: impl FnOnce(&mut egui::Ui) -> Option<Intent>,
 ) {
-    if let Some(intent) = frame(ctx, settings, screen) {
+    if let Some(intent) = frame(ctx, settings, on_screen, screen) {
         send(intent, actions, settings);
     }
 }
 
 /// Draws a screen: the display settings along the bottom, the screen's widget in the rest.
-pub(super) fn frame<R>(
+///
+/// `on_screen` names what is shown (each step of a scenario its own): the screen's widgets
+/// live under it, so no focus or press carries from one screen to the next, and what the
+/// screen returns is dropped when it came from a click or key begun before the trainee
+/// could see it ([`input::Guard`]).
+///
+/// The screen is drawn in a centred column no wider than the reading measure
+/// ([`super::theme::measure`], about 80 characters of body text), so lines stay readable on a
+/// wide screen; [`frame_wide`] gives tables and pictures the whole width.
+pub fn frame<R>(
     ctx: &egui::Context,
     settings: &mut DisplaySettings,
+    on_screen: egui::Id,
     screen: impl FnOnce(&mut egui::Ui) -> Option<R>,
 ) -> Option<R> {
+    frame_with(ctx, settings, on_screen, true, screen)
+}
+
+/// [`frame`] using the whole width: for trainers' tables, charts and graphs.
+pub fn frame_wide<R>(
+    ctx: &egui::Context,
+    settings: &mut DisplaySettings,
+    on_screen: egui::Id,
+    screen: impl FnOnce(&mut egui::Ui) -> Option<R>,
+) -> Option<R> {
+    frame_with(ctx, settings, on_screen, false, screen)
+}
+
+fn frame_with<R>(
+    ctx: &egui::Context,
+    settings: &mut DisplaySettings,
+    on_screen: egui::Id,
+    reading: bool,
+    screen: impl FnOnce(&mut egui::Ui) -> Option<R>,
+) -> Option<R> {
+    input::begin_frame(ctx);
+    let guard = input::Guard::begin(ctx, on_screen);
     let mut root = egui::Ui::new(
         ctx.clone(),
         "root".into(),
@@ -165,40 +201,36 @@ pub(super) fn frame<R>(
             ui.label("Text size");
             if ui.small_button("A−").on_hover_text("Ctrl −").clicked() {
                 settings.step(-1);
-                settings.save();
             }
             if ui.small_button("A+").on_hover_text("Ctrl +").clicked() {
                 settings.step(1);
-                settings.save();
             }
             let mut contrast = settings.high_contrast;
             if ui.checkbox(&mut contrast, "High contrast").changed() {
                 settings.high_contrast = contrast;
-                settings.save();
             }
         });
     });
     let mut out = None;
     egui::CentralPanel::default().show(&mut root, |ui| {
-        egui::Frame::new()
-            .inner_margin(8.0)
-            .show(ui, |ui| out = screen(ui));
+        egui::Frame::new().inner_margin(8.0).show(ui, |ui| {
+            let room = ui.available_rect_before_wrap();
+            let width = if reading {
+                super::theme::measure(ui).min(room.width())
+            } else {
+                room.width()
+            };
+            let column = egui::Rect::from_min_size(
+                egui::pos2(room.center().x - width / 2.0, room.top()),
+                egui::vec2(width, room.height()),
+            );
+            out = ui
+                .scope_builder(egui::UiBuilder::new().max_rect(column), |ui| {
+                    ui.push_id(on_screen, screen).inner
+                })
+                .inner;
+        });
     });
-    out
-}
-
-pub(crate) fn number_key(ui: &egui::Ui, n: usize) -> bool {
-    const KEYS: [egui::Key; 9] = [
-        egui::Key::Num1,
-        egui::Key::Num2,
-        egui::Key::Num3,
-        egui::Key::Num4,
-        egui::Key::Num5,
-        egui::Key::Num6,
-        egui::Key::Num7,
-        egui::Key::Num8,
-        egui::Key::Num9,
-    ];
-    KEYS.get(n)
-        .is_some_and(|k| ui.input(|i| i.key_pressed(*k) && !i.modifiers.any()))
+    input::Guard::end(ctx);
+    guard.admit(out)
 }

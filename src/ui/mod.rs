@@ -1,10 +1,13 @@
-//! The window and its egui screens: one module per screen (view model, builder, pure widget, system), what they share, the display settings and the idle fix.
+//! The window and its egui screens: one module per screen (view model, builder, pure widget, system), what they share, input, the display settings, the theme, the window fitted to the screen, and the idle fix.
 
-mod frame;
+pub mod frame;
 mod idle;
+pub mod input;
 pub mod intent;
 pub mod screens;
-mod settings;
+pub mod settings;
+pub mod theme;
+pub mod window;
 
 use bevy::prelude::*;
 
@@ -17,7 +20,9 @@ impl Plugin for UiPlugin {
     fn build(&self, app: &mut App) {
         app.add_plugins((
             settings::plugin,
+            window::plugin,
             idle::plugin,
+            input::plugin,
             frame::plugin,
             screens::plugin,
         ));

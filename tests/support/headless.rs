@@ -5,7 +5,6 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use bevy::asset::AssetPlugin;
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use silent_slavery::sim::{
@@ -46,10 +45,8 @@ pub fn app_from(root: &Path, setup: Setup<'_>) -> App {
     let mut app = App::new();
     app.add_plugins((
         MinimalPlugins,
-        AssetPlugin {
-            file_path: root.to_string_lossy().into_owned(),
-            ..default()
-        },
+        // As the app sets it: files watched for edits when trainers' tools are on.
+        silent_slavery::sim::asset_plugin(root, setup.author),
         StatesPlugin,
     ))
     .insert_resource(SimConfig {

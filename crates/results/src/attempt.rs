@@ -17,6 +17,16 @@ pub struct Trainee {
     pub unit: String,
 }
 
+/// How a trainee likes the screen, kept with them so the next person at the workstation does
+/// not inherit it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DisplayPreferences {
+    /// Text and widget scale: 1.0 is the toolkit's size; the app offers 0.8–2.0.
+    pub text_scale: f32,
+    /// The high-contrast theme.
+    pub high_contrast: bool,
+}
+
 /// How the trainee of an attempt was identified when it started (docs/operations.md,
 /// "Identity"): what a completion record can claim about who did it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

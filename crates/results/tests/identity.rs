@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use silent_slavery_results::attempt::{IdentifiedBy, Trainee};
+use silent_slavery_results::attempt::{DisplayPreferences, IdentifiedBy, Trainee};
 use silent_slavery_results::identity::{
     AccountRefusal, DuplicateReason, IdentifierProblem, IdentityMode, PinPolicy, PinProblem,
     PinRefusal, PinState, UnmappedAccount, Workstation, WorkstationError, check_identifier,
@@ -284,4 +284,86 @@ fn a_workstation_file_chooses_the_mode_and_a_broken_one_is_refused_with_its_plac
         Workstation::default().identity,
         IdentityMode::StaffNumberAndPin(PinPolicy::default())
     );
+}
+
+#[test]
+fn display_settings_are_kept_with_the_trainee_and_go_when_merged_away() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("results.sqlite3");
+    let store = Store::open(&db).expect("store");
+    let first = trainee("PC-1042", "A. Example", "North Response");
+    let second = trainee("PC-2001", "B. Example", "North Response");
+    store.add_trainee(&first).expect("added");
+    store.add_trainee(&second).expect("added");
+    assert_eq!(store.display_preferences("PC-1042").expect("read"), None);
+
+    let large = DisplayPreferences {
+        text_scale: 1.7,
+        high_contrast: true,
+    };
+    store
+        .set_display_preferences("PC-1042", &large)
+        .expect("kept");
+    let small = DisplayPreferences {
+        text_scale: 0.8,
+        high_contrast: false,
+    };
+    store
+        .set_display_preferences("PC-2001", &small)
+        .expect("kept");
+    // Changed again: one row per trainee, the latest values.
+    let larger = DisplayPreferences {
+        text_scale: 2.0,
+        high_contrast: true,
+    };
+    store
+        .set_display_preferences("PC-1042", &larger)
+        .expect("kept");
+
+    let raw = rusqlite::Connection::open(&db).expect("raw");
+    let rows: Vec<(String, f64, i64)> = raw
+        .prepare(
+            "SELECT staff_number, text_scale, high_contrast FROM trainee_display
+             ORDER BY staff_number",
+        )
+        .expect("query")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert_eq!(
+        rows,
+        vec![
+            ("PC-1042".to_owned(), 2.0, 1),
+            ("PC-2001".to_owned(), f64::from(0.8_f32), 0)
+        ]
+    );
+    assert_eq!(
+        store.display_preferences("PC-1042").expect("read"),
+        Some(larger)
+    );
+
+    assert!(matches!(
+        store.set_display_preferences("PC-9999", &small),
+        Err(StoreError::UnknownTrainee(_))
+    ));
+    let zero = DisplayPreferences {
+        text_scale: 0.0,
+        high_contrast: false,
+    };
+    assert!(
+        store.set_display_preferences("PC-1042", &zero).is_err(),
+        "a zero scale is refused"
+    );
+
+    // Merged away: the one kept keeps its own settings; the other's row goes with it.
+    store.merge_trainees("PC-2001", "PC-1042").expect("merged");
+    assert_eq!(
+        store.display_preferences("PC-1042").expect("read"),
+        Some(larger)
+    );
+    let left: i64 = raw
+        .query_row("SELECT COUNT(*) FROM trainee_display", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(left, 1);
 }

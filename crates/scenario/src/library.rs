@@ -11,7 +11,8 @@ use crate::load::parse::{ParsedScenario, parse_scenario};
 use crate::model::catalog::Catalog;
 use crate::path;
 
-/// Parses and validates one file's bytes.
+/// Parses and validates one file's bytes (image files are not looked for: see
+/// [`load_bytes_beside`]).
 ///
 /// # Errors
 /// Every diagnostic (errors and warnings) when the file has at least one error.
@@ -20,9 +21,82 @@ pub fn load_bytes(
     bytes: &[u8],
     catalog: &Catalog,
 ) -> Result<LoadedScenario, Vec<Diagnostic>> {
+    load_bytes_beside(file, bytes, catalog, &|_| true)
+}
+
+/// [`load_bytes`], also checking each scene image: `image_exists` says whether a file
+/// (relative to the scenario file's folder, as written) is there.
+///
+/// # Errors
+/// Every diagnostic when the file has at least one error; a missing image or one without
+/// alt text is an error at its place (file:line:col).
+pub fn load_bytes_beside(
+    file: &str,
+    bytes: &[u8],
+    catalog: &Catalog,
+    image_exists: &dyn Fn(&str) -> bool,
+) -> Result<LoadedScenario, Vec<Diagnostic>> {
     let parsed = parse_scenario(file, bytes)?;
-    let validation = validate(&parsed, catalog);
+    let mut validation = validate(&parsed, catalog);
+    let images = image_problems(&parsed, image_exists);
+    if !images.is_empty() {
+        validation.diagnostics.extend(images);
+        validation.diagnostics.sort_by_key(|d| d.position);
+    }
     loaded(parsed, validation)
+}
+
+/// Whether an image path as written stays in the scenario's folder: relative, with no `..`.
+pub fn image_path_is_inside(file: &str) -> bool {
+    let path = Path::new(file);
+    !file.is_empty()
+        && path.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
+}
+
+/// Problems with the scenes' images: a file outside the scenario's folder or not there, and
+/// an image without alt text, each at its place.
+fn image_problems(parsed: &ParsedScenario, image_exists: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, step) in parsed.scenario.steps.iter().enumerate() {
+        let crate::model::scenario::Step::Scene(scene) = step else {
+            continue;
+        };
+        let Some(image) = &scene.image else { continue };
+        let reason = if !image_path_is_inside(&image.file) {
+            Some(
+                "an image must be a file in the scenario's folder or below it (no absolute path, no `..`)",
+            )
+        } else if !image_exists(&image.file) {
+            Some(
+                "there is no such file beside the scenario (the path is relative to the scenario file's folder)",
+            )
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            out.push(parsed.diagnostic(
+                &path!["steps", i, "image", "file"],
+                Problem::ImageNotFound {
+                    file: image.file.clone(),
+                    reason: reason.to_owned(),
+                },
+            ));
+        }
+        if image.alt.trim().is_empty() {
+            out.push(parsed.diagnostic(
+                &path!["steps", i, "image", "alt"],
+                Problem::ImageWithoutAlt {
+                    step: scene.id.clone(),
+                },
+            ));
+        }
+    }
+    out
 }
 
 fn loaded(
@@ -48,7 +122,10 @@ pub fn load_file(path: &Path, catalog: &Catalog) -> Result<LoadedScenario, Vec<D
     let name = path.display().to_string();
     let bytes = read_limited(path)
         .map_err(|problem| vec![Diagnostic::new(&name, "", Position::START, problem)])?;
-    load_bytes(&name, &bytes, catalog)
+    let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    load_bytes_beside(&name, &bytes, catalog, &|image| {
+        folder.join(image).is_file()
+    })
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, Problem> {

@@ -150,7 +150,7 @@ pub fn widget(ui: &mut egui::Ui, view: &CatalogueView, query: &mut String) -> Op
         egui::RichText::new(format!("{} of {} entries", view.entries.len(), view.total)).weak(),
     );
     ui.separator();
-    egui::ScrollArea::vertical().show(ui, |ui| {
+    crate::ui::input::scroll_area(ui, "catalogue", |ui| {
         for entry in &view.entries {
             ui.add(
                 egui::Label::new(egui::RichText::new(&entry.id).monospace().strong())
@@ -192,8 +192,12 @@ fn system(
         return Ok(());
     };
     let view = view(reference, &query);
-    show(ctx, &mut settings, &mut actions, |ui| {
-        widget(ui, &view, &mut query)
-    });
+    show(
+        ctx,
+        &mut settings,
+        &mut actions,
+        egui::Id::new("catalogue"),
+        |ui| widget(ui, &view, &mut query),
+    );
     Ok(())
 }

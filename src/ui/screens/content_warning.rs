@@ -28,11 +28,11 @@ pub fn widget(ui: &mut egui::Ui, title: &str, warning: &str) -> Option<Intent> {
     ui.add_space(12.0);
     ui.horizontal(|ui| {
         if ui.button("Continue to the scenario").clicked()
-            || ui.input(|i| i.key_pressed(egui::Key::Enter))
+            || crate::ui::input::shortcut(ui, egui::Key::Enter)
         {
             intent = Some(Intent::AcceptWarning);
         }
-        if ui.button("Go back").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        if ui.button("Go back").clicked() || crate::ui::input::key(ui, egui::Key::Escape) {
             intent = Some(Intent::Back);
         }
     });
@@ -50,8 +50,12 @@ fn system(
         return Ok(());
     };
     let s = &scenario.scenario;
-    show(ctx, &mut settings, &mut actions, |ui| {
-        widget(ui, &s.title, s.content_warning.as_deref().unwrap_or(""))
-    });
+    show(
+        ctx,
+        &mut settings,
+        &mut actions,
+        egui::Id::new(("content warning", &s.title)),
+        |ui| widget(ui, &s.title, s.content_warning.as_deref().unwrap_or("")),
+    );
     Ok(())
 }

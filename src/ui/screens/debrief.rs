@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::sim::{CatalogResource, FinishedAttempt, Screen, Session, TraineeAction};
 use crate::ui::frame::{Chrome, show};
+use crate::ui::input;
 use crate::ui::intent::Intent;
 use crate::ui::screens::playing::scene_text;
 use crate::ui::settings::DisplaySettings;
@@ -568,30 +569,23 @@ fn rule_note(catalog: &Catalog, effect: &Effect) -> RuleNote {
 /// per rule. Enter goes back.
 pub fn widget(ui: &mut egui::Ui, view: &DebriefView) -> Option<Intent> {
     let mut intent = None;
-    ui.horizontal(|ui| {
-        ui.heading(format!("Debrief: {}", view.title));
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Back to scenarios (Enter)").clicked()
-                || ui.input(|i| i.key_pressed(egui::Key::Enter))
-            {
-                intent = Some(Intent::Back);
-            }
-        });
+    crate::ui::frame::title_bar(ui, &format!("Debrief: {}", view.title), |ui| {
+        if ui.button("Back to scenarios (Enter)").clicked() || input::shortcut(ui, egui::Key::Enter)
+        {
+            intent = Some(Intent::Back);
+        }
     });
     if let Some(when) = &view.reviewed {
         ui.label(egui::RichText::new(when).italics());
     }
-    egui::ScrollArea::vertical()
-        .id_salt("debrief")
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            verdict(ui, view);
-            conditions(ui, view);
-            scores(ui, view);
-            decisions(ui, view);
-            flagged_and_missed(ui, view);
-            points_per_rule(ui, &view.rule_tables);
-        });
+    input::scroll_area(ui, "debrief", |ui| {
+        verdict(ui, view);
+        conditions(ui, view);
+        scores(ui, view);
+        decisions(ui, view);
+        flagged_and_missed(ui, view);
+        points_per_rule(ui, &view.rule_tables);
+    });
     intent
 }
 
@@ -825,6 +819,12 @@ fn system(
     let Some((_, view)) = cached.as_ref() else {
         return Ok(());
     };
-    show(ctx, &mut settings, &mut actions, |ui| widget(ui, view));
+    show(
+        ctx,
+        &mut settings,
+        &mut actions,
+        egui::Id::new(("debrief", key)),
+        |ui| widget(ui, view),
+    );
     Ok(())
 }

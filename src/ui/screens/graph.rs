@@ -7,7 +7,7 @@ use silent_slavery_scenario::model::catalog::Catalog;
 use silent_slavery_scenario::model::scenario::Scenario;
 
 use crate::sim::{CatalogResource, ScenarioLibrary, Screen, TraineeAction};
-use crate::ui::frame::{Chrome, frame, send};
+use crate::ui::frame::{Chrome, frame_wide, send};
 use crate::ui::intent::Intent;
 use crate::ui::settings::DisplaySettings;
 
@@ -266,7 +266,9 @@ fn system(
     };
     // Readable text at first; the slider goes smaller for an overview.
     let zoom = zoom.get_or_insert(0.8);
-    match frame(ctx, &mut settings, |ui| widget(ui, &view, zoom)) {
+    match frame_wide(ctx, &mut settings, egui::Id::new("graph"), |ui| {
+        widget(ui, &view, zoom)
+    }) {
         Some(Intent::PreviewScenario(n)) => *selection = n,
         Some(intent) => send(intent, &mut actions, &mut settings),
         None => {}

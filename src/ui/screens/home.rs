@@ -12,7 +12,8 @@ use crate::sim::{
     CatalogResource, Courses, HistoryState, Results, ScenarioLibrary, Screen, Session, SimConfig,
     TraineeAction, TraineeHistory,
 };
-use crate::ui::frame::{Chrome, number_key, show};
+use crate::ui::frame::{Chrome, show};
+use crate::ui::input;
 use crate::ui::intent::Intent;
 use crate::ui::settings::DisplaySettings;
 
@@ -515,17 +516,19 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
             },
         );
     }
+    // Number keys wait while a text field has the focus or a question is open.
+    let typing = ui.ctx().egui_wants_keyboard_input() || view.start_again.is_some();
+    let keys = input::ItemKeys::read(ui, view.scenarios.len(), !typing);
     ui.label(
-        egui::RichText::new(
-            "Press a scenario's number (1–9) to open or resume it, or Tab to a button.",
-        )
+        egui::RichText::new(format!(
+            "{} (open or resume a scenario), or Tab to a button; Page Up and Down scroll.",
+            keys.hint()
+        ))
         .weak(),
     );
-    // Number keys wait while a text field has the focus or a question is open.
-    let typing = ui.memory(|m| m.focused().is_some()) || view.start_again.is_some();
-    egui::ScrollArea::vertical().show(ui, |ui| {
+    input::scroll_area(ui, "scenarios", |ui| {
         for (n, card) in view.scenarios.iter().enumerate() {
-            if !typing && number_key(ui, n) {
+            if keys.chosen == Some(n) {
                 intent = Some(Intent::Open(card.id.clone()));
             }
             let here = view
@@ -535,7 +538,7 @@ pub fn widget(ui: &mut egui::Ui, view: &HomeView) -> Option<Intent> {
             let group = ui.group(|ui| {
                 ui.set_width(ui.available_width());
                 ui.horizontal(|ui| {
-                    ui.strong(format!("{}. {}", n + 1, card.title));
+                    ui.strong(format!("{}. {}", keys.label(n), card.title));
                     if here {
                         ui.label(egui::RichText::new("(where you left off)").italics());
                     }
@@ -698,7 +701,13 @@ fn system(
         return Ok(());
     };
     view.scroll_to_left_off = arrived;
-    show(ctx, &mut settings, &mut actions, |ui| widget(ui, view));
+    show(
+        ctx,
+        &mut settings,
+        &mut actions,
+        egui::Id::new("home"),
+        |ui| widget(ui, view),
+    );
     view.scroll_to_left_off = false;
     Ok(())
 }

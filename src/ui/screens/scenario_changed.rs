@@ -99,6 +99,12 @@ fn system(
         return Ok(());
     };
     let view = view(changed);
-    show(ctx, &mut settings, &mut actions, |ui| widget(ui, &view));
+    show(
+        ctx,
+        &mut settings,
+        &mut actions,
+        egui::Id::new("scenario changed"),
+        |ui| widget(ui, &view),
+    );
     Ok(())
 }

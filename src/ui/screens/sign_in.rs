@@ -430,8 +430,12 @@ fn system(
     // Startup measurements (scripts/measure-app.sh) look for this line.
     static READY: std::sync::Once = std::sync::Once::new();
     READY.call_once(|| info!("sign-in screen ready"));
-    show(ctx, &mut settings, &mut actions, |ui| {
-        widget(ui, &view, form)
-    });
+    show(
+        ctx,
+        &mut settings,
+        &mut actions,
+        egui::Id::new("sign in"),
+        |ui| widget(ui, &view, form),
+    );
     Ok(())
 }

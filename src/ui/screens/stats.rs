@@ -8,7 +8,7 @@ use silent_slavery_scenario::analysis::audit;
 use silent_slavery_scenario::load::diagnostic::Diagnostic;
 
 use crate::sim::{CatalogResource, Results, ScenarioLibrary, Screen, SimConfig, TraineeAction};
-use crate::ui::frame::{Chrome, frame};
+use crate::ui::frame::{Chrome, frame_wide};
 use crate::ui::settings::DisplaySettings;
 
 pub(super) fn plugin(app: &mut App) {
@@ -331,79 +331,77 @@ pub fn widget(ui: &mut egui::Ui, view: &StatisticsView) -> Option<StatisticsInte
                     }
                 });
         });
-    egui::ScrollArea::vertical()
-        .id_salt("stats_main")
-        .show(ui, |ui| {
-            if let Some(notice) = &view.notice {
-                ui.label(notice);
-                return;
-            }
-            for line in &view.summary {
-                ui.label(line);
-            }
+    crate::ui::input::scroll_area(ui, "stats_main", |ui| {
+        if let Some(notice) = &view.notice {
+            ui.label(notice);
+            return;
+        }
+        for line in &view.summary {
+            ui.label(line);
+        }
+        ui.add_space(6.0);
+        ui.strong("Facility and discrimination per decision");
+        decision_chart(ui, &view.decisions);
+        egui::Grid::new("stats_decision_rows")
+            .striped(true)
+            .show(ui, |ui| {
+                for heading in [
+                    "Decision",
+                    "Reached",
+                    "Facility",
+                    "Discrimination",
+                    "Efficiency",
+                    "Median time",
+                ] {
+                    ui.strong(heading);
+                }
+                ui.end_row();
+                for (n, d) in view.decisions.iter().enumerate() {
+                    let label = if d.flags.is_empty() {
+                        d.step.clone()
+                    } else {
+                        format!("{} ⚑{}", d.step, d.flags.len())
+                    };
+                    if ui
+                        .selectable_label(n == view.decision, label)
+                        .on_hover_text("Show this decision's options")
+                        .clicked()
+                    {
+                        intent = Some(StatisticsIntent::Decision(n));
+                    }
+                    ui.label(d.reached.to_string());
+                    ui.label(d.facility.percent());
+                    ui.label(d.discrimination.decimal());
+                    ui.label(d.efficiency.percent());
+                    ui.label(d.median_seconds.seconds());
+                    ui.end_row();
+                }
+            });
+        if let Some(d) = view.decisions.get(view.decision) {
             ui.add_space(6.0);
-            ui.strong("Facility and discrimination per decision");
-            decision_chart(ui, &view.decisions);
-            egui::Grid::new("stats_decision_rows")
+            ui.strong(format!("Options of {}: share of the choices", d.step));
+            option_chart(ui, &view.options);
+            egui::Grid::new("stats_option_rows")
                 .striped(true)
                 .show(ui, |ui| {
-                    for heading in [
-                        "Decision",
-                        "Reached",
-                        "Facility",
-                        "Discrimination",
-                        "Efficiency",
-                        "Median time",
-                    ] {
-                        ui.strong(heading);
-                    }
-                    ui.end_row();
-                    for (n, d) in view.decisions.iter().enumerate() {
-                        let label = if d.flags.is_empty() {
-                            d.step.clone()
+                    for o in &view.options {
+                        ui.label(if o.best {
+                            format!("{} (best)", o.id)
                         } else {
-                            format!("{} ⚑{}", d.step, d.flags.len())
-                        };
-                        if ui
-                            .selectable_label(n == view.decision, label)
-                            .on_hover_text("Show this decision's options")
-                            .clicked()
-                        {
-                            intent = Some(StatisticsIntent::Decision(n));
-                        }
-                        ui.label(d.reached.to_string());
-                        ui.label(d.facility.percent());
-                        ui.label(d.discrimination.decimal());
-                        ui.label(d.efficiency.percent());
-                        ui.label(d.median_seconds.seconds());
+                            o.id.clone()
+                        });
+                        ui.label(format!("{:+}", o.points));
+                        ui.label(o.share.percent());
+                        ui.label(format!("{} chosen", o.chosen));
+                        ui.label(egui::RichText::new(&o.text).weak());
                         ui.end_row();
                     }
                 });
-            if let Some(d) = view.decisions.get(view.decision) {
-                ui.add_space(6.0);
-                ui.strong(format!("Options of {}: share of the choices", d.step));
-                option_chart(ui, &view.options);
-                egui::Grid::new("stats_option_rows")
-                    .striped(true)
-                    .show(ui, |ui| {
-                        for o in &view.options {
-                            ui.label(if o.best {
-                                format!("{} (best)", o.id)
-                            } else {
-                                o.id.clone()
-                            });
-                            ui.label(format!("{:+}", o.points));
-                            ui.label(o.share.percent());
-                            ui.label(format!("{} chosen", o.chosen));
-                            ui.label(egui::RichText::new(&o.text).weak());
-                            ui.end_row();
-                        }
-                    });
-                for flag in &d.flags {
-                    ui.colored_label(ui.visuals().warn_fg_color, format!("Flag: {flag}"));
-                }
+            for flag in &d.flags {
+                ui.colored_label(ui.visuals().warn_fg_color, format!("Flag: {flag}"));
             }
-        });
+        }
+    });
     intent
 }
 
@@ -490,7 +488,9 @@ fn system(
         },
         None => return Ok(()),
     };
-    match frame(ctx, &mut settings, |ui| widget(ui, &view)) {
+    match frame_wide(ctx, &mut settings, egui::Id::new("statistics"), |ui| {
+        widget(ui, &view)
+    }) {
         Some(StatisticsIntent::Back) => {
             actions.write(TraineeAction::AuthorPreview);
         }

@@ -79,6 +79,12 @@ fn system(
         return Ok(());
     };
     let view = view(&damaged);
-    show(ctx, &mut settings, &mut actions, |ui| widget(ui, &view));
+    show(
+        ctx,
+        &mut settings,
+        &mut actions,
+        egui::Id::new("store damaged"),
+        |ui| widget(ui, &view),
+    );
     Ok(())
 }

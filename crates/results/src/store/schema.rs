@@ -138,6 +138,16 @@ CREATE TABLE distinct_trainees (
     CHECK (staff_number < other)
 ) STRICT;
 "#,
+    // Each trainee's display settings (text size, high contrast), so they follow the trainee
+    // from workstation to workstation and never carry over to the next person at one.
+    r#"
+CREATE TABLE trainee_display (
+    staff_number  TEXT PRIMARY KEY NOT NULL REFERENCES trainees(staff_number) ON DELETE CASCADE,
+    text_scale    REAL NOT NULL CHECK (text_scale > 0.0 AND text_scale <= 4.0),
+    high_contrast INTEGER NOT NULL CHECK (high_contrast IN (0, 1)),
+    updated_at    TEXT NOT NULL
+) STRICT;
+"#,
 ];
 
 /// Fills the decision summary columns of inputs recorded before they existed, from each

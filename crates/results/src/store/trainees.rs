@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use time::OffsetDateTime;
 
 use super::{Store, StoreError, now, parse_time, timestamp};
-use crate::attempt::Trainee;
+use crate::attempt::{DisplayPreferences, Trainee};
 use crate::identity::{PossibleDuplicate, possible_duplicates};
 
 /// A trainee's stored PIN: its hash and the lockout count.
@@ -114,6 +114,11 @@ impl Store {
             params![from, into],
         )?;
         tx.execute("DELETE FROM trainee_pins WHERE staff_number = ?1", [from])?;
+        // `into` keeps the display settings it chose.
+        tx.execute(
+            "DELETE FROM trainee_display WHERE staff_number = ?1",
+            [from],
+        )?;
         tx.execute(
             "DELETE FROM distinct_trainees WHERE staff_number = ?1 OR other = ?1",
             [from],
@@ -121,6 +126,60 @@ impl Store {
         tx.execute("DELETE FROM trainees WHERE staff_number = ?1", [from])?;
         tx.commit()?;
         Ok(moved as u64)
+    }
+
+    /// A trainee's display settings, if they have ever changed or been given any.
+    ///
+    /// # Errors
+    /// When the read fails.
+    pub fn display_preferences(
+        &self,
+        staff_number: &str,
+    ) -> Result<Option<DisplayPreferences>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT text_scale, high_contrast FROM trainee_display WHERE staff_number = ?1",
+                [staff_number],
+                |row| {
+                    Ok(DisplayPreferences {
+                        // Stored as SQLite's REAL (f64); the app's scale is an f32.
+                        text_scale: row.get::<_, f64>(0)? as f32,
+                        high_contrast: row.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Keeps a trainee's display settings, replacing what was kept.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownTrainee`], or when the write fails (a scale of zero, below, or
+    /// above 4 is refused by the table).
+    pub fn set_display_preferences(
+        &self,
+        staff_number: &str,
+        preferences: &DisplayPreferences,
+    ) -> Result<(), StoreError> {
+        let tx = self.write()?;
+        if trainee_in(&tx, staff_number)?.is_none() {
+            return Err(StoreError::UnknownTrainee(staff_number.to_owned()));
+        }
+        tx.execute(
+            "INSERT INTO trainee_display (staff_number, text_scale, high_contrast, updated_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (staff_number) DO UPDATE SET text_scale = ?2, high_contrast = ?3,
+                 updated_at = ?4",
+            params![
+                staff_number,
+                f64::from(preferences.text_scale),
+                preferences.high_contrast,
+                timestamp(now())
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Notes that two recorded trainees who look alike are different people, so

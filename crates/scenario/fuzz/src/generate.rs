@@ -324,6 +324,7 @@ fn synthetic_step(
                 variants,
                 next: main_next(u)?,
                 next_when: routes(u, chaos, i, steps)?,
+                image: None,
             })
         }
         1 => Step::Identify(Identify {
@@ -692,6 +693,7 @@ fn damaged(u: &mut Unstructured, mut s: Scenario) -> Result<Scenario> {
                             variants: Vec::new(),
                             next: start,
                             next_when: Vec::new(),
+                            image: None,
                         }),
                         _ => Step::Ending(Ending {
                             id,

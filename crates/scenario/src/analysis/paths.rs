@@ -352,6 +352,157 @@ pub fn scored_paths(
         .collect()
 }
 
+/// What the author preview's path filter looks at in a path: whether it passes, whether it
+/// breaches a critical rule, and the steps it visits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathFacts {
+    /// Passes (with perfect identification).
+    pub passed: bool,
+    /// Breaches a rule critically under some ruleset.
+    pub critical_breach: bool,
+    /// Step ids visited, in order.
+    pub visited: Vec<String>,
+}
+
+impl PathFacts {
+    /// The facts of `path`.
+    pub fn of(path: &ScoredPath) -> PathFacts {
+        PathFacts {
+            passed: path.score.passed,
+            critical_breach: path
+                .score
+                .rulesets
+                .iter()
+                .any(|r| !r.critical_breaches.is_empty()),
+            visited: path.transcript.visited.clone(),
+        }
+    }
+}
+
+/// Which paths to list by their outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PathOutcome {
+    /// Every path.
+    #[default]
+    Any,
+    /// Paths that pass.
+    Passing,
+    /// Paths that do not pass.
+    Failing,
+    /// Paths with a critical breach (which never pass, by the scoring rule).
+    CriticalBreach,
+}
+
+impl PathOutcome {
+    /// Every choice, in the order the preview offers them.
+    pub const ALL: [PathOutcome; 4] = [
+        PathOutcome::Any,
+        PathOutcome::Passing,
+        PathOutcome::Failing,
+        PathOutcome::CriticalBreach,
+    ];
+
+    /// The choice as the preview names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            PathOutcome::Any => "All paths",
+            PathOutcome::Passing => "Passing",
+            PathOutcome::Failing => "Failing",
+            PathOutcome::CriticalBreach => "With a critical breach",
+        }
+    }
+}
+
+/// The author preview's path filter: an outcome and, optionally, a step every listed path
+/// goes through.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PathFilter {
+    /// Which outcomes to list.
+    pub outcome: PathOutcome,
+    /// A step id the path must visit; `None` for any.
+    pub through: Option<String>,
+}
+
+impl PathFilter {
+    /// Whether a path with `facts` is listed.
+    pub fn admits(&self, facts: &PathFacts) -> bool {
+        let outcome = match self.outcome {
+            PathOutcome::Any => true,
+            PathOutcome::Passing => facts.passed,
+            PathOutcome::Failing => !facts.passed,
+            PathOutcome::CriticalBreach => facts.critical_breach,
+        };
+        outcome
+            && self
+                .through
+                .as_ref()
+                .is_none_or(|step| facts.visited.iter().any(|v| v == step))
+    }
+}
+
+/// How many runner states [`option_order`] tries before it gives up on reaching a step.
+pub const ORDER_SEARCH_LIMIT: usize = 20_000;
+
+/// The order a trainee whose attempt has `seed` sees the options of decision `step` in, on
+/// the first path (depth first, options in the order shown) that reaches it: the option ids
+/// shown, and the options chosen before it on that path (decision id, option id). The order
+/// depends on the seed and on the steps presented before, so another path to the same
+/// decision may show another order.
+///
+/// `None` when no path reaches `step` within [`ORDER_SEARCH_LIMIT`] runner states (or it is
+/// not a decision, or the scenario's start step is missing).
+pub fn option_order(
+    loaded: &std::sync::Arc<crate::load::loaded::LoadedScenario>,
+    catalog: &std::sync::Arc<Catalog>,
+    seed: u64,
+    step: &str,
+) -> Option<(Vec<String>, Vec<(String, String)>)> {
+    use crate::play::runner::{Input, Runner, View};
+    let (start, _) = Runner::start(
+        std::sync::Arc::clone(loaded),
+        std::sync::Arc::clone(catalog),
+        seed,
+    )
+    .ok()?;
+    let mut stack = vec![start];
+    let mut tried = 0;
+    while let Some(mut runner) = stack.pop() {
+        tried += 1;
+        if tried > ORDER_SEARCH_LIMIT {
+            return None;
+        }
+        let next = match runner.view() {
+            View::Decision {
+                step: d, options, ..
+            } => {
+                if d.id == step {
+                    let order = options.iter().map(|o| o.option.id.clone()).collect();
+                    return Some((order, runner.transcript().choices.clone()));
+                }
+                // Pushed last first, so the first option shown is walked first.
+                let choices: Vec<String> = options
+                    .iter()
+                    .filter(|o| o.unlocked)
+                    .map(|o| o.option.id.clone())
+                    .collect();
+                for option in choices.into_iter().rev() {
+                    let mut branch = runner.clone();
+                    if branch.apply(&Input::Choose(option)).is_ok() {
+                        stack.push(branch);
+                    }
+                }
+                continue;
+            }
+            View::Finished { .. } => continue,
+            View::Scene { .. } | View::Identify { .. } | View::Feedback { .. } => Input::Continue,
+        };
+        if runner.apply(&next).is_ok() {
+            stack.push(runner);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -249,6 +249,22 @@ pub enum Problem {
         /// Options written.
         count: usize,
     },
+    /// A scene's image file is not where the scenario says (or lies outside its folder).
+    #[error("image `{file}` is not found: {reason}")]
+    ImageNotFound {
+        /// The file as written.
+        file: String,
+        /// Why: not in the folder, or outside it.
+        reason: String,
+    },
+    /// A scene's image has no alt text.
+    #[error(
+        "the image of `{step}` has no alt text: describe what it shows for a trainee who cannot see it"
+    )]
+    ImageWithoutAlt {
+        /// The scene.
+        step: String,
+    },
     /// A cue names an id that is neither an indicator nor a caution.
     #[error("`{id}` is not an indicator or caution id in the catalogue{}; find the id with `silent-slavery catalog indicators`", suggestion_text(.suggestion))]
     UnknownIndicator {
@@ -666,6 +682,8 @@ impl Problem {
             Problem::NoWayToEnding { .. } => "no-way-to-ending",
             Problem::CycleWithNoExit { .. } => "cycle-with-no-exit",
             Problem::TooFewOptions { .. } => "too-few-options",
+            Problem::ImageNotFound { .. } => "image-not-found",
+            Problem::ImageWithoutAlt { .. } => "image-without-alt",
             Problem::UnknownIndicator { .. } => "unknown-indicator",
             Problem::UnknownRule { .. } => "unknown-rule",
             Problem::RuleOutsideScenarioRulesets { .. } => "rule-outside-scenario-rulesets",

@@ -331,6 +331,21 @@ pub struct Scene {
     /// Routes taken instead of `next` when their flags hold; the first that holds wins.
     #[serde(default)]
     pub next_when: Vec<Route>,
+    /// A picture of the setting shown above the text, if the author gave one.
+    #[serde(default)]
+    pub image: Option<SceneImage>,
+}
+
+/// A picture of a scene's setting (a trainer's photo of a kitchen, a yard, a counter).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SceneImage {
+    /// The image file (PNG or JPEG), relative to the scenario file's folder, e.g.
+    /// `images/kitchen.jpg`; it must lie in that folder or below it.
+    pub file: String,
+    /// What the picture shows, for a trainee who cannot see it (read by screen readers and
+    /// shown if the image cannot be drawn). Required and not empty.
+    pub alt: String,
 }
 
 /// An observable detail in a scene.
