@@ -528,6 +528,7 @@ fn a_store_from_before_the_decision_columns_exports_the_same_decisions() {
              ALTER TABLE attempts DROP COLUMN restarted_as;
              DROP TABLE trainee_pins;
              DROP TABLE distinct_trainees;
+             DROP TABLE trainee_display;
              PRAGMA user_version = 2;",
         )
         .expect("downgraded");

@@ -332,7 +332,9 @@ pub struct Scene {
     #[serde(default)]
     pub next_when: Vec<Route>,
     /// A picture of the setting shown above the text, if the author gave one.
-    #[serde(default)]
+    // Left out of the serialised form when absent, so the content hash (SHA-256 of the JSON)
+    // of every scenario written before images existed stays the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<SceneImage>,
 }
 
