@@ -122,12 +122,13 @@ impl SeededOrder {
             return None;
         }
         let (order, after) = option_order(loaded, catalog, seed, &decision.id)
-            .map(|(order, choices)| {
-                let after = choices
+            .map(|found| {
+                let after = found
+                    .after
                     .into_iter()
                     .map(|(d, o)| format!("{d}: {o}"))
                     .collect();
-                (order, after)
+                (found.order, after)
             })
             .unwrap_or_default();
         Some(SeededOrder { seed, order, after })
@@ -396,23 +397,35 @@ pub fn widget(
 #[derive(Default)]
 struct PathCache(std::collections::HashMap<String, (Vec<PathRow>, String)>);
 
-/// The last step preview drawn, kept while the scenario version, step and seed stay: finding
-/// a seed's order replays the scenario.
+/// Which step preview is drawn: the scenario version (content hash), the step and the seed.
+type PreviewKey = (String, usize, Option<u64>);
+
+/// What the preview keeps between frames: the scenario and step chosen, the seed and filter,
+/// every scenario's paths, and the last step preview drawn (kept while its key stays:
+/// finding a seed's order replays the scenario).
 #[derive(Default)]
-struct PreviewCache(Option<((String, usize, Option<u64>), Vec<String>)>);
+struct Preview {
+    selection: (usize, usize),
+    controls: PreviewControls,
+    paths: PathCache,
+    drawn: Option<(PreviewKey, Vec<String>)>,
+}
 
 fn system(
     mut contexts: EguiContexts,
     library: Res<ScenarioLibrary>,
     catalog: Res<CatalogResource>,
-    mut selection: Local<(usize, usize)>,
-    mut controls: Local<PreviewControls>,
-    mut cache: Local<PathCache>,
-    mut preview_cache: Local<PreviewCache>,
+    mut kept: Local<Preview>,
     mut settings: ResMut<DisplaySettings>,
     mut actions: MessageWriter<TraineeAction>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
+    let Preview {
+        selection,
+        controls,
+        paths: cache,
+        drawn: preview_cache,
+    } = &mut *kept;
     let scenarios = library.playable();
     if scenarios.is_empty() {
         return Ok(());
@@ -428,14 +441,14 @@ fn system(
         .or_insert_with(|| paths(loaded, &catalog.0))
         .clone();
     let key = (loaded.content_hash().to_owned(), selection.1, controls.seed);
-    let preview = match &preview_cache.0 {
+    let preview = match preview_cache {
         Some((cached, lines)) if *cached == key => lines.clone(),
         _ => {
             let order = controls
                 .seed
                 .and_then(|seed| SeededOrder::of(loaded, &catalog.0, selection.1, seed));
             let lines = step_preview(loaded, selection.1, order.as_ref());
-            preview_cache.0 = Some((key, lines.clone()));
+            *preview_cache = Some((key, lines.clone()));
             lines
         }
     };
@@ -460,7 +473,7 @@ fn system(
         summary,
     };
     match frame_wide(ctx, &mut settings, egui::Id::new("author"), |ui| {
-        widget(ui, &view, &mut controls)
+        widget(ui, &view, controls)
     }) {
         Some(Intent::PreviewScenario(n)) => {
             *selection = (n, 0);

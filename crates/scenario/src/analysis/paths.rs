@@ -440,12 +440,20 @@ impl PathFilter {
     }
 }
 
+/// The order options are shown in on one path to a decision ([`option_order`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionOrder {
+    /// Option ids as shown.
+    pub order: Vec<String>,
+    /// The choices made before the decision on that path: (decision id, option id).
+    pub after: Vec<(String, String)>,
+}
+
 /// How many runner states [`option_order`] tries before it gives up on reaching a step.
 pub const ORDER_SEARCH_LIMIT: usize = 20_000;
 
 /// The order a trainee whose attempt has `seed` sees the options of decision `step` in, on
-/// the first path (depth first, options in the order shown) that reaches it: the option ids
-/// shown, and the options chosen before it on that path (decision id, option id). The order
+/// the first path (depth first, options in the order shown) that reaches it. The order
 /// depends on the seed and on the steps presented before, so another path to the same
 /// decision may show another order.
 ///
@@ -456,7 +464,7 @@ pub fn option_order(
     catalog: &std::sync::Arc<Catalog>,
     seed: u64,
     step: &str,
-) -> Option<(Vec<String>, Vec<(String, String)>)> {
+) -> Option<OptionOrder> {
     use crate::play::runner::{Input, Runner, View};
     let (start, _) = Runner::start(
         std::sync::Arc::clone(loaded),
@@ -476,8 +484,10 @@ pub fn option_order(
                 step: d, options, ..
             } => {
                 if d.id == step {
-                    let order = options.iter().map(|o| o.option.id.clone()).collect();
-                    return Some((order, runner.transcript().choices.clone()));
+                    return Some(OptionOrder {
+                        order: options.iter().map(|o| o.option.id.clone()).collect(),
+                        after: runner.transcript().choices.clone(),
+                    });
                 }
                 // Pushed last first, so the first option shown is walked first.
                 let choices: Vec<String> = options
