@@ -59,22 +59,23 @@ fn a_trainee_plays_to_the_debrief_in_a_real_window() {
         // At a decision "1" or "2" chooses (one of them is open); Return moves past scenes,
         // identify steps and feedback. The store is read after every key, so the debrief is
         // photographed before the next Return leaves it.
-        display.key(keys[pressed % keys.len()]);
+        let key = keys[pressed % keys.len()];
+        // Before a digit the screen may be a decision: photographed, and kept as the playing
+        // screen if the digit turns out to have chosen an option.
+        let candidate = shots.join("playing-candidate.png");
+        let choices_before = choices(&store);
+        if !playing_shot && key != "Return" {
+            display.screenshot(&candidate);
+        }
+        display.key(key);
         pressed += 1;
         let attempts = store.attempts_of("4521").expect("read");
         let Some(attempt) = attempts.last() else {
             assert!(Instant::now() < deadline, "no attempt was recorded");
             continue;
         };
-        if !playing_shot
-            && store.inputs(attempt.id).expect("read").iter().any(|i| {
-                matches!(
-                    i.input,
-                    silent_slavery_scenario::play::runner::Input::Choose(_)
-                )
-            })
-        {
-            display.screenshot(&shots.join("playing.png"));
+        if !playing_shot && key != "Return" && choices(&store) > choices_before {
+            std::fs::rename(&candidate, shots.join("playing.png")).expect("keep the shot");
             playing_shot = true;
         }
         if attempt.status == AttemptStatus::Finished {
@@ -82,6 +83,7 @@ fn a_trainee_plays_to_the_debrief_in_a_real_window() {
         }
         assert!(Instant::now() < deadline, "the attempt did not finish");
     };
+    assert!(playing_shot, "a decision was on screen and photographed");
     std::thread::sleep(Duration::from_secs(1));
     display.screenshot(&shots.join("debrief.png"));
 
@@ -145,4 +147,26 @@ fn a_trainee_plays_to_the_debrief_in_a_real_window() {
             .len();
         assert!(size > 10_000, "{shot} is {size} bytes");
     }
+}
+
+/// How many options trainee 4521 has chosen, over all their attempts.
+fn choices(store: &silent_slavery_results::store::Store) -> usize {
+    store
+        .attempts_of("4521")
+        .expect("read")
+        .iter()
+        .map(|a| {
+            store
+                .inputs(a.id)
+                .expect("read")
+                .iter()
+                .filter(|i| {
+                    matches!(
+                        i.input,
+                        silent_slavery_scenario::play::runner::Input::Choose(_)
+                    )
+                })
+                .count()
+        })
+        .sum()
 }
