@@ -536,14 +536,7 @@ fn reading_commands_refuse_a_store_that_does_not_exist() {
 #[test]
 fn store_check_counts_finished_attempts_no_sync_has_queued_yet() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("results.sqlite3");
-    record_attempt(
-        &db,
-        "roadside_minibus_dawn",
-        Path::new("tests/scripts/roadside_minibus_dawn_best.txt"),
-        0,
-        "North",
-    );
+    let db = store_with_an_attempt(dir.path());
     let check = || {
         let out = cli()
             .args(["store", "check", "--db"])
@@ -590,14 +583,7 @@ fn store_check_counts_finished_attempts_no_sync_has_queued_yet() {
 #[test]
 fn an_export_never_overwrites_the_store_and_writes_through_a_link() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("results.sqlite3");
-    record_attempt(
-        &db,
-        "roadside_minibus_dawn",
-        Path::new("tests/scripts/roadside_minibus_dawn_best.txt"),
-        0,
-        "North",
-    );
+    let db = store_with_an_attempt(dir.path());
     let export = |out: &Path, extra: &[&str]| {
         cli()
             .args(["export", "--format", "attempts", "--db"])
@@ -670,14 +656,7 @@ fn an_export_never_overwrites_the_store_and_writes_through_a_link() {
 #[test]
 fn bad_learning_system_settings_are_refused_before_anything_is_queued_or_written() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("results.sqlite3");
-    record_attempt(
-        &db,
-        "roadside_minibus_dawn",
-        Path::new("tests/scripts/roadside_minibus_dawn_best.txt"),
-        0,
-        "North",
-    );
+    let db = store_with_an_attempt(dir.path());
     let password = dir.path().join("password");
     std::fs::write(&password, "secret\n").expect("written");
 
@@ -736,4 +715,18 @@ fn bad_learning_system_settings_are_refused_before_anything_is_queued_or_written
         "{stderr}"
     );
     assert!(!totara.exists(), "nothing was written");
+}
+
+/// A results store in `dir` holding one finished attempt (4521, unit North, the best path
+/// through roadside_minibus_dawn).
+fn store_with_an_attempt(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("results.sqlite3");
+    record_attempt(
+        &db,
+        "roadside_minibus_dawn",
+        Path::new("tests/scripts/roadside_minibus_dawn_best.txt"),
+        0,
+        "North",
+    );
+    db
 }

@@ -154,6 +154,39 @@ fn a_redirect_is_not_followed_and_delivers_nothing() {
     assert!(seen_elsewhere.lock().expect("log").is_empty());
 }
 
+/// The xAPI statements of every attempt in the store `db`, as `export --format xapi` writes them.
+fn statements_of(db: &Path, dir: &Path) -> Vec<serde_json::Value> {
+    let exported = dir.join("statements.json");
+    let out = cli()
+        .args(["export", "--format", "xapi", "--db"])
+        .arg(db)
+        .arg("--out")
+        .arg(&exported)
+        .args(["--home-page", "https://learning.example.org"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&std::fs::read(&exported).expect("read")).expect("JSON")
+}
+
+/// A fake LRS whose every page is these statements, with no `more` link; its port.
+fn lrs_holding(statements: &[serde_json::Value]) -> u16 {
+    let page = serde_json::json!({ "statements": statements }).to_string();
+    serve(move |_, _| {
+        (
+            "200 OK",
+            "Content-Type: application/json\r\n".into(),
+            page.clone(),
+        )
+    })
+    .0
+}
+
 fn report_from(port: u16, dir: &Path) -> std::process::Output {
     let password = dir.join("password");
     std::fs::write(&password, "secret\n").expect("written");
@@ -232,36 +265,13 @@ fn an_empty_password_is_refused_before_anything_is_sent() {
 fn a_name_with_control_characters_from_the_lrs_is_left_out() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = store_with_an_attempt(dir.path());
-    let exported = dir.path().join("statements.json");
-    let out = cli()
-        .args(["export", "--format", "xapi", "--db"])
-        .arg(&db)
-        .arg("--out")
-        .arg(&exported)
-        .args(["--home-page", "https://learning.example.org"])
-        .output()
-        .expect("runs");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut statements: Vec<serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(&exported).expect("read")).expect("JSON");
+    let mut statements = statements_of(&db, dir.path());
     for statement in &mut statements {
         if statement["actor"]["name"].is_string() {
             statement["actor"]["name"] = "A. Example\n  Completed: 99\u{1b}[2J".into();
         }
     }
-    let page = serde_json::json!({ "statements": statements }).to_string();
-    let (port, _) = serve(move |_, _| {
-        (
-            "200 OK",
-            "Content-Type: application/json\r\n".into(),
-            page.clone(),
-        )
-    });
+    let port = lrs_holding(&statements);
     let out = report_from(port, dir.path());
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -302,30 +312,9 @@ fn one_staff_number_with_two_names_on_two_workstations_is_named_and_stops_the_up
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut statements = Vec::new();
-    for db in [&first, &second] {
-        let exported = dir.path().join("statements.json");
-        let out = cli()
-            .args(["export", "--format", "xapi", "--db"])
-            .arg(db)
-            .arg("--out")
-            .arg(&exported)
-            .args(["--home-page", "https://learning.example.org"])
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(0));
-        let mut these: Vec<serde_json::Value> =
-            serde_json::from_slice(&std::fs::read(&exported).expect("read")).expect("JSON");
-        statements.append(&mut these);
-    }
-    let page = serde_json::json!({ "statements": statements }).to_string();
-    let (port, _) = serve(move |_, _| {
-        (
-            "200 OK",
-            "Content-Type: application/json\r\n".into(),
-            page.clone(),
-        )
-    });
+    let mut statements = statements_of(&first, dir.path());
+    statements.extend(statements_of(&second, dir.path()));
+    let port = lrs_holding(&statements);
     let out = report_from(port, dir.path());
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
