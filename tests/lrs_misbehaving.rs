@@ -345,3 +345,53 @@ fn one_staff_number_with_two_names_on_two_workstations_is_named_and_stops_the_up
     );
     assert!(!upload.exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_read_leaves_no_copy_of_the_trainees_behind() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // An LRS that takes the connection and never answers: the read is under way when stopped.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    let temporary = dir.path().join("tmp");
+    std::fs::create_dir(&temporary).expect("dir");
+    let password = dir.path().join("password");
+    std::fs::write(&password, "secret\n").expect("written");
+    let mut report = std::process::Command::new(env!("CARGO_BIN_EXE_silent-slavery"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TMPDIR", &temporary)
+        .args(["report", "--lrs", &format!("http://127.0.0.1:{port}/xAPI/")])
+        .args(["--user", "lead", "--password-file"])
+        .arg(&password)
+        .args(["--home-page", "https://learning.example.org"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::fs::read_dir(&temporary)
+        .expect("read")
+        .next()
+        .is_none()
+    {
+        assert!(std::time::Instant::now() < deadline, "the read never began");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &report.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(interrupted.success());
+    let status = report.wait().expect("ends");
+    assert_eq!(status.code(), Some(130));
+    let left: Vec<_> = std::fs::read_dir(&temporary)
+        .expect("read")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

@@ -294,6 +294,16 @@ pub fn open_source(
         .prefix("silent-slavery-lrs-")
         .tempdir()
         .context("creating a temporary folder for the attempts read from the LRS")?;
+    // Interrupted (Ctrl-C, a kill), the read must not leave trainees' names and staff numbers
+    // behind in the temporary folder: the handler removes it before the program ends.
+    let scratch_path = scratch.path().to_path_buf();
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = std::fs::remove_dir_all(&scratch_path);
+        eprintln!("interrupted: nothing was written");
+        std::process::exit(130);
+    }) {
+        eprintln!("warning: an interrupted read may leave its temporary copy behind: {e}");
+    }
     let rebuilt = Store::open_scratch(&scratch.path().join("from-lrs.sqlite3"))?;
     let bar = indicatif::ProgressBar::new_spinner();
     if let Ok(style) =
