@@ -395,3 +395,35 @@ fn an_interrupted_read_leaves_no_copy_of_the_trainees_behind() {
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+#[test]
+fn a_scenario_version_changed_after_it_was_recorded_is_not_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = store_with_an_attempt(dir.path());
+    let mut statements = statements_of(&db, dir.path());
+    let mut tampered = 0;
+    for statement in &mut statements {
+        let Some(extensions) = statement["object"]["definition"]["extensions"].as_object_mut()
+        else {
+            continue;
+        };
+        for (key, value) in extensions.iter_mut() {
+            if key.ends_with("/scenario") && value["title"].is_string() {
+                value["title"] = "A title someone changed".into();
+                tampered += 1;
+            }
+        }
+    }
+    assert_eq!(tampered, 1, "one scenario version among the statements");
+    let port = lrs_holding(&statements);
+    let out = report_from(port, dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("its scenario does not have the content hash it claims"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("0 finished attempt(s), 0 scenario version(s)"),
+        "{stderr}"
+    );
+}

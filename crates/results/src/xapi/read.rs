@@ -212,6 +212,14 @@ fn version_of(config: &XapiConfig, statement: &Value) -> Result<LoadedScenario, 
     if statement["object"]["id"].as_str() != Some(&config.version_activity(&scenario.id, &hash)) {
         return Err("its activity is not the version it holds".into());
     }
+    // Anyone who may write to the LRS could post a "version" with other points under a real
+    // version's hash; the hash is of the scenario itself, so it is checked, not trusted.
+    if silent_slavery_scenario::load::loaded::content_hash(&scenario) != hash {
+        return Err(
+            "its scenario does not have the content hash it claims (it was changed after it was recorded)"
+                .into(),
+        );
+    }
     Ok(LoadedScenario::with_hash(
         format!("(version {} from the LRS)", &hash[..hash.len().min(12)]),
         scenario,
