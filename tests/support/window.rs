@@ -62,8 +62,15 @@ pub struct Display {
 }
 
 impl Display {
-    /// Starts Xvfb on a free display.
+    /// Starts Xvfb on a free display, 1280x900.
     pub fn start() -> Display {
+        Display::start_sized(1280, 900)
+    }
+
+    /// Starts Xvfb on a free display with a screen `width` by `height` (the app fits its
+    /// window to the screen, so this is the size the trainee's screens are laid out for).
+    pub fn start_sized(width: u32, height: u32) -> Display {
+        let screen = format!("{width}x{height}x24");
         // Xvfb picks a free display itself and writes its number on stdout: a display number
         // chosen here could collide with a stale lock left by an Xvfb that was killed.
         let mut xvfb = Command::new("Xvfb")
@@ -72,7 +79,7 @@ impl Display {
                 "1",
                 "-screen",
                 "0",
-                "1280x900x24",
+                &screen,
                 "-nolisten",
                 "tcp",
             ])
@@ -117,6 +124,28 @@ impl Display {
     pub fn type_text(&self, text: &str) {
         self.xdotool(&["type", "--delay", "80", text]);
         std::thread::sleep(Duration::from_millis(300));
+    }
+
+    /// Double-clicks the left button at (`x`, `y`), the clicks 80 ms apart.
+    pub fn double_click(&self, x: u32, y: u32) {
+        let (x, y) = (x.to_string(), y.to_string());
+        self.xdotool(&[
+            "mousemove",
+            &x,
+            &y,
+            "click",
+            "--repeat",
+            "2",
+            "--delay",
+            "80",
+            "1",
+        ]);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    /// Moves the pointer to (`x`, `y`) (out of the way of screenshots, say).
+    pub fn xdotool_mousemove(&self, x: u32, y: u32) {
+        self.xdotool(&["mousemove", &x.to_string(), &y.to_string()]);
     }
 
     /// Saves the whole screen as a PNG.
