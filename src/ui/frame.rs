@@ -234,3 +234,37 @@ fn frame_with<R>(
     input::Guard::end(ctx);
     guard.admit(out)
 }
+
+/// An author tool's heading with "Back to the author preview" on the right (Escape too):
+/// whether the trainer asked to go back this frame.
+pub(crate) fn author_tool_heading(ui: &mut egui::Ui, title: &str) -> bool {
+    let mut back = false;
+    ui.horizontal(|ui| {
+        ui.heading(title);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            back = ui.button("Back to the author preview").clicked()
+                || ui.input(|i| i.key_pressed(egui::Key::Escape));
+        });
+    });
+    back
+}
+
+/// The author tools' scenario chooser (titles, the one shown at `selected`): the index
+/// chosen this frame, if any.
+pub(crate) fn scenario_picker(
+    ui: &mut egui::Ui,
+    scenarios: &[String],
+    selected: usize,
+) -> Option<usize> {
+    let mut chosen = None;
+    egui::ComboBox::from_label("Scenario")
+        .selected_text(scenarios.get(selected).cloned().unwrap_or_default())
+        .show_ui(ui, |ui| {
+            for (n, title) in scenarios.iter().enumerate() {
+                if ui.selectable_label(n == selected, title).clicked() {
+                    chosen = Some(n);
+                }
+            }
+        });
+    chosen
+}

@@ -7,7 +7,7 @@ use silent_slavery_scenario::model::catalog::Catalog;
 use silent_slavery_scenario::model::scenario::Scenario;
 
 use crate::sim::{CatalogResource, ScenarioLibrary, Screen, TraineeAction};
-use crate::ui::frame::{Chrome, frame_wide, send};
+use crate::ui::frame::{Chrome, author_tool_heading, frame_wide, scenario_picker, send};
 use crate::ui::intent::Intent;
 use crate::ui::settings::DisplaySettings;
 
@@ -182,31 +182,13 @@ fn paint(ui: &mut egui::Ui, marks: &[Mark], scale: f32, focus: Option<(f64, f64)
 /// trainer's slider; 1 is the SVG's size).
 pub fn widget(ui: &mut egui::Ui, view: &GraphView, zoom: &mut f32) -> Option<Intent> {
     let mut intent = None;
+    if author_tool_heading(ui, "Step graph") {
+        intent = Some(Intent::AuthorPreview);
+    }
     ui.horizontal(|ui| {
-        ui.heading("Step graph");
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Back to the author preview").clicked()
-                || ui.input(|i| i.key_pressed(egui::Key::Escape))
-            {
-                intent = Some(Intent::AuthorPreview);
-            }
-        });
-    });
-    ui.horizontal(|ui| {
-        egui::ComboBox::from_label("Scenario")
-            .selected_text(
-                view.scenarios
-                    .get(view.scenario)
-                    .cloned()
-                    .unwrap_or_default(),
-            )
-            .show_ui(ui, |ui| {
-                for (n, title) in view.scenarios.iter().enumerate() {
-                    if ui.selectable_label(n == view.scenario, title).clicked() {
-                        intent = Some(Intent::PreviewScenario(n));
-                    }
-                }
-            });
+        if let Some(n) = scenario_picker(ui, &view.scenarios, view.scenario) {
+            intent = Some(Intent::PreviewScenario(n));
+        }
         ui.add(egui::Slider::new(zoom, 0.3..=1.5).text("Zoom"));
     });
     ui.label(&view.summary);

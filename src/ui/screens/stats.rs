@@ -8,7 +8,7 @@ use silent_slavery_scenario::analysis::audit;
 use silent_slavery_scenario::load::diagnostic::Diagnostic;
 
 use crate::sim::{CatalogResource, Results, ScenarioLibrary, Screen, SimConfig, TraineeAction};
-use crate::ui::frame::{Chrome, frame_wide};
+use crate::ui::frame::{Chrome, author_tool_heading, frame_wide, scenario_picker};
 use crate::ui::settings::DisplaySettings;
 
 pub(super) fn plugin(app: &mut App) {
@@ -274,31 +274,13 @@ fn option_chart(ui: &mut egui::Ui, options: &[OptionRow]) {
 /// decision for its options; the audit's findings on the scenario alongside.
 pub fn widget(ui: &mut egui::Ui, view: &StatisticsView) -> Option<StatisticsIntent> {
     let mut intent = None;
+    if author_tool_heading(ui, "Statistics") {
+        intent = Some(StatisticsIntent::Back);
+    }
     ui.horizontal(|ui| {
-        ui.heading("Statistics");
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Back to the author preview").clicked()
-                || ui.input(|i| i.key_pressed(egui::Key::Escape))
-            {
-                intent = Some(StatisticsIntent::Back);
-            }
-        });
-    });
-    ui.horizontal(|ui| {
-        egui::ComboBox::from_label("Scenario")
-            .selected_text(
-                view.scenarios
-                    .get(view.scenario)
-                    .cloned()
-                    .unwrap_or_default(),
-            )
-            .show_ui(ui, |ui| {
-                for (n, title) in view.scenarios.iter().enumerate() {
-                    if ui.selectable_label(n == view.scenario, title).clicked() {
-                        intent = Some(StatisticsIntent::Scenario(n));
-                    }
-                }
-            });
+        if let Some(n) = scenario_picker(ui, &view.scenarios, view.scenario) {
+            intent = Some(StatisticsIntent::Scenario(n));
+        }
         if !view.versions.is_empty() {
             egui::ComboBox::from_label("Version")
                 .selected_text(view.versions.get(view.version).cloned().unwrap_or_default())
