@@ -85,16 +85,29 @@ fn pending(db: &Path) -> (i64, i64) {
         .expect("counts")
 }
 
+/// The arguments that point a command at the fake LRS on `port` as `user`, with a password file
+/// in `dir` holding `password`.
+fn lrs_at(port: u16, dir: &Path, user: &str, password: &str) -> Vec<std::ffi::OsString> {
+    let file = dir.join("password");
+    std::fs::write(&file, password).expect("written");
+    vec![
+        "--lrs".into(),
+        format!("http://127.0.0.1:{port}/xAPI/").into(),
+        "--user".into(),
+        user.into(),
+        "--password-file".into(),
+        file.into(),
+        "--home-page".into(),
+        "https://learning.example.org".into(),
+    ]
+}
+
 fn sync(db: &Path, dir: &Path, port: u16) -> std::process::Output {
-    let password = dir.join("password");
-    std::fs::write(&password, "secret\n").expect("written");
     cli()
-        .args(["sync", "--lrs", &format!("http://127.0.0.1:{port}/xAPI/")])
-        .args(["--user", "sync", "--password-file"])
-        .arg(&password)
+        .arg("sync")
+        .args(lrs_at(port, dir, "sync", "secret\n"))
         .arg("--db")
         .arg(db)
-        .args(["--home-page", "https://learning.example.org"])
         .output()
         .expect("runs")
 }
@@ -188,13 +201,9 @@ fn lrs_holding(statements: &[serde_json::Value]) -> u16 {
 }
 
 fn report_from(port: u16, dir: &Path) -> std::process::Output {
-    let password = dir.join("password");
-    std::fs::write(&password, "secret\n").expect("written");
     cli()
-        .args(["report", "--lrs", &format!("http://127.0.0.1:{port}/xAPI/")])
-        .args(["--user", "lead", "--password-file"])
-        .arg(&password)
-        .args(["--home-page", "https://learning.example.org"])
+        .arg("report")
+        .args(lrs_at(port, dir, "lead", "secret\n"))
         .output()
         .expect("runs")
 }
@@ -246,13 +255,9 @@ fn more_links_that_go_round_in_a_circle_stop_the_read() {
 fn an_empty_password_is_refused_before_anything_is_sent() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (port, seen) = serve(|_, _| ("200 OK", String::new(), "{\"statements\":[]}".into()));
-    let password = dir.path().join("password");
-    std::fs::write(&password, "\n").expect("written");
     let out = cli()
-        .args(["report", "--lrs", &format!("http://127.0.0.1:{port}/xAPI/")])
-        .args(["--user", "lead", "--password-file"])
-        .arg(&password)
-        .args(["--home-page", "https://learning.example.org"])
+        .arg("report")
+        .args(lrs_at(port, dir.path(), "lead", "\n"))
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
@@ -327,15 +332,11 @@ fn one_staff_number_with_two_names_on_two_workstations_is_named_and_stops_the_up
         "{stderr}"
     );
 
-    let password = dir.path().join("password");
     let upload = dir.path().join("moodle.csv");
     let out = cli()
         .args(["export", "--format", "moodle", "--out"])
         .arg(&upload)
-        .args(["--lrs", &format!("http://127.0.0.1:{port}/xAPI/")])
-        .args(["--user", "lead", "--password-file"])
-        .arg(&password)
-        .args(["--home-page", "https://learning.example.org"])
+        .args(lrs_at(port, dir.path(), "lead", "secret\n"))
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
@@ -361,15 +362,11 @@ fn an_interrupted_read_leaves_no_copy_of_the_trainees_behind() {
     });
     let temporary = dir.path().join("tmp");
     std::fs::create_dir(&temporary).expect("dir");
-    let password = dir.path().join("password");
-    std::fs::write(&password, "secret\n").expect("written");
     let mut report = std::process::Command::new(env!("CARGO_BIN_EXE_silent-slavery"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("TMPDIR", &temporary)
-        .args(["report", "--lrs", &format!("http://127.0.0.1:{port}/xAPI/")])
-        .args(["--user", "lead", "--password-file"])
-        .arg(&password)
-        .args(["--home-page", "https://learning.example.org"])
+        .arg("report")
+        .args(lrs_at(port, dir.path(), "lead", "secret\n"))
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("starts");
