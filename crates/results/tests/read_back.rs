@@ -14,40 +14,14 @@ use silent_slavery_results::xapi::statements::XapiConfig;
 use silent_slavery_scenario::library::load_bytes;
 use silent_slavery_scenario::load::loaded::LoadedScenario;
 use silent_slavery_scenario::model::catalog::Catalog;
-use silent_slavery_scenario::play::runner::{Input, Runner};
+use silent_slavery_scenario::play::runner::Runner;
 use silent_slavery_scenario::play::score::PassRule;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
-const FIXTURE: &str = include_str!("../../scenario/tests/fixtures/front_counter.ron");
-const BEST: &[&str] = &[
-    "continue",
-    "flag no_papers",
-    "flag hand",
-    "continue",
-    "choose private_room",
-    "continue",
-    "choose refer",
-    "continue",
-];
-const POOR: &[&str] = &[
-    "continue",
-    "flag no_papers",
-    "continue",
-    "choose status_check",
-    "continue",
-    "choose phone_helpline",
-    "continue",
-];
-const CRITICAL: &[&str] = &["continue", "continue", "choose come_back", "continue"];
-
-fn input(line: &str) -> Input {
-    match line.split_once(' ') {
-        Some(("flag", cue)) => Input::Flag(cue.into()),
-        Some(("choose", option)) => Input::Choose(option.into()),
-        _ => Input::Continue,
-    }
-}
+#[path = "support/front_counter.rs"]
+mod front_counter;
+use front_counter::{BEST, CRITICAL, FIXTURE, POOR, input};
 
 fn config() -> XapiConfig {
     XapiConfig {
