@@ -100,7 +100,7 @@ trap 'exit 143' TERM
 # Starts an Xvfb on a display it picks itself; sets $display and $xvfb_pid.
 start_xvfb() {
     local dir=$1 deadline=$((SECONDS + 20))
-    Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$dir/display" 2>"$dir/xvfb.log" &
+    Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp -noreset 3>"$dir/display" 2>"$dir/xvfb.log" &
     xvfb_pid=$!
     pids+=("$xvfb_pid")
     until [[ -s $dir/display ]] && grep -q . "$dir/display"; do

@@ -73,6 +73,9 @@ impl Display {
         let screen = format!("{width}x{height}x24");
         // Xvfb picks a free display itself and writes its number on stdout: a display number
         // chosen here could collide with a stale lock left by an Xvfb that was killed.
+        // -noreset: by default the server resets when its last client leaves, and refuses
+        // connections while it does, so a window search ending just as the app connects made
+        // the app's first connection (EGL's) fail on a loaded machine.
         let mut xvfb = Command::new("Xvfb")
             .args([
                 "-displayfd",
@@ -82,6 +85,7 @@ impl Display {
                 &screen,
                 "-nolisten",
                 "tcp",
+                "-noreset",
             ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
