@@ -112,6 +112,9 @@ pub fn run(
         .insert_resource(ClearColor(Color::srgb(0.95, 0.95, 0.95)))
         .add_plugins(
             DefaultPlugins
+                .build()
+                // Replaced by crate::shutdown, which also wakes a sleeping window.
+                .disable::<bevy::app::TerminalCtrlCHandlerPlugin>()
                 .set(WindowPlugin {
                     primary_window: Some(Window {
                         title: "Silent Slavery Trainer".into(),
@@ -142,7 +145,11 @@ pub fn run(
                     ..default()
                 }),
         )
-        .add_plugins((EguiPlugin::default(), crate::graphics::plugin))
+        .add_plugins((
+            EguiPlugin::default(),
+            crate::graphics::plugin,
+            crate::shutdown::plugin,
+        ))
         .add_plugins((SimPlugin, UiPlugin))
         .add_systems(Startup, |mut commands: Commands| {
             commands.spawn(Camera2d);

@@ -2,5 +2,6 @@
 
 pub mod app;
 pub mod graphics;
+pub mod shutdown;
 pub mod sim;
 pub mod ui;

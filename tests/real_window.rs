@@ -1,4 +1,4 @@
-//! The app binary in a real window under Xvfb (Mesa's software Vulkan), driven by keyboard with xdotool to the debrief and back to review it from the home screen; screenshots of the playing, debrief, home and review screens go to target/screenshots/.
+//! The app binary in a real window under Xvfb (Mesa's software Vulkan), driven by keyboard with xdotool to the debrief and back to review it from the home screen (screenshots of the playing, debrief, home and review screens go to target/screenshots/), and closed by SIGTERM while its window sleeps.
 //!
 //! Needs `Xvfb`, `xdotool` and imagemagick's `import` (CI installs them). Without them the
 //! test says why and passes, except under CI, where their absence is a failure.
@@ -147,6 +147,62 @@ fn a_trainee_plays_to_the_debrief_in_a_real_window() {
             .len();
         assert!(size > 10_000, "{shot} is {size} bytes");
     }
+}
+
+/// A session ending (logout, shutdown, an operator's `kill`) sends SIGTERM. A reactive window
+/// that is not focused sleeps up to a minute between events; the app must still close on
+/// time, with its records kept, not wait for the minute and be killed.
+#[test]
+fn sigterm_closes_a_sleeping_window_promptly_and_keeps_the_sign_in() {
+    if !window::tools_present() {
+        return;
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    let db = work.path().join("results.sqlite3");
+    let workstation = work.path().join("workstation.ron");
+    std::fs::write(&workstation, "(identity: Open)").expect("workstation file");
+    let display = Display::start();
+    let mut app = RunningApp::start(
+        &display,
+        &db,
+        work.path(),
+        &[("SILENT_SLAVERY_WORKSTATION", &workstation)],
+    );
+    for (text, then) in [("4521", "Tab"), ("A. Example", "Tab"), ("North", "Return")] {
+        display.type_text(text);
+        display.key(then);
+    }
+    let signed_in = window::wait_until(20, || {
+        Store::open(&db)
+            .ok()
+            .and_then(|s| s.trainee("4521").ok().flatten())
+            .is_some()
+    });
+    assert!(signed_in, "the sign-in was not taken:\n{}", app.log());
+    display.unfocus();
+    std::thread::sleep(Duration::from_secs(1));
+
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &app.pid().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    // Without the wake-up it takes the rest of the unfocused minute.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(exit) = app.process.0.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running 20 s after SIGTERM; the app's log:\n{}",
+            app.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(exit.code(), Some(130), "the app's log:\n{}", app.log());
+    let store = Store::open(&db).expect("the store opens after the exit");
+    assert!(store.trainee("4521").expect("read").is_some());
 }
 
 /// How many options trainee 4521 has chosen, over all their attempts.

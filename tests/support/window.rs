@@ -147,6 +147,16 @@ impl Display {
         std::thread::sleep(Duration::from_millis(300));
     }
 
+    /// Gives the keyboard focus to the root window, as when the trainee switches to another
+    /// program: the app's window then sleeps in its unfocused mode.
+    pub fn unfocus(&self) {
+        let root = self.xdotool(&["search", "--maxdepth", "0", "--name", ""]);
+        let root = String::from_utf8_lossy(&root);
+        let root = root.lines().next().expect("the root window");
+        self.xdotool(&["windowfocus", "--sync", root]);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
     /// Moves the pointer to (`x`, `y`) (out of the way of screenshots, say).
     pub fn xdotool_mousemove(&self, x: u32, y: u32) {
         self.xdotool(&["mousemove", &x.to_string(), &y.to_string()]);
