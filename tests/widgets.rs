@@ -2218,7 +2218,13 @@ fn a_detail_is_flagged_by_clicking_it_in_the_text_and_the_list_stays_as_a_summar
     }
     let mut h = harness(|ui| playing::widget(ui, &view));
     h.run();
-    h.get_by_label("A man comes to the counter. ");
+    // A paragraph break is a blank line, as in the scene, not just the next line.
+    let first_line = h.get_by_label("A man comes to the counter. ").rect();
+    let next_paragraph = h.get_by_label("Detail 3").rect();
+    assert!(
+        next_paragraph.top() - first_line.bottom() >= first_line.height() * 0.8,
+        "{first_line:?} then {next_paragraph:?}"
+    );
     h.get_by_label("Detail 2").click();
     h.run();
     assert_eq!(h.state(), &Some(Intent::Flag("c2".into())));

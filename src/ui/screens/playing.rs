@@ -515,23 +515,33 @@ pub fn widget(ui: &mut egui::Ui, view: &PlayView) -> Option<Intent> {
                 for passage in passages {
                     ui.add_space(6.0);
                     ui.label(egui::RichText::new(&passage.speaker).italics());
-                    ui.horizontal_wrapped(|ui| {
-                        ui.spacing_mut().item_spacing.x = 0.0;
-                        for span in &passage.spans {
-                            match span {
-                                Span::Text(text) => {
-                                    ui.label(text);
-                                }
-                                Span::Break => ui.end_row(),
-                                Span::Cue(i) => {
-                                    let Some(cue) = cues.get(*i) else { continue };
-                                    if marked_words(ui, &cue.text, shown_flagged(cue), !waiting) {
-                                        intent = Some(toggle(cue));
+                    // Each paragraph wraps on its own, with a blank line's space between, as
+                    // the scene showed it.
+                    for (n, paragraph) in
+                        passage.spans.split(|span| *span == Span::Break).enumerate()
+                    {
+                        if n > 0 {
+                            ui.add_space(ui.text_style_height(&egui::TextStyle::Body));
+                        }
+                        ui.horizontal_wrapped(|ui| {
+                            ui.spacing_mut().item_spacing.x = 0.0;
+                            for span in paragraph {
+                                match span {
+                                    Span::Text(text) => {
+                                        ui.label(text);
+                                    }
+                                    Span::Break => {}
+                                    Span::Cue(i) => {
+                                        let Some(cue) = cues.get(*i) else { continue };
+                                        if marked_words(ui, &cue.text, shown_flagged(cue), !waiting)
+                                        {
+                                            intent = Some(toggle(cue));
+                                        }
                                     }
                                 }
                             }
-                        }
-                    });
+                        });
+                    }
                 }
                 ui.add_space(10.0);
                 ui.strong("Your flags");
