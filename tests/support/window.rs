@@ -152,9 +152,15 @@ impl Display {
     pub fn unfocus(&self) {
         let root = self.xdotool(&["search", "--maxdepth", "0", "--name", ""]);
         let root = String::from_utf8_lossy(&root);
-        let root = root.lines().next().expect("the root window");
-        self.xdotool(&["windowfocus", "--sync", root]);
+        let root = root.lines().next().expect("the root window").to_owned();
+        self.xdotool(&["windowfocus", "--sync", &root]);
         std::thread::sleep(Duration::from_millis(300));
+        let focus = self.xdotool(&["getwindowfocus"]);
+        assert_eq!(
+            String::from_utf8_lossy(&focus).trim(),
+            root,
+            "the focus moved"
+        );
     }
 
     /// Moves the pointer to (`x`, `y`) (out of the way of screenshots, say).
@@ -206,6 +212,18 @@ impl RunningApp {
             .stderr(std::fs::File::create(&log).expect("log"));
         for (name, value) in env {
             command.env(name, value);
+        }
+        // A test run started with these signals ignored (nohup, `cargo test &`) would pass
+        // that on; the app must see them as it does when started from a desktop.
+        // SAFETY: the closure only calls signal(2), which is async-signal-safe.
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            command.pre_exec(|| {
+                for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                    libc::signal(signal, libc::SIG_DFL);
+                }
+                Ok(())
+            });
         }
         let app = RunningApp {
             process: Killed(command.spawn().expect("the app starts")),
