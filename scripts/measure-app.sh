@@ -317,8 +317,16 @@ xdotool key Tab
 sleep 0.3
 xdotool type --delay 80 "A. Example"
 sleep 0.3
+xdotool key Tab
+sleep 0.3
+xdotool type --delay 80 "North Response"
+sleep 0.3
 xdotool key Return
 sleep 1
+# Scenario 01: two digits, as the library lists more than nine; Return passes its content
+# warning.
+xdotool key 0
+sleep 0.3
 xdotool key 1
 sleep 0.5
 xdotool key Return
