@@ -22,8 +22,7 @@ fn a_trainee_plays_to_the_debrief_in_a_real_window() {
     let work = tempfile::tempdir().expect("temp dir");
     let db = work.path().join("results.sqlite3");
     // A classroom workstation: open sign-in (the identity modes have their own test).
-    let workstation = work.path().join("workstation.ron");
-    std::fs::write(&workstation, "(identity: Open)").expect("workstation file");
+    let workstation = window::open_workstation(work.path());
     let display = Display::start();
     let app = RunningApp::start(
         &display,
@@ -159,8 +158,7 @@ fn sigterm_closes_a_sleeping_window_promptly() {
     }
     let work = tempfile::tempdir().expect("temp dir");
     let db = work.path().join("results.sqlite3");
-    let workstation = work.path().join("workstation.ron");
-    std::fs::write(&workstation, "(identity: Open)").expect("workstation file");
+    let workstation = window::open_workstation(work.path());
     let display = Display::start();
     let mut app = RunningApp::start(
         &display,

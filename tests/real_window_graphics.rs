@@ -7,18 +7,12 @@ use silent_slavery_results::store::Store;
 
 #[path = "support/window.rs"]
 mod window;
-use window::{Display, RunningApp, wait_until};
+use window::{Display, RunningApp, open_workstation, wait_until};
 
 /// Hides every Vulkan driver from the Vulkan loader.
 const NO_VULKAN: &str = "/nonexistent/vulkan_icd.json";
 /// Hides every EGL vendor library from libglvnd.
 const NO_EGL: &str = "/nonexistent/egl_vendor.json";
-
-fn open_workstation(dir: &Path) -> std::path::PathBuf {
-    let file = dir.join("workstation.ron");
-    std::fs::write(&file, "(identity: Open)").expect("workstation file");
-    file
-}
 
 #[test]
 fn without_vulkan_the_app_starts_on_opengl_and_takes_a_sign_in() {

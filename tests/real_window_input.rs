@@ -62,8 +62,7 @@ fn at_size(size: &Size) {
     let shot = |name: &str| shots.join(format!("input-{tag}-{name}.png"));
     let work = tempfile::tempdir().expect("temp dir");
     let db = work.path().join("results.sqlite3");
-    let workstation = work.path().join("workstation.ron");
-    std::fs::write(&workstation, "(identity: Open)").expect("workstation file");
+    let workstation = window::open_workstation(work.path());
     let display = Display::start_sized(size.width, size.height);
     let app = RunningApp::start(
         &display,

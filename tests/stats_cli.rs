@@ -226,6 +226,38 @@ fn stats_prints_the_item_analysis_of_scripted_attempts() {
         "16 attempts by North: {csv}"
     );
     assert!(csv.contains("too few (16/30)"), "{csv}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A mistyped unit: nothing matches, and the reader is told which units there are, by
+    // stats, report and the Totara upload alike; the commands still succeed.
+    let upload = db.with_file_name("totara.csv");
+    let upload = upload.to_str().expect("a UTF-8 temp path");
+    for command in [
+        &["stats", "--unit", "north"][..],
+        &["report", "--unit", "north"],
+        &[
+            "export", "--format", "totara", "--out", upload, "--unit", "north",
+        ],
+    ] {
+        let out = cli()
+            .args(command)
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{command:?}: {stderr}");
+        assert!(
+            stderr.contains(
+                "warning: no trainee here belongs to unit \"north\" (units are matched exactly); the units are: \"North\", \"South\""
+            ),
+            "{command:?}: {stderr}"
+        );
+    }
 
     // A scenario nobody played.
     let out = cli()

@@ -258,6 +258,35 @@ pub struct Source {
     _scratch: Option<tempfile::TempDir>,
 }
 
+impl Source {
+    /// Warns on standard error when `--unit` names a unit no trainee in the source belongs
+    /// to, listing the units there are: units are matched exactly, and a mistyped one would
+    /// otherwise give an empty report or upload with no word of why. A unit with nobody in
+    /// it yet is not an error, so the command goes on.
+    ///
+    /// # Errors
+    /// When the trainees cannot be read.
+    pub fn warn_unknown_unit(&self, unit: Option<&str>) -> Result<()> {
+        let Some(unit) = unit else {
+            return Ok(());
+        };
+        let units: std::collections::BTreeSet<String> =
+            self.store.trainees()?.into_iter().map(|t| t.unit).collect();
+        if !units.contains(unit) {
+            let known: Vec<String> = units.iter().map(|u| format!("{u:?}")).collect();
+            eprintln!(
+                "warning: no trainee here belongs to unit {unit:?} (units are matched exactly); {}",
+                if known.is_empty() {
+                    "there are no trainees at all".to_owned()
+                } else {
+                    format!("the units are: {}", known.join(", "))
+                }
+            );
+        }
+        Ok(())
+    }
+}
+
 /// Opens the store a report reads: the results store (`--db`), or with `--lrs`, every
 /// finished attempt the LRS holds, read page by page into a scratch store with a progress
 /// bar, and a summary of what was read (foreign and malformed statements) on standard error.

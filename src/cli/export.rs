@@ -79,6 +79,7 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
         args.xapi.home_page.clone(),
         args.xapi.activity_base.clone(),
     )?;
+    source.warn_unknown_unit(unit)?;
     let store = &source.store;
     if matches!(format, ExportFormat::Totara | ExportFormat::Moodle)
         && !args.allow_possible_duplicates

@@ -46,6 +46,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         args.activities.home_page.clone(),
         args.activities.activity_base.clone(),
     )?;
+    source.warn_unknown_unit(unit)?;
     let store = &source.store;
     let trainees: Vec<Trainee> = store
         .trainees()?

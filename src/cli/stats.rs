@@ -101,6 +101,7 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
         args.activities.home_page.clone(),
         args.activities.activity_base.clone(),
     )?;
+    source.warn_unknown_unit(args.selection.unit.as_deref())?;
     let store = &source.store;
     let selection = stats::Selection {
         since: args.selection.since()?,

@@ -54,6 +54,14 @@ pub fn tools_present() -> bool {
     false
 }
 
+/// Writes a classroom workstation's configuration into `dir` (open sign-in: staff number,
+/// name and unit typed, no PIN) and returns its path, for `SILENT_SLAVERY_WORKSTATION`.
+pub fn open_workstation(dir: &Path) -> PathBuf {
+    let file = dir.join("workstation.ron");
+    std::fs::write(&file, "(identity: Open)").expect("workstation file");
+    file
+}
+
 /// A private X display.
 pub struct Display {
     /// `:N`.
