@@ -29,6 +29,11 @@ pub fn run_app(
         );
     }
     plain_graphics_failures();
+    if let Err(e) = silent_slavery::shutdown::install_handler() {
+        eprintln!(
+            "note: Ctrl+C, SIGTERM and SIGHUP keep the handling the app was started with ({e})"
+        );
+    }
     let db = Store::resolve_path(db)?;
     // The scenarios folder is the asset root, so the file watcher (on with `--author`) watches
     // it alone, not the whole repository.

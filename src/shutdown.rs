@@ -15,8 +15,27 @@ use bevy::winit::{EventLoopProxy, EventLoopProxyWrapper, WinitUserEvent};
 /// The running app's event loop, once it exists, for the signal handler to wake.
 static EVENT_LOOP: OnceLock<EventLoopProxy<WinitUserEvent>> = OnceLock::new();
 
-/// Installs the handler and the system that turns its flag into [`AppExit`] (code 130, whichever
-/// signal it was).
+/// Installs the signal handler. Call it as the app starts, before the graphics and the window
+/// (which take most of a second): a signal meanwhile raises the flag, and the first update
+/// exits.
+///
+/// # Errors
+/// When SIGINT, SIGTERM or SIGHUP already has a handler or is ignored (started by `nohup` or
+/// as a script's background job): they then keep that handling, and SIGTERM ends the app at
+/// once, as it would have for whoever started it.
+pub fn install_handler() -> Result<(), ctrlc::Error> {
+    ctrlc::try_set_handler(|| {
+        // The first signal asks for a clean exit; a second one exits at once.
+        TerminalCtrlCHandlerPlugin::gracefully_exit();
+        if let Some(proxy) = EVENT_LOOP.get() {
+            // A closed event loop means the app is already leaving.
+            let _ = proxy.send_event(WinitUserEvent::WakeUp);
+        }
+    })
+}
+
+/// Gives the handler ([`install_handler`]) the event loop to wake, and adds the system that
+/// turns its flag into [`AppExit`] (code 130, whichever signal it was).
 ///
 /// Add it after Bevy's `WinitPlugin` (which makes the event loop) and with Bevy's
 /// `TerminalCtrlCHandlerPlugin` disabled: a process has one handler. A signal before the first
@@ -24,18 +43,6 @@ static EVENT_LOOP: OnceLock<EventLoopProxy<WinitUserEvent>> = OnceLock::new();
 pub fn plugin(app: &mut App) {
     if let Some(proxy) = app.world().get_resource::<EventLoopProxyWrapper>() {
         let _ = EVENT_LOOP.set((**proxy).clone());
-    }
-    if let Err(e) = ctrlc::try_set_handler(|| {
-        // The first signal asks for a clean exit; a second one exits at once.
-        TerminalCtrlCHandlerPlugin::gracefully_exit();
-        if let Some(proxy) = EVENT_LOOP.get() {
-            // A closed event loop means the app is already leaving.
-            let _ = proxy.send_event(WinitUserEvent::WakeUp);
-        }
-    }) {
-        // Started with these signals ignored (nohup, a background job): they stay ignored,
-        // and SIGTERM ends the app at once, as it did for whoever started it.
-        info!("Ctrl+C, SIGTERM and SIGHUP keep the handling the app was started with: {e}");
     }
     app.add_systems(Update, TerminalCtrlCHandlerPlugin::exit_on_flag);
 }

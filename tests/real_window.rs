@@ -1,4 +1,4 @@
-//! The app binary in a real window under Xvfb (Mesa's software Vulkan), driven by keyboard with xdotool to the debrief and back to review it from the home screen (screenshots of the playing, debrief, home and review screens go to target/screenshots/), and closed by SIGTERM while its window sleeps.
+//! The app binary in a real window under Xvfb (Mesa's software Vulkan), driven by keyboard with xdotool to the debrief and back to review it from the home screen (screenshots of the playing, debrief, home and review screens go to target/screenshots/), and closed by SIGTERM while its window sleeps or while it starts.
 //!
 //! Needs `Xvfb`, `xdotool` and imagemagick's `import` (CI installs them). Without them the
 //! test says why and passes, except under CI, where their absence is a failure.
@@ -180,16 +180,53 @@ fn sigterm_closes_a_sleeping_window_promptly() {
     display.unfocus();
     std::thread::sleep(Duration::from_secs(1));
 
+    // Without the wake-up it takes the rest of the unfocused minute.
+    assert_eq!(
+        terminate(&mut app),
+        Some(130),
+        "the app's log:\n{}",
+        app.log()
+    );
+}
+
+/// A signal while the app is still starting (its graphics, its window) is not the signal's
+/// default death (exit status 143) but the same clean exit, once the app can make it.
+#[test]
+fn sigterm_during_start_up_gives_the_same_clean_exit() {
+    if !window::tools_present() {
+        return;
+    }
+    let work = tempfile::tempdir().expect("temp dir");
+    let db = work.path().join("results.sqlite3");
+    let workstation = window::open_workstation(work.path());
+    let display = Display::start();
+    let mut app = RunningApp::spawn(
+        &display,
+        &db,
+        work.path(),
+        &[("SILENT_SLAVERY_WORKSTATION", &workstation)],
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        terminate(&mut app),
+        Some(130),
+        "the app's log:\n{}",
+        app.log()
+    );
+}
+
+/// Sends SIGTERM and waits up to 20 s for the app to end; returns its exit code (`None`:
+/// killed by a signal).
+fn terminate(app: &mut RunningApp) -> Option<i32> {
     let status = std::process::Command::new("kill")
         .args(["-TERM", &app.pid().to_string()])
         .status()
         .expect("kill runs");
     assert!(status.success());
-    // Without the wake-up it takes the rest of the unfocused minute.
     let deadline = Instant::now() + Duration::from_secs(20);
-    let exit = loop {
+    loop {
         if let Some(exit) = app.process.0.try_wait().expect("wait") {
-            break exit;
+            return exit.code();
         }
         assert!(
             Instant::now() < deadline,
@@ -197,8 +234,7 @@ fn sigterm_closes_a_sleeping_window_promptly() {
             app.log()
         );
         std::thread::sleep(Duration::from_millis(100));
-    };
-    assert_eq!(exit.code(), Some(130), "the app's log:\n{}", app.log());
+    }
 }
 
 /// How many options trainee 4521 has chosen, over all their attempts.

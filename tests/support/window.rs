@@ -201,6 +201,30 @@ impl RunningApp {
     /// `db`, its configuration and data under `home`, and `env` besides; waits for its window
     /// and gives it the keyboard.
     pub fn start(display: &Display, db: &Path, home: &Path, env: &[(&str, &Path)]) -> RunningApp {
+        let app = RunningApp::spawn(display, db, home, env);
+        // Wait for the window, then give it the keyboard.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let window = loop {
+            let found = display.xdotool(&["search", "--name", "Silent Slavery Trainer"]);
+            if let Some(id) = String::from_utf8_lossy(&found).lines().next() {
+                break id.to_owned();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no window; the app's log:\n{}",
+                app.log()
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        };
+        std::thread::sleep(Duration::from_secs(3));
+        display.xdotool(&["windowfocus", "--sync", &window]);
+        display.xdotool(&["mousemove", "5", "5"]);
+        std::thread::sleep(Duration::from_millis(500));
+        app
+    }
+
+    /// Starts the app as [`RunningApp::start`] does, without waiting for its window.
+    pub fn spawn(display: &Display, db: &Path, home: &Path, env: &[(&str, &Path)]) -> RunningApp {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let log = home.join(format!("app-{}.log", std::process::id()));
         let log = (0..)
@@ -233,29 +257,10 @@ impl RunningApp {
                 Ok(())
             });
         }
-        let app = RunningApp {
+        RunningApp {
             process: Killed(command.spawn().expect("the app starts")),
             log,
-        };
-        // Wait for the window, then give it the keyboard.
-        let deadline = Instant::now() + Duration::from_secs(60);
-        let window = loop {
-            let found = display.xdotool(&["search", "--name", "Silent Slavery Trainer"]);
-            if let Some(id) = String::from_utf8_lossy(&found).lines().next() {
-                break id.to_owned();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no window; the app's log:\n{}",
-                app.log()
-            );
-            std::thread::sleep(Duration::from_millis(250));
-        };
-        std::thread::sleep(Duration::from_secs(3));
-        display.xdotool(&["windowfocus", "--sync", &window]);
-        display.xdotool(&["mousemove", "5", "5"]);
-        std::thread::sleep(Duration::from_millis(500));
-        app
+        }
     }
 
     /// What the app has written to standard error.
