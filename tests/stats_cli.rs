@@ -232,15 +232,16 @@ fn stats_prints_the_item_analysis_of_scripted_attempts() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    // A mistyped unit: nothing matches, and the reader is told which units there are, by
-    // stats, report and the Totara upload alike; the commands still succeed.
+    // A mistyped unit: nothing matches, and the reader is told, by stats, report and the
+    // Totara upload alike; the commands still succeed. The same name in another case is
+    // suggested; otherwise the units there are are listed.
     let upload = db.with_file_name("totara.csv");
     let upload = upload.to_str().expect("a UTF-8 temp path");
     for command in [
-        &["stats", "--unit", "north"][..],
-        &["report", "--unit", "north"],
+        &["stats", "--unit", "Nort"][..],
+        &["report", "--unit", "Nort"],
         &[
-            "export", "--format", "totara", "--out", upload, "--unit", "north",
+            "export", "--format", "totara", "--out", upload, "--unit", "Nort",
         ],
     ] {
         let out = cli()
@@ -253,11 +254,21 @@ fn stats_prints_the_item_analysis_of_scripted_attempts() {
         assert_eq!(out.status.code(), Some(0), "{command:?}: {stderr}");
         assert!(
             stderr.contains(
-                "warning: no trainee here belongs to unit \"north\" (units are matched exactly); the units are: \"North\", \"South\""
+                "warning: no trainee here belongs to unit \"Nort\" (units are matched exactly); the units are: \"North\", \"South\""
             ),
             "{command:?}: {stderr}"
         );
     }
+    let out = cli()
+        .args(["report", "--unit", " north", "--db"])
+        .arg(&db)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("unit \" north\" (units are matched exactly); did you mean \"North\"?"),
+        "{stderr}"
+    );
 
     // A scenario nobody played.
     let out = cli()
@@ -281,4 +292,34 @@ fn stats_refuses_a_store_that_does_not_exist() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("there is no results store at"));
     assert!(!missing.exists());
+}
+
+#[test]
+fn a_mistyped_unit_among_many_lists_the_first_twenty_and_counts_the_rest() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("results.sqlite3");
+    let store = silent_slavery_results::store::Store::open(&db).expect("store");
+    for n in 0..25 {
+        store
+            .add_trainee(&silent_slavery_results::attempt::Trainee {
+                staff_number: format!("T{n}"),
+                name: "Trainee".into(),
+                unit: format!("Unit {n:02}"),
+            })
+            .expect("added");
+    }
+    drop(store);
+    let out = cli()
+        .args(["report", "--unit", "Unit 99", "--db"])
+        .arg(&db)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("the units are: \"Unit 00\", \"Unit 01\","),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\"Unit 19\", and 5 more\n"), "{stderr}");
+    assert!(!stderr.contains("Unit 20"), "{stderr}");
 }

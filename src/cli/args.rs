@@ -273,13 +273,29 @@ impl Source {
         let units: std::collections::BTreeSet<String> =
             self.store.trainees()?.into_iter().map(|t| t.unit).collect();
         if !units.contains(unit) {
-            let known: Vec<String> = units.iter().map(|u| format!("{u:?}")).collect();
+            // The likeliest slip: the same name in another case or with other spacing.
+            let squashed = |u: &str| {
+                u.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase()
+            };
+            let meant = units.iter().find(|u| squashed(u) == squashed(unit));
+            const LISTED: usize = 20;
+            let mut known: Vec<String> = units
+                .iter()
+                .take(LISTED)
+                .map(|u| format!("{u:?}"))
+                .collect();
+            if units.len() > LISTED {
+                known.push(format!("and {} more", units.len() - LISTED));
+            }
             eprintln!(
                 "warning: no trainee here belongs to unit {unit:?} (units are matched exactly); {}",
-                if known.is_empty() {
-                    "there are no trainees at all".to_owned()
-                } else {
-                    format!("the units are: {}", known.join(", "))
+                match meant {
+                    Some(meant) => format!("did you mean {meant:?}?"),
+                    None if known.is_empty() => "there are no trainees at all".to_owned(),
+                    None => format!("the units are: {}", known.join(", ")),
                 }
             );
         }

@@ -101,7 +101,6 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
         args.activities.home_page.clone(),
         args.activities.activity_base.clone(),
     )?;
-    source.warn_unknown_unit(args.selection.unit.as_deref())?;
     let store = &source.store;
     let selection = stats::Selection {
         since: args.selection.since()?,
@@ -109,6 +108,7 @@ pub fn run(args: &Args, catalog: &Catalog) -> Result<ExitCode> {
         scenario: args.scenario.as_deref(),
         unit: args.selection.unit.as_deref(),
     };
+    source.warn_unknown_unit(selection.unit)?;
     let mut bar = DelayedBar::new();
     let report = stats::analyse(store, catalog, &selection, |done, total| {
         bar.update(done, total)
