@@ -157,15 +157,8 @@ fn sigterm_closes_a_sleeping_window_promptly() {
         return;
     }
     let work = tempfile::tempdir().expect("temp dir");
-    let db = work.path().join("results.sqlite3");
-    let workstation = window::open_workstation(work.path());
     let display = Display::start();
-    let mut app = RunningApp::start(
-        &display,
-        &db,
-        work.path(),
-        &[("SILENT_SLAVERY_WORKSTATION", &workstation)],
-    );
+    let (db, mut app) = classroom_app(&display, work.path(), RunningApp::start);
     for (text, then) in [("4521", "Tab"), ("A. Example", "Tab"), ("North", "Return")] {
         display.type_text(text);
         display.key(then);
@@ -197,15 +190,8 @@ fn sigterm_during_start_up_gives_the_same_clean_exit() {
         return;
     }
     let work = tempfile::tempdir().expect("temp dir");
-    let db = work.path().join("results.sqlite3");
-    let workstation = window::open_workstation(work.path());
     let display = Display::start();
-    let mut app = RunningApp::spawn(
-        &display,
-        &db,
-        work.path(),
-        &[("SILENT_SLAVERY_WORKSTATION", &workstation)],
-    );
+    let (_, mut app) = classroom_app(&display, work.path(), RunningApp::spawn);
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(
         terminate(&mut app),
@@ -213,6 +199,24 @@ fn sigterm_during_start_up_gives_the_same_clean_exit() {
         "the app's log:\n{}",
         app.log()
     );
+}
+
+/// The app on `display` with a fresh store and an open-sign-in workstation under `work`,
+/// started by `start` ([`RunningApp::start`] or [`RunningApp::spawn`]); returns the store's path.
+fn classroom_app(
+    display: &Display,
+    work: &Path,
+    start: fn(&Display, &Path, &Path, &[(&str, &Path)]) -> RunningApp,
+) -> (std::path::PathBuf, RunningApp) {
+    let db = work.join("results.sqlite3");
+    let workstation = window::open_workstation(work);
+    let app = start(
+        display,
+        &db,
+        work,
+        &[("SILENT_SLAVERY_WORKSTATION", &workstation)],
+    );
+    (db, app)
 }
 
 /// Sends SIGTERM and waits up to 20 s for the app to end; returns its exit code (`None`:
