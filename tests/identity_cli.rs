@@ -60,6 +60,15 @@ fn empty_or_spaced_identifiers_are_refused_before_anything_is_recorded() {
             "--trainee \" 4521\" has spaces at its start or end",
         ),
         (["4521", "", "North"], "--name \"\" is empty"),
+        // A lead opens the exports in a spreadsheet, which would run these.
+        (
+            ["4521", "=HYPERLINK(\"http://x\",\"Open\")", "North"],
+            "starts with =, +, - or @, which a spreadsheet would run as a formula: nothing was recorded",
+        ),
+        (
+            ["4521", "A. Example", "@SUM(1)"],
+            "--unit \"@SUM(1)\" starts with =",
+        ),
     ] {
         let out = run_as(&db, trainee, &[]);
         assert_eq!(out.status.code(), Some(2), "{trainee:?}: {}", stderr(&out));

@@ -289,6 +289,28 @@ fn a_name_with_control_characters_from_the_lrs_is_left_out() {
 }
 
 #[test]
+fn a_name_that_a_spreadsheet_would_run_from_the_lrs_is_left_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = store_with_an_attempt(dir.path());
+    let mut statements = statements_of(&db, dir.path());
+    for statement in &mut statements {
+        if statement["actor"]["name"].is_string() {
+            statement["actor"]["name"] = "=HYPERLINK(\"http://x\",\"A. Example\")".into();
+        }
+    }
+    let port = lrs_holding(&statements);
+    let out = report_from(port, dir.path());
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("its name starts like a spreadsheet formula (=, +, - or @)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("0 finished attempt(s)"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("HYPERLINK"));
+}
+
+#[test]
 fn one_staff_number_with_two_names_on_two_workstations_is_named_and_stops_the_upload() {
     let dir = tempfile::tempdir().expect("temp dir");
     let first = store_with_an_attempt(dir.path());

@@ -208,10 +208,21 @@ pub enum IdentifierProblem {
     /// Longer than anyone's staff number.
     #[error("is longer than 64 characters")]
     TooLong,
+    /// Starts with `=`, `+`, `-` or `@`: a spreadsheet opening an export would take the cell
+    /// for a formula and run it (OWASP, "CSV Injection"). No name, unit or staff number
+    /// needs to.
+    #[error("starts with =, +, - or @, which a spreadsheet would run as a formula")]
+    FormulaStart,
 }
 
-/// Checks a staff number (or a name) as typed: refused when empty or only spaces, with
-/// spaces around it, with control characters, or over 64 characters.
+/// Whether a spreadsheet would read `text`, alone in a cell, as a formula.
+pub fn starts_like_a_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@'])
+}
+
+/// Checks a staff number (or a name, or a unit) as typed: refused when empty or only spaces,
+/// with spaces around it, with control characters, over 64 characters, or starting like a
+/// spreadsheet formula ([`IdentifierProblem::FormulaStart`]).
 ///
 /// # Errors
 /// The [`IdentifierProblem`].
@@ -224,6 +235,8 @@ pub fn check_identifier(text: &str) -> Result<(), IdentifierProblem> {
         Err(IdentifierProblem::ControlCharacter)
     } else if text.chars().count() > 64 {
         Err(IdentifierProblem::TooLong)
+    } else if starts_like_a_formula(text) {
+        Err(IdentifierProblem::FormulaStart)
     } else {
         Ok(())
     }

@@ -40,6 +40,14 @@ fn empty_padded_and_broken_identifiers_are_refused() {
         Err(IdentifierProblem::TooLong)
     );
     assert_eq!(check_identifier("PC-1042"), Ok(()));
+    for formula in ["=HYPERLINK(\"http://x\")", "+44", "-1", "@SUM(A1)"] {
+        assert_eq!(
+            check_identifier(formula),
+            Err(IdentifierProblem::FormulaStart),
+            "{formula}"
+        );
+    }
+    assert_eq!(check_identifier("A. Example-Smith"), Ok(()));
     assert_eq!(normalised_staff_number("PC-01042"), "pc1042");
     assert_eq!(normalised_staff_number("pc 1042"), "pc1042");
     assert_eq!(normalised_staff_number("00417"), "417");

@@ -249,7 +249,8 @@ fn attempt_of(
     let staff_number: String = read(&statement["actor"]["account"]["name"], "account name")?;
     let name: Option<String> = read(&statement["actor"]["name"], "name").ok();
     let unit: Option<String> = read(&statement["context"]["team"]["name"], "team").ok();
-    // Reports print these and CSV cells hold them: a control character could forge a line.
+    // Reports print these and CSV cells hold them: a control character could forge a line,
+    // and a leading `=` a formula in the lead's spreadsheet; sign-in refuses both.
     for (what, text) in [
         ("account name", Some(&staff_number)),
         ("name", name.as_ref()),
@@ -257,6 +258,11 @@ fn attempt_of(
     ] {
         if text.is_some_and(|t| t.chars().any(char::is_control)) {
             return Err(format!("its {what} holds a control character"));
+        }
+        if text.is_some_and(|t| crate::identity::starts_like_a_formula(t)) {
+            return Err(format!(
+                "its {what} starts like a spreadsheet formula (=, +, - or @)"
+            ));
         }
     }
     let ext = |name: &str| &context[config.extension(name)];
