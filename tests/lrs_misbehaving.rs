@@ -446,3 +446,47 @@ fn a_scenario_version_changed_after_it_was_recorded_is_not_read() {
         "{stderr}"
     );
 }
+
+#[test]
+fn lrs_credentials_typed_without_lrs_are_refused_not_ignored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = store_with_an_attempt(dir.path());
+    let password = dir.path().join("password");
+    std::fs::write(&password, "secret\n").expect("written");
+    // Typed: the lead meant the LRS, and the local store alone would look like the whole force.
+    for extra in [&["--user", "lead"][..], &["--password-file"]] {
+        let mut command = cli();
+        command
+            .arg("report")
+            .args(extra)
+            .env_remove("SILENT_SLAVERY_LRS_USER")
+            .env_remove("SILENT_SLAVERY_LRS_PASSWORD_FILE");
+        if extra == ["--password-file"] {
+            command.arg(&password);
+        }
+        let out = command.arg("--db").arg(&db).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{extra:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(
+                "--user and --password-file are for reading an LRS: add --lrs URL, or leave them out to read the results store"
+            ),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // From a workstation's environment (set for the app's sync) they do not stop a local report.
+    let out = cli()
+        .arg("report")
+        .env("SILENT_SLAVERY_LRS_USER", "sync")
+        .env("SILENT_SLAVERY_LRS_PASSWORD_FILE", &password)
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

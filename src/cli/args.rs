@@ -315,6 +315,20 @@ pub fn open_source(
     use silent_slavery_results::xapi::outbox::{Backoff, Lrs};
     use silent_slavery_results::xapi::read;
     let Some(endpoint) = &lrs.lrs else {
+        // Typed on the command line (not from a workstation's environment, which the app's
+        // sync uses), they mean the operator meant the LRS: reading the local store instead
+        // would give a partial report that looks whole.
+        let typed = |given: bool, env: &str| given && std::env::var_os(env).is_none();
+        if typed(lrs.user.is_some(), "SILENT_SLAVERY_LRS_USER")
+            || typed(
+                lrs.password_file.is_some(),
+                "SILENT_SLAVERY_LRS_PASSWORD_FILE",
+            )
+        {
+            bail!(
+                "--user and --password-file are for reading an LRS: add --lrs URL, or leave them out to read the results store"
+            );
+        }
         return Ok(Source {
             store: open_existing_store(store.db.as_deref(), StoreUse::Read)?,
             names_differ: 0,
