@@ -32,14 +32,11 @@ fn a_trainee_plays_to_the_debrief_in_a_real_window() {
     );
 
     // Sign in: the staff number field has the focus.
-    for (text, then) in [
+    display.fill_in(&[
         ("4521", "Tab"),
         ("A. Example", "Tab"),
         ("North Response", "Return"),
-    ] {
-        display.type_text(text);
-        display.key(then);
-    }
+    ]);
     std::thread::sleep(Duration::from_secs(1));
     // Scenario 01 (two digits: the library lists more than nine), past its content warning.
     display.key("0");
@@ -159,16 +156,8 @@ fn sigterm_closes_a_sleeping_window_promptly() {
     let work = tempfile::tempdir().expect("temp dir");
     let display = Display::start();
     let (db, mut app) = classroom_app(&display, work.path(), RunningApp::start);
-    for (text, then) in [("4521", "Tab"), ("A. Example", "Tab"), ("North", "Return")] {
-        display.type_text(text);
-        display.key(then);
-    }
-    let signed_in = window::wait_until(20, || {
-        Store::open(&db)
-            .ok()
-            .and_then(|s| s.trainee("4521").ok().flatten())
-            .is_some()
-    });
+    display.fill_in(&[("4521", "Tab"), ("A. Example", "Tab"), ("North", "Return")]);
+    let signed_in = window::trainee_recorded(&db, "4521", 20);
     assert!(signed_in, "the sign-in was not taken:\n{}", app.log());
     display.unfocus();
     std::thread::sleep(Duration::from_secs(1));

@@ -3,11 +3,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use silent_slavery_results::store::Store;
-
 #[path = "support/window.rs"]
 mod window;
-use window::{Display, RunningApp, open_workstation, wait_until};
+use window::{Display, RunningApp, open_workstation};
 
 /// Hides every Vulkan driver from the Vulkan loader.
 const NO_VULKAN: &str = "/nonexistent/vulkan_icd.json";
@@ -37,16 +35,8 @@ fn without_vulkan_the_app_starts_on_opengl_and_takes_a_sign_in() {
         "the app's log:\n{}",
         app.log()
     );
-    for (text, then) in [("4521", "Tab"), ("A. Example", "Tab"), ("North", "Return")] {
-        display.type_text(text);
-        display.key(then);
-    }
-    let signed_in = wait_until(20, || {
-        Store::open(&db)
-            .ok()
-            .and_then(|s| s.trainee("4521").ok().flatten())
-            .is_some()
-    });
+    display.fill_in(&[("4521", "Tab"), ("A. Example", "Tab"), ("North", "Return")]);
+    let signed_in = window::trainee_recorded(&db, "4521", 20);
     assert!(
         signed_in,
         "the sign-in was not taken; the app's log:\n{}",

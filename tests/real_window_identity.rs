@@ -57,15 +57,12 @@ fn officers_sign_in_with_a_pin_or_the_computers_account_in_a_real_window() {
         display.type_text("7730");
         display.key("Return");
         std::thread::sleep(std::time::Duration::from_secs(1));
-        for (text, then) in [
+        display.fill_in(&[
             ("B. Example", "Tab"),
             ("Port Team", "Tab"),
             ("4829", "Tab"),
             ("4829", "Return"),
-        ] {
-            display.type_text(text);
-            display.key(then);
-        }
+        ]);
         assert_eq!(
             start_scenario_one(&display, &db, "7730"),
             Some(IdentifiedBy::Pin),
@@ -128,10 +125,7 @@ fn officers_sign_in_with_a_pin_or_the_computers_account_in_a_real_window() {
         std::thread::sleep(std::time::Duration::from_secs(1));
         display.screenshot(&shots.join("sign-in-account.png"));
         // The first time: name and unit only.
-        for (text, then) in [("D. Example", "Tab"), ("Custody", "Return")] {
-            display.type_text(text);
-            display.key(then);
-        }
+        display.fill_in(&[("D. Example", "Tab"), ("Custody", "Return")]);
         assert_eq!(
             start_scenario_one(&display, &db, "5150"),
             Some(IdentifiedBy::OsAccount),

@@ -70,14 +70,11 @@ fn at_size(size: &Size) {
         work.path(),
         &[("SILENT_SLAVERY_WORKSTATION", &workstation)],
     );
-    for (text, then) in [
+    display.fill_in(&[
         ("4521", "Tab"),
         ("A. Example", "Tab"),
         ("North Response", "Return"),
-    ] {
-        display.type_text(text);
-        display.key(then);
-    }
+    ]);
     std::thread::sleep(Duration::from_secs(1));
     display.screenshot(&shot("home"));
     let store = Store::open(&db).expect("the app's store");

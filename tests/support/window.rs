@@ -132,6 +132,15 @@ impl Display {
         std::thread::sleep(Duration::from_millis(300));
     }
 
+    /// Fills a form: types each text into the focused field, then presses the key after it
+    /// (`Tab` to the next field, `Return` to submit).
+    pub fn fill_in(&self, fields: &[(&str, &str)]) {
+        for (text, then) in fields {
+            self.type_text(text);
+            self.key(then);
+        }
+    }
+
     /// Types text into the focused field.
     pub fn type_text(&self, text: &str) {
         self.xdotool(&["type", "--delay", "80", text]);
@@ -272,6 +281,17 @@ impl RunningApp {
     pub fn pid(&self) -> u32 {
         self.process.0.id()
     }
+}
+
+/// Whether the store at `db` records trainee `staff_number` within `secs` seconds (a sign-in
+/// taken).
+pub fn trainee_recorded(db: &Path, staff_number: &str, secs: u64) -> bool {
+    wait_until(secs, || {
+        silent_slavery_results::store::Store::open(db)
+            .ok()
+            .and_then(|s| s.trainee(staff_number).ok().flatten())
+            .is_some()
+    })
 }
 
 /// Polls `check` every 250 ms until it holds or `secs` pass; returns whether it held.
