@@ -26,6 +26,24 @@ fn harness<'a>(draw: impl Fn(&mut egui::Ui) -> Option<Intent> + 'a) -> Harness<'
     )
 }
 
+/// [`harness`] on a screen of `width` by `height` points, for what scrolls.
+fn harness_sized<'a>(
+    width: f32,
+    height: f32,
+    draw: impl Fn(&mut egui::Ui) -> Option<Intent> + 'a,
+) -> Harness<'a, Option<Intent>> {
+    Harness::builder()
+        .with_size(egui::vec2(width, height))
+        .build_ui_state(
+            move |ui, state: &mut Option<Intent>| {
+                if let Some(intent) = draw(ui) {
+                    *state = Some(intent);
+                }
+            },
+            None,
+        )
+}
+
 fn decision() -> PlayView {
     PlayView {
         title: "Dawn stop".into(),
@@ -1731,16 +1749,7 @@ fn items_beyond_nine_are_reached_by_two_digits_shown_on_screen() {
 #[test]
 fn the_focused_item_is_scrolled_into_view() {
     let view = many_options(20);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(600.0, 320.0))
-        .build_ui_state(
-            |ui, got: &mut Option<Intent>| {
-                if let Some(i) = playing::widget(ui, &view) {
-                    *got = Some(i);
-                }
-            },
-            None,
-        );
+    let mut h = harness_sized(600.0, 320.0, |ui| playing::widget(ui, &view));
     h.run();
     assert!(h.get_by_label("18. Option 18").rect().min.y > 320.0);
     // "Save and leave", then options 1 to 18.
@@ -1768,16 +1777,7 @@ fn the_debrief_scrolls_by_keyboard() {
         Input::Choose("refer".into()),
         Input::Continue,
     ]);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(800.0, 400.0))
-        .build_ui_state(
-            |ui, got: &mut Option<Intent>| {
-                if let Some(i) = debrief::widget(ui, &view) {
-                    *got = Some(i);
-                }
-            },
-            None,
-        );
+    let mut h = harness_sized(800.0, 400.0, |ui| debrief::widget(ui, &view));
     h.run();
     let top = h.get_by_label("Points per rule").rect().min.y;
     assert!(top > 400.0, "the last section starts on screen ({top})");
